@@ -1,0 +1,218 @@
+package io.herald.store;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import org.springframework.util.InvalidMimeTypeException;
+import org.springframework.util.MimeTypeUtils;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.cfg.JsonNodeFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Validates a CloudEvent 1.0 in JSON structured mode and turns it into an {@link IncomingEvent}.
+ * Every rule that fails is reported with the attribute it concerns, not just the first.
+ */
+public final class CloudEventParser {
+
+    /** Attribute names: lower-case ASCII letters and digits (CloudEvents 1.0, "Attribute Naming Convention"). */
+    private static final Pattern ATTRIBUTE_NAME = Pattern.compile("[a-z0-9]+");
+    private static final int MAX_ATTRIBUTE_NAME_LENGTH = 64;
+    private static final Set<String> CORE = Set.of(
+            "specversion", "id", "source", "type", "subject", "time", "datacontenttype", "dataschema",
+            "data", "data_base64", "resource", "resourceinstance", "alternativesubject");
+
+    private static final JsonMapper COMPACT = JsonMapper.builder().build();
+    private static final JsonMapper SORTED = JsonMapper.builder()
+            .enable(JsonNodeFeature.WRITE_PROPERTIES_SORTED)
+            .build();
+
+    private final EventLimits limits;
+
+    public CloudEventParser(EventLimits limits) {
+        this.limits = limits;
+    }
+
+    public EventLimits limits() {
+        return limits;
+    }
+
+    /**
+     * @throws InvalidEventException naming every attribute that breaks a rule
+     */
+    public IncomingEvent parse(JsonNode node) {
+        if (node == null || !node.isObject()) {
+            throw new InvalidEventException(List.of(new FieldError("", "an event must be a JSON object")), false);
+        }
+        String json = COMPACT.writeValueAsString(node);
+        int size = json.getBytes(StandardCharsets.UTF_8).length;
+        if (size > limits.maxEventBytes()) {
+            throw new InvalidEventException(List.of(new FieldError("",
+                    "an event may be at most " + limits.maxEventBytes() + " bytes but was " + size)), true);
+        }
+        var errors = new ArrayList<FieldError>();
+
+        String specversion = requiredString(node, "specversion", errors);
+        if (specversion != null && !specversion.equals("1.0")) {
+            errors.add(new FieldError("specversion", "must be \"1.0\" but was \"" + specversion + "\""));
+        }
+        String id = requiredString(node, "id", errors);
+        String source = requiredString(node, "source", errors);
+        if (source != null && !isUriReference(source)) {
+            errors.add(new FieldError("source", "must be a URI reference but was \"" + source + "\""));
+        }
+        String type = requiredString(node, "type", errors);
+        String resource = requiredString(node, "resource", errors);
+        if (resource != null && !isAbsoluteUri(resource)) {
+            errors.add(new FieldError("resource", "must be an absolute URI (a URN such as urn:altinn:resource:app_org_app) but was \"" + resource + "\""));
+        }
+        String subject = optionalString(node, "subject", errors);
+        String alternativeSubject = optionalString(node, "alternativesubject", errors);
+        String resourceInstance = optionalString(node, "resourceinstance", errors);
+        Instant time = optionalTime(node, errors);
+        String contentType = optionalString(node, "datacontenttype", errors);
+        if (contentType != null) {
+            try {
+                MimeTypeUtils.parseMimeType(contentType);
+            } catch (InvalidMimeTypeException e) {
+                errors.add(new FieldError("datacontenttype", "must be a media type (RFC 2046) but was \"" + contentType + "\""));
+            }
+        }
+        String dataschema = optionalString(node, "dataschema", errors);
+        if (dataschema != null && !isAbsoluteUri(dataschema)) {
+            errors.add(new FieldError("dataschema", "must be an absolute URI but was \"" + dataschema + "\""));
+        }
+        checkData(node, errors);
+        checkExtensions(node, errors);
+
+        if (!errors.isEmpty()) {
+            throw new InvalidEventException(errors, false);
+        }
+        return new IncomingEvent(new EventKey(source, id), type, resource, subject, alternativeSubject,
+                resourceInstance, time, json, contentHash(node));
+    }
+
+    private String requiredString(JsonNode node, String name, List<FieldError> errors) {
+        JsonNode value = node.get(name);
+        if (value == null || value.isNull()) {
+            errors.add(new FieldError(name, "is required"));
+            return null;
+        }
+        return string(name, value, errors);
+    }
+
+    private String optionalString(JsonNode node, String name, List<FieldError> errors) {
+        JsonNode value = node.get(name);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        return string(name, value, errors);
+    }
+
+    private String string(String name, JsonNode value, List<FieldError> errors) {
+        if (!value.isString()) {
+            errors.add(new FieldError(name, "must be a string but was " + value.getNodeType().name().toLowerCase()));
+            return null;
+        }
+        String text = value.stringValue();
+        if (text.isEmpty()) {
+            errors.add(new FieldError(name, "must not be empty"));
+            return null;
+        }
+        if (text.length() > limits.maxAttributeLength()) {
+            errors.add(new FieldError(name, "may be at most " + limits.maxAttributeLength() + " characters but was " + text.length()));
+            return null;
+        }
+        return text;
+    }
+
+    private Instant optionalTime(JsonNode node, List<FieldError> errors) {
+        String text = optionalString(node, "time", errors);
+        if (text == null) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+        } catch (DateTimeParseException e) {
+            errors.add(new FieldError("time", "must be an RFC 3339 timestamp such as 2026-11-27T10:15:30Z but was \"" + text + "\""));
+            return null;
+        }
+    }
+
+    private static void checkData(JsonNode node, List<FieldError> errors) {
+        JsonNode base64 = node.get("data_base64");
+        if (base64 == null || base64.isNull()) {
+            return;
+        }
+        if (node.has("data")) {
+            errors.add(new FieldError("data_base64", "must not be given together with data"));
+        }
+        if (!base64.isString()) {
+            errors.add(new FieldError("data_base64", "must be a base64 string"));
+            return;
+        }
+        try {
+            Base64.getDecoder().decode(base64.stringValue());
+        } catch (IllegalArgumentException e) {
+            errors.add(new FieldError("data_base64", "must be base64 (RFC 4648): " + e.getMessage()));
+        }
+    }
+
+    private static void checkExtensions(JsonNode node, List<FieldError> errors) {
+        for (Map.Entry<String, JsonNode> attribute : node.properties()) {
+            String name = attribute.getKey();
+            if (CORE.contains(name)) {
+                continue;
+            }
+            if (!ATTRIBUTE_NAME.matcher(name).matches() || name.length() > MAX_ATTRIBUTE_NAME_LENGTH) {
+                errors.add(new FieldError(name, "is not a valid attribute name: CloudEvents attribute names are "
+                        + "lower-case letters a-z and digits 0-9 (at most " + MAX_ATTRIBUTE_NAME_LENGTH + ")"));
+                continue;
+            }
+            JsonNode value = attribute.getValue();
+            if (value.isObject() || value.isArray()) {
+                errors.add(new FieldError(name, "an extension attribute must be a string, number or boolean"));
+            }
+        }
+    }
+
+    private static boolean isUriReference(String text) {
+        try {
+            new URI(text);
+            return true;
+        } catch (URISyntaxException e) {
+            return false;
+        }
+    }
+
+    private static boolean isAbsoluteUri(String text) {
+        try {
+            return new URI(text).isAbsolute();
+        } catch (URISyntaxException e) {
+            return false;
+        }
+    }
+
+    /** SHA-256 of the event with attributes in sorted order, so that attribute order is not content. */
+    private static byte[] contentHash(JsonNode node) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(SORTED.writeValueAsBytes(node));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every JVM", e);
+        }
+    }
+}

@@ -1,0 +1,17 @@
+package io.herald.store;
+
+import java.util.Objects;
+
+/** What makes an event unique: its {@code source} and {@code id}. */
+public record EventKey(String source, String id) {
+
+    public EventKey {
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(id, "id");
+    }
+
+    @Override
+    public String toString() {
+        return "(source=" + source + ", id=" + id + ")";
+    }
+}

@@ -1,0 +1,32 @@
+package io.herald.store;
+
+import java.util.List;
+
+/**
+ * The event log. Every implementation (PostgreSQL, Cosmos DB) keeps the contract spelled out by
+ * the {@code EventStoreContract} tests:
+ *
+ * <ul>
+ *   <li>{@link #append} returns only once the events are durable; a request's events are stored
+ *       all or none; an event whose {@code (source, id)} is stored already with the same content
+ *       is not stored again and answers with its first position; with other content the whole
+ *       request is {@link AppendResult.Conflicted}.</li>
+ *   <li>{@link #read} and {@link #follow} return events in log order, after the given position;
+ *       a reader that keeps passing {@link FeedPage#next()} back sees every event exactly once,
+ *       whatever the concurrency of writers, and sees it as soon as no event ordered before it
+ *       can still appear.</li>
+ * </ul>
+ */
+public interface EventStore {
+
+    /** Appends one request's events. Blocks until they are durable or the request failed. */
+    AppendResult append(List<IncomingEvent> events);
+
+    /** A page of the events matching {@code query}. */
+    FeedPage read(FeedQuery query);
+
+    /** The whole log after {@code after}, at most {@code limit} events: what a change-feed consumer follows. */
+    default FeedPage follow(EventPosition after, int limit) {
+        return read(FeedQuery.after(after, limit));
+    }
+}

@@ -1,0 +1,40 @@
+package io.herald.store;
+
+import java.time.Clock;
+
+import javax.sql.DataSource;
+
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import io.herald.store.internal.PartitionMaintenance;
+import io.herald.store.internal.PartitionMaintenanceJob;
+import io.herald.store.internal.PostgresEventStore;
+
+/** The store module's beans: the {@link EventStore} on PostgreSQL and its partition maintenance. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(StoreProperties.class)
+public class StoreConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    @DependsOnDatabaseInitialization
+    PartitionMaintenanceJob partitionMaintenanceJob(DataSource dataSource, Clock clock, StoreProperties properties) {
+        return new PartitionMaintenanceJob(new PartitionMaintenance(dataSource, clock, properties), properties.maintenanceInterval());
+    }
+
+    @Bean(destroyMethod = "close")
+    @DependsOnDatabaseInitialization
+    EventStore eventStore(DataSource dataSource, Clock clock, StoreProperties properties,
+            PartitionMaintenanceJob partitionsReady) {
+        return new PostgresEventStore(dataSource, clock, properties);
+    }
+}

@@ -1,0 +1,78 @@
+package io.herald.store.internal;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.herald.store.EventKey;
+import io.herald.store.EventPosition;
+import io.herald.store.FeedPage;
+import io.herald.store.FeedQuery;
+import io.herald.store.StoredEvent;
+
+/**
+ * Reads the log in (tx, seq) order, only below the oldest transaction still running: a row of a
+ * transaction below that horizon is committed (or gone) for good, so nothing can appear behind a
+ * cursor later. No time-based hold-back is needed; see docs/adr/0002-cursor.md.
+ */
+public final class FeedReader {
+
+    static final String HORIZON = "(SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint)";
+
+    public FeedPage read(Connection connection, FeedQuery query) throws SQLException {
+        var sql = new StringBuilder("""
+                SELECT tx, seq, stored_at, source, id, type, resource, subject, alternative_subject,
+                       resource_instance, time, body
+                FROM event
+                WHERE (tx, seq) > (?, ?) AND tx <\s""").append(HORIZON);
+        List<Object> parameters = new ArrayList<>(List.of(query.after().tx(), query.after().seq()));
+        filter(sql, parameters, "resource = ?", query.resource());
+        filter(sql, parameters, "subject = ?", query.subject());
+        filter(sql, parameters, "alternative_subject = ?", query.alternativeSubject());
+        filter(sql, parameters, "starts_with(source, ?)", query.sourcePrefix());
+        filter(sql, parameters, "instance_id = ?", query.instanceId());
+        filter(sql, parameters, "time >= ?", query.from() == null ? null : Timestamp.from(query.from()));
+        filter(sql, parameters, "time < ?", query.to() == null ? null : Timestamp.from(query.to()));
+        if (!query.types().isEmpty()) {
+            sql.append(" AND type = ANY (?)");
+            parameters.add(connection.createArrayOf("text", query.types().toArray()));
+        }
+        sql.append(" ORDER BY tx, seq LIMIT ?");
+        parameters.add(query.limit());
+
+        try (PreparedStatement statement = connection.prepareStatement(sql.toString())) {
+            for (int i = 0; i < parameters.size(); i++) {
+                statement.setObject(i + 1, parameters.get(i));
+            }
+            List<StoredEvent> events = new ArrayList<>(Math.min(query.limit(), 1000));
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    events.add(new StoredEvent(
+                            new EventPosition(rows.getLong(1), rows.getLong(2)),
+                            rows.getTimestamp(3).toInstant(),
+                            new EventKey(rows.getString(4), rows.getString(5)),
+                            rows.getString(6),
+                            rows.getString(7),
+                            rows.getString(8),
+                            rows.getString(9),
+                            rows.getString(10),
+                            rows.getTimestamp(11).toInstant(),
+                            rows.getString(12)));
+                }
+            }
+            EventPosition next = events.isEmpty() ? query.after() : events.get(events.size() - 1).position();
+            return new FeedPage(events, next);
+        }
+    }
+
+    private static void filter(StringBuilder sql, List<Object> parameters, String condition, Object value) {
+        if (value != null) {
+            sql.append(" AND ").append(condition);
+            parameters.add(value);
+        }
+    }
+}

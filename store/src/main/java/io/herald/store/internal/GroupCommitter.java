@@ -1,0 +1,184 @@
+package io.herald.store.internal;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import javax.sql.DataSource;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.herald.store.AppendResult;
+import io.herald.store.IncomingEvent;
+import io.herald.store.StoreProperties;
+import io.herald.store.StoreUnavailableException;
+
+/**
+ * Commits concurrent publish requests together: each writer takes whatever requests are waiting
+ * (up to a size cap), writes them in one transaction and answers them all after the commit. One
+ * fsync then covers many requests, which is how single-event publishing keeps up with the
+ * database's raw one-row-per-transaction rate (docs/adr/0003-group-commit.md).
+ */
+final class GroupCommitter implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(GroupCommitter.class);
+    private static final int ATTEMPTS = 5;
+
+    private record Pending(List<IncomingEvent> events, int bytes, CompletableFuture<AppendResult> answer) {
+    }
+
+    private final DataSource dataSource;
+    private final EventWriter writer;
+    private final Clock clock;
+    private final StoreProperties.GroupCommit settings;
+    private final BlockingQueue<Pending> queue;
+    private final ExecutorService writers;
+    private volatile boolean closed;
+
+    GroupCommitter(DataSource dataSource, EventWriter writer, Clock clock, StoreProperties.GroupCommit settings) {
+        this.dataSource = dataSource;
+        this.writer = writer;
+        this.clock = clock;
+        this.settings = settings;
+        this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
+        var counter = new AtomicInteger();
+        this.writers = Executors.newFixedThreadPool(settings.writers(), runnable -> {
+            Thread thread = new Thread(runnable, "herald-publish-" + counter.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        for (int i = 0; i < settings.writers(); i++) {
+            writers.execute(this::run);
+        }
+    }
+
+    CompletableFuture<AppendResult> submit(List<IncomingEvent> events) {
+        var answer = new CompletableFuture<AppendResult>();
+        if (closed) {
+            answer.completeExceptionally(new StoreUnavailableException("Herald is shutting down", null));
+            return answer;
+        }
+        int bytes = events.stream().mapToInt(e -> e.json().length()).sum();
+        if (!queue.offer(new Pending(List.copyOf(events), bytes, answer))) {
+            answer.completeExceptionally(new StoreUnavailableException(
+                    "too many publish requests are waiting (" + settings.queueCapacity() + "); try again shortly", null));
+        }
+        return answer;
+    }
+
+    private void run() {
+        while (!closed || !queue.isEmpty()) {
+            List<Pending> group;
+            try {
+                group = takeGroup();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            if (!group.isEmpty()) {
+                commit(group);
+            }
+        }
+    }
+
+    private List<Pending> takeGroup() throws InterruptedException {
+        Pending first = queue.poll(200, TimeUnit.MILLISECONDS);
+        if (first == null) {
+            return List.of();
+        }
+        List<Pending> group = new ArrayList<>();
+        group.add(first);
+        int events = first.events().size();
+        long bytes = first.bytes();
+        Pending next;
+        while (events < settings.maxEvents() && bytes < settings.maxBytes().toBytes() && (next = queue.poll()) != null) {
+            group.add(next);
+            events += next.events().size();
+            bytes += next.bytes();
+        }
+        return group;
+    }
+
+    private void commit(List<Pending> group) {
+        List<List<IncomingEvent>> requests = group.stream().map(Pending::events).toList();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                List<AppendResult> results = writeInTransaction(requests);
+                for (int i = 0; i < group.size(); i++) {
+                    group.get(i).answer().complete(results.get(i));
+                }
+                return;
+            } catch (EventWriter.ConcurrentKeyException | TransientWriteException e) {
+                if (attempt == ATTEMPTS) {
+                    fail(group, new StoreUnavailableException("publishing raced with concurrent publishers " + ATTEMPTS + " times", e));
+                    return;
+                }
+                log.debug("Writing a group of {} publish requests again after: {}", group.size(), e.getMessage());
+            } catch (SQLException | RuntimeException e) {
+                log.warn("Could not store a group of {} publish requests: {}", group.size(), e.toString());
+                fail(group, new StoreUnavailableException("the event log could not store the events", e));
+                return;
+            }
+        }
+    }
+
+    private List<AppendResult> writeInTransaction(List<List<IncomingEvent>> requests) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                List<AppendResult> results = writer.write(connection, requests, clock.instant());
+                connection.commit();
+                return results;
+            } catch (SQLException e) {
+                connection.rollback();
+                if (e.getSQLState() != null && e.getSQLState().startsWith("40")) {
+                    // deadlock or serialization failure: the group as a whole may simply run again
+                    throw new TransientWriteException(e);
+                }
+                throw e;
+            } catch (RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        }
+    }
+
+    private static final class TransientWriteException extends RuntimeException {
+        TransientWriteException(SQLException cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+
+    private static void fail(List<Pending> group, Throwable cause) {
+        group.forEach(p -> p.answer().completeExceptionally(cause));
+    }
+
+    /** Stops taking requests, writes those already waiting, then stops the writers. */
+    @Override
+    public void close() {
+        closed = true;
+        writers.shutdown();
+        try {
+            if (!writers.awaitTermination(settings.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                writers.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            writers.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+        Pending left;
+        while ((left = queue.poll()) != null) {
+            left.answer().completeExceptionally(new StoreUnavailableException("Herald is shutting down", null));
+        }
+    }
+}

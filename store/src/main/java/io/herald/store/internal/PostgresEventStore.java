@@ -1,0 +1,68 @@
+package io.herald.store.internal;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import javax.sql.DataSource;
+
+import io.herald.store.AppendResult;
+import io.herald.store.EventStore;
+import io.herald.store.FeedPage;
+import io.herald.store.FeedQuery;
+import io.herald.store.IncomingEvent;
+import io.herald.store.StoreProperties;
+import io.herald.store.StoreUnavailableException;
+
+/** The event log on PostgreSQL: group-committed appends, feeds read below the transaction horizon. */
+public final class PostgresEventStore implements EventStore, AutoCloseable {
+
+    private final DataSource dataSource;
+    private final GroupCommitter committer;
+    private final FeedReader reader = new FeedReader();
+    private final StoreProperties.GroupCommit settings;
+
+    public PostgresEventStore(DataSource dataSource, Clock clock, StoreProperties properties) {
+        this.dataSource = dataSource;
+        this.settings = properties.groupCommit();
+        this.committer = new GroupCommitter(dataSource, new EventWriter(), clock, settings);
+    }
+
+    @Override
+    public AppendResult append(List<IncomingEvent> events) {
+        if (events.isEmpty()) {
+            return new AppendResult.Appended(List.of());
+        }
+        try {
+            return committer.submit(events).get(settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreUnavailableException("interrupted while waiting for the commit", e);
+        } catch (TimeoutException e) {
+            throw new StoreUnavailableException("the commit took longer than " + settings.timeout(), e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new StoreUnavailableException("the event log could not store the events", e.getCause());
+        }
+    }
+
+    @Override
+    public FeedPage read(FeedQuery query) {
+        try (Connection connection = dataSource.getConnection()) {
+            return reader.read(connection, query);
+        } catch (SQLException e) {
+            throw new StoreUnavailableException("the event log could not be read", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        committer.close();
+    }
+}

@@ -1,0 +1,205 @@
+package io.herald.store;
+
+import static io.herald.store.TestEvents.event;
+import static io.herald.store.TestEvents.json;
+import static io.herald.store.TestEvents.parse;
+import static io.herald.store.TestEvents.uniqueResource;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The contract every {@link EventStore} keeps. An implementation's integration test extends this
+ * class and supplies the store; each test works on resources of its own.
+ */
+public abstract class EventStoreContract {
+
+    protected abstract EventStore store();
+
+    private List<StoredEvent> readAll(FeedQuery query) {
+        var events = new ArrayList<StoredEvent>();
+        FeedPage page;
+        do {
+            page = store().read(query);
+            events.addAll(page.events());
+            query = query.withAfter(page.next());
+        } while (!page.events().isEmpty());
+        return events;
+    }
+
+    private static FeedQuery resourceFeed(String resource) {
+        return FeedQuery.after(EventPosition.START, 100).withResource(resource);
+    }
+
+    private static List<String> ids(List<StoredEvent> events) {
+        return events.stream().map(e -> e.key().id()).toList();
+    }
+
+    @Test
+    void shouldReadAppendedEventsBackInAppendOrderAtTheirPositions() {
+        String resource = uniqueResource();
+        var first = event(resource);
+        var second = event(resource);
+        var third = event(resource);
+
+        var one = (AppendResult.Appended) store().append(List.of(first));
+        var two = (AppendResult.Appended) store().append(List.of(second, third));
+
+        List<StoredEvent> stored = readAll(resourceFeed(resource));
+        assertThat(ids(stored)).containsExactly(first.key().id(), second.key().id(), third.key().id());
+        assertThat(stored).extracting(StoredEvent::position)
+                .containsExactly(one.positions().get(0), two.positions().get(0), two.positions().get(1));
+        assertThat(stored.get(0).json()).isEqualTo(first.json());
+        assertThat(stored.get(1).position().isAfter(stored.get(0).position())).isTrue();
+    }
+
+    @Test
+    void shouldStoreARepublishedEventOnceAndAnswerWithItsFirstPosition() {
+        String resource = uniqueResource();
+        var event = event(resource);
+
+        var first = store().append(List.of(event));
+        var again = store().append(List.of(event));
+
+        assertThat(again).isEqualTo(first);
+        assertThat(readAll(resourceFeed(resource))).hasSize(1);
+    }
+
+    @Test
+    void shouldTreatTheSameAttributesInAnotherOrderAsTheSameContent() {
+        String resource = uniqueResource();
+        ObjectNode original = json(resource);
+        original.put("subject", "/party/1");
+        ObjectNode reordered = original.objectNode();
+        List.of("subject", "resource", "type", "source", "id", "specversion")
+                .forEach(name -> reordered.set(name, original.get(name)));
+
+        var first = store().append(List.of(parse(original)));
+        var again = store().append(List.of(parse(reordered)));
+
+        assertThat(again).isEqualTo(first);
+    }
+
+    @Test
+    void shouldRefuseTheWholeRequestWhenOneEventConflictsWithStoredContent() {
+        String resource = uniqueResource();
+        ObjectNode original = json(resource);
+        store().append(List.of(parse(original)));
+        ObjectNode changed = original.deepCopy();
+        changed.put("type", "app.instance.deleted");
+        var fresh = event(resource);
+
+        var result = store().append(List.of(fresh, parse(changed)));
+
+        assertThat(result).isEqualTo(new AppendResult.Conflicted(new EventKey(original.get("source").asString(), original.get("id").asString())));
+        assertThat(ids(readAll(resourceFeed(resource)))).containsExactly(original.get("id").asString());
+    }
+
+    @Test
+    void shouldStoreAnEventRepeatedWithinOneBatchOnce() {
+        String resource = uniqueResource();
+        var event = event(resource);
+
+        var result = (AppendResult.Appended) store().append(List.of(event, event));
+
+        assertThat(result.positions()).hasSize(2).containsOnly(result.positions().get(0));
+        assertThat(readAll(resourceFeed(resource))).hasSize(1);
+    }
+
+    @Test
+    void shouldRefuseABatchThatRepeatsAnIdWithOtherContent() {
+        String resource = uniqueResource();
+        ObjectNode original = json(resource);
+        ObjectNode changed = original.deepCopy();
+        changed.put("type", "app.instance.deleted");
+
+        var result = store().append(List.of(parse(original), parse(changed)));
+
+        assertThat(result).isInstanceOf(AppendResult.Conflicted.class);
+        assertThat(readAll(resourceFeed(resource))).isEmpty();
+    }
+
+    @Test
+    void shouldFilterOnEveryAttributeAFeedNames() {
+        String resource = uniqueResource();
+        ObjectNode match = json(resource);
+        match.put("subject", "/party/501");
+        match.put("alternativesubject", "/person/01017012345");
+        match.put("type", "app.instance.process.completed");
+        match.put("source", "https://apps.example/ttd/app/instances/501/0f3b0c36-3a5d-4bc8-9f5e-6a8e3c3b2d11");
+        match.put("resourceinstance", "501/0f3b0c36-3a5d-4bc8-9f5e-6a8e3c3b2d11");
+        match.put("time", "2026-06-01T12:00:00Z");
+        ObjectNode other = json(resource);
+        other.put("subject", "/party/777");
+        other.put("time", "2026-01-01T12:00:00Z");
+        store().append(List.of(parse(match), parse(other)));
+        String matchId = match.get("id").asString();
+        FeedQuery base = resourceFeed(resource);
+
+        assertThat(ids(readAll(base))).hasSize(2);
+        assertThat(ids(readAll(base.withSubject("/party/501")))).containsExactly(matchId);
+        assertThat(ids(readAll(base.withAlternativeSubject("/person/01017012345")))).containsExactly(matchId);
+        assertThat(ids(readAll(base.withTypes(List.of("app.instance.process.completed", "nothing"))))).containsExactly(matchId);
+        assertThat(ids(readAll(base.withSourcePrefix("https://apps.example/ttd/app/")))).containsExactly(matchId);
+        assertThat(ids(readAll(base.withInstanceId("0f3b0c36-3a5d-4bc8-9f5e-6a8e3c3b2d11")))).containsExactly(matchId);
+        assertThat(ids(readAll(base.withTimeRange(Instant.parse("2026-05-01T00:00:00Z"), null)))).containsExactly(matchId);
+        assertThat(ids(readAll(base.withTimeRange(null, Instant.parse("2026-06-01T12:00:00Z"))))).containsExactly(other.get("id").asString());
+        assertThat(readAll(base.withSubject("/party/501").withTypes(List.of("app.instance.created")))).isEmpty();
+    }
+
+    @Test
+    void shouldPageThroughAFeedWithoutRepeatsOrGaps() {
+        String resource = uniqueResource();
+        var appended = new ArrayList<String>();
+        for (int i = 0; i < 7; i++) {
+            var event = event(resource);
+            store().append(List.of(event));
+            appended.add(event.key().id());
+        }
+
+        var seen = new ArrayList<String>();
+        FeedQuery query = FeedQuery.after(EventPosition.START, 3).withResource(resource);
+        List<Integer> pageSizes = new ArrayList<>();
+        FeedPage page;
+        do {
+            page = store().read(query);
+            pageSizes.add(page.events().size());
+            seen.addAll(ids(page.events()));
+            query = query.withAfter(page.next());
+        } while (!page.events().isEmpty());
+
+        assertThat(seen).containsExactlyElementsOf(appended);
+        assertThat(pageSizes).containsExactly(3, 3, 1, 0);
+    }
+
+    @Test
+    void shouldKeepTheCursorWhenNothingNewIsThere() {
+        String resource = uniqueResource();
+        store().append(List.of(event(resource)));
+        FeedPage first = store().read(resourceFeed(resource));
+
+        FeedPage empty = store().read(resourceFeed(resource).withAfter(first.next()));
+
+        assertThat(empty.events()).isEmpty();
+        assertThat(empty.next()).isEqualTo(first.next());
+    }
+
+    @Test
+    void shouldFollowTheWholeLogInOrder() {
+        String resource = uniqueResource();
+        FeedPage before = store().follow(EventPosition.START, 1_000_000);
+        var event = event(resource);
+        var otherEvent = event(uniqueResource());
+        store().append(List.of(event, otherEvent));
+
+        FeedPage after = store().follow(before.next(), 100);
+
+        assertThat(ids(after.events())).containsExactly(event.key().id(), otherEvent.key().id());
+    }
+}
