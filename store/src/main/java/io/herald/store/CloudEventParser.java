@@ -12,12 +12,10 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
-
-import org.springframework.util.InvalidMimeTypeException;
-import org.springframework.util.MimeTypeUtils;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.cfg.JsonNodeFeature;
@@ -36,6 +34,13 @@ public final class CloudEventParser {
             "specversion", "id", "source", "type", "subject", "time", "datacontenttype", "dataschema",
             "data", "data_base64", "resource", "resourceinstance", "alternativesubject");
 
+    /** RFC 3339 date-time: seconds required, four-digit year, offset in hours and minutes (t and z in either case). */
+    private static final Pattern RFC_3339 = Pattern.compile(
+            "\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?([Zz]|[+-]\\d{2}:\\d{2})");
+    private static final String TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
+    /** RFC 2045/2046 media type: type/subtype with attribute=value parameters. */
+    private static final Pattern MEDIA_TYPE = Pattern.compile(
+            TOKEN + "/" + TOKEN + "(\\s*;\\s*" + TOKEN + "=(" + TOKEN + "|\"([^\"\\\\]|\\\\.)*\"))*\\s*");
     private static final JsonMapper COMPACT = JsonMapper.builder().build();
     private static final JsonMapper SORTED = JsonMapper.builder()
             .enable(JsonNodeFeature.WRITE_PROPERTIES_SORTED)
@@ -85,12 +90,8 @@ public final class CloudEventParser {
         String resourceInstance = optionalString(node, "resourceinstance", errors);
         Instant time = optionalTime(node, errors);
         String contentType = optionalString(node, "datacontenttype", errors);
-        if (contentType != null) {
-            try {
-                MimeTypeUtils.parseMimeType(contentType);
-            } catch (InvalidMimeTypeException e) {
-                errors.add(new FieldError("datacontenttype", "must be a media type (RFC 2046) but was \"" + contentType + "\""));
-            }
+        if (contentType != null && !MEDIA_TYPE.matcher(contentType).matches()) {
+            errors.add(new FieldError("datacontenttype", "must be a media type (RFC 2046) but was \"" + contentType + "\""));
         }
         String dataschema = optionalString(node, "dataschema", errors);
         if (dataschema != null && !isAbsoluteUri(dataschema)) {
@@ -146,11 +147,14 @@ public final class CloudEventParser {
             return null;
         }
         try {
-            return OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+            if (RFC_3339.matcher(text).matches()) {
+                return OffsetDateTime.parse(text.toUpperCase(Locale.ROOT), DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+            }
         } catch (DateTimeParseException e) {
-            errors.add(new FieldError("time", "must be an RFC 3339 timestamp such as 2026-11-27T10:15:30Z but was \"" + text + "\""));
-            return null;
+            // out-of-range fields such as month 13: reported below like any other malformed time
         }
+        errors.add(new FieldError("time", "must be an RFC 3339 timestamp such as 2026-11-27T10:15:30Z but was \"" + text + "\""));
+        return null;
     }
 
     private static void checkData(JsonNode node, List<FieldError> errors) {
@@ -172,7 +176,7 @@ public final class CloudEventParser {
         }
     }
 
-    private static void checkExtensions(JsonNode node, List<FieldError> errors) {
+    private void checkExtensions(JsonNode node, List<FieldError> errors) {
         for (Map.Entry<String, JsonNode> attribute : node.properties()) {
             String name = attribute.getKey();
             if (CORE.contains(name)) {
@@ -186,6 +190,8 @@ public final class CloudEventParser {
             JsonNode value = attribute.getValue();
             if (value.isObject() || value.isArray()) {
                 errors.add(new FieldError(name, "an extension attribute must be a string, number or boolean"));
+            } else if (value.isString()) {
+                string(name, value, errors);
             }
         }
     }
