@@ -1,0 +1,21 @@
+package io.herald.api.feed;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Feed paging ({@code herald.feed.*}); docs/configuration.md lists them.
+ *
+ * @param defaultSize events in a page when the caller names no {@code size}
+ * @param maxSize     the largest {@code size} a caller may ask for
+ */
+@ConfigurationProperties("herald.feed")
+public record FeedProperties(@DefaultValue("50") int defaultSize, @DefaultValue("1000") int maxSize) {
+
+    public FeedProperties {
+        if (defaultSize < 1 || defaultSize > maxSize) {
+            throw new IllegalArgumentException("herald.feed.default-size must be between 1 and herald.feed.max-size ("
+                    + maxSize + ") but was " + defaultSize);
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package io.herald.api.problem;
+
+import java.util.List;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.bind.MissingRequestHeaderException;
+import org.springframework.web.bind.MissingServletRequestParameterException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+
+import io.herald.store.FieldError;
+import io.herald.store.InvalidEventException;
+import io.herald.store.StoreUnavailableException;
+
+/**
+ * Turns every failure into problem details. Bad input is a 4xx that names the field; only a
+ * fault of Herald's own is a 5xx, and an unavailable database is a 503 worth retrying.
+ */
+@RestControllerAdvice
+public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
+
+    @ExceptionHandler(InvalidEventException.class)
+    ResponseEntity<ProblemDetail> invalidEvent(InvalidEventException e) {
+        HttpStatus status = e.tooLarge() ? HttpStatus.CONTENT_TOO_LARGE : HttpStatus.BAD_REQUEST;
+        String code = e.tooLarge() ? "event-too-large" : "invalid-event";
+        return ResponseEntity.status(status).body(ApiProblem.of(status, code, e.getMessage(), e.errors()));
+    }
+
+    @ExceptionHandler(BadRequestException.class)
+    ResponseEntity<ProblemDetail> badRequest(BadRequestException e) {
+        return ResponseEntity.badRequest().body(ApiProblem.of(HttpStatus.BAD_REQUEST, e.code(), e.getMessage(), e.errors()));
+    }
+
+    @ExceptionHandler(PayloadTooLargeException.class)
+    ResponseEntity<ProblemDetail> tooLarge(PayloadTooLargeException e) {
+        return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE)
+                .body(ApiProblem.of(HttpStatus.CONTENT_TOO_LARGE, "payload-too-large", e.getMessage()));
+    }
+
+    @ExceptionHandler(EventConflictException.class)
+    ResponseEntity<ProblemDetail> conflict(EventConflictException e) {
+        return ResponseEntity.status(HttpStatus.CONFLICT)
+                .body(ApiProblem.of(HttpStatus.CONFLICT, "event-conflict", e.getMessage(), e.errors()));
+    }
+
+    @ExceptionHandler(StoreUnavailableException.class)
+    ResponseEntity<ProblemDetail> unavailable(StoreUnavailableException e) {
+        log.warn("Answering 503: {}", e.getMessage(), e.getCause());
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                .header(HttpHeaders.RETRY_AFTER, "1")
+                .body(ApiProblem.of(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", e.getMessage()));
+    }
+
+    @ExceptionHandler(MethodArgumentTypeMismatchException.class)
+    ResponseEntity<ProblemDetail> typeMismatch(MethodArgumentTypeMismatchException e) {
+        String message = "has an invalid value '" + e.getValue() + "'";
+        return ResponseEntity.badRequest().body(ApiProblem.of(HttpStatus.BAD_REQUEST, "invalid-parameter",
+                e.getName() + " " + message, List.of(new FieldError(e.getName(), message))));
+    }
+
+    @ExceptionHandler(MissingRequestHeaderException.class)
+    ResponseEntity<ProblemDetail> missingHeader(MissingRequestHeaderException e) {
+        return ResponseEntity.badRequest().body(ApiProblem.of(HttpStatus.BAD_REQUEST, "missing-header",
+                "the header " + e.getHeaderName() + " is required", List.of(new FieldError(e.getHeaderName(), "is required"))));
+    }
+
+    @ExceptionHandler(Exception.class)
+    ResponseEntity<ProblemDetail> unexpected(Exception e) {
+        log.error("Unexpected failure", e);
+        return ResponseEntity.internalServerError()
+                .body(ApiProblem.of(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error", "Herald failed to handle the request; it has been logged"));
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleMissingServletRequestParameter(MissingServletRequestParameterException e,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        return ResponseEntity.badRequest().body(ApiProblem.of(HttpStatus.BAD_REQUEST, "missing-parameter",
+                "the query parameter " + e.getParameterName() + " is required",
+                List.of(new FieldError(e.getParameterName(), "is required"))));
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException e,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        return ResponseEntity.badRequest().body(ApiProblem.of(HttpStatus.BAD_REQUEST, "malformed-body",
+                "the request body could not be read: " + rootMessage(e)));
+    }
+
+    @Override
+    protected ResponseEntity<Object> createResponseEntity(Object body, HttpHeaders headers, HttpStatusCode statusCode,
+            WebRequest request) {
+        if (body instanceof ProblemDetail problem && problem.getProperties() == null) {
+            String code = HttpStatus.resolve(statusCode.value()) == null ? "error"
+                    : HttpStatus.valueOf(statusCode.value()).name().toLowerCase().replace('_', '-');
+            problem.setProperty("code", code);
+        }
+        return super.createResponseEntity(body, headers, statusCode, request);
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage();
+    }
+}

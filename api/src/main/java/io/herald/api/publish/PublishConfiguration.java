@@ -1,0 +1,9 @@
+package io.herald.api.publish;
+
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Configuration;
+
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(PublishProperties.class)
+class PublishConfiguration {
+}

@@ -1,0 +1,47 @@
+package io.herald.api.security;
+
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.web.SecurityFilterChain;
+
+/**
+ * Bearer JWTs on every API call: the publish scope to publish, the subscribe scope to read
+ * feeds. Health, info and metrics stay open for probes and scrapers.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(SecurityProperties.class)
+class SecurityConfiguration {
+
+    @Bean
+    SecurityFilterChain api(HttpSecurity http, SecurityProperties scopes) throws Exception {
+        var unauthorized = ProblemResponses.unauthorized();
+        var forbidden = ProblemResponses.forbidden();
+        http
+                .csrf(csrf -> csrf.disable())
+                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .authorizeHttpRequests(requests -> requests
+                        .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info", "/actuator/prometheus",
+                                "/error").permitAll()
+                        .requestMatchers(HttpMethod.POST, LocalTokenController.PATH).permitAll()
+                        .requestMatchers(HttpMethod.POST, "/events/api/v1/events", "/events/api/v1/app", "/events")
+                                .hasAuthority(scopes.publishAuthority())
+                        .requestMatchers(HttpMethod.GET, "/events/api/v1/events", "/events/api/v1/app/**",
+                                "/events/instanceevents/**").hasAuthority(scopes.subscribeAuthority())
+                        .requestMatchers(HttpMethod.POST, "/events/instanceeventsforparty",
+                                "/events/instanceeventsforinstance/**").hasAuthority(scopes.subscribeAuthority())
+                        .anyRequest().authenticated())
+                .oauth2ResourceServer(resourceServer -> resourceServer
+                        .jwt(Customizer.withDefaults())
+                        .authenticationEntryPoint(unauthorized)
+                        .accessDeniedHandler(forbidden))
+                .exceptionHandling(exceptions -> exceptions
+                        .authenticationEntryPoint(unauthorized)
+                        .accessDeniedHandler(forbidden));
+        return http.build();
+    }
+}
