@@ -88,6 +88,20 @@ class PartitionMaintenanceIT {
                 .containsExactly(readPosition(resource));
     }
 
+    @Test
+    void shouldStoreAnEventRepublishedInALaterMonthOnce() {
+        maintenance.run();
+        String resource = TestEvents.uniqueResource();
+        IncomingEvent event = event(resource);
+        var first = store.append(List.of(event));
+
+        clock.set(Instant.parse("2026-02-03T08:00:00Z"));
+        var again = store.append(List.of(event));
+
+        assertThat(again).isEqualTo(first);
+        assertThat(ids(resource)).containsExactly(event.key().id());
+    }
+
     private EventPosition readPosition(String resource) {
         return store.read(FeedQuery.after(EventPosition.START, 10).withResource(resource)).events().get(0).position();
     }
