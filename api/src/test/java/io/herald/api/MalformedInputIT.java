@@ -71,6 +71,17 @@ class MalformedInputIT extends ApiTestSupport {
     }
 
     @Test
+    void shouldRefuseTheNulCharacterWith400() {
+        ObjectNode event = cloudEvent(uniqueResource());
+        event.put("type", "app.\u0000created");
+
+        Response response = post(EVENTS, CE, event.toString(), publisher);
+
+        assertProblem(response, 400, "invalid-event");
+        assertThat(field(response)).isEqualTo("type");
+    }
+
+    @Test
     void shouldRefuseMalformedJson() {
         Response response = post(EVENTS, CE, "{\"specversion\": \"1.0\",", publisher);
 
@@ -162,6 +173,8 @@ class MalformedInputIT extends ApiTestSupport {
                 .isEqualTo("instanceId");
         assertProblem(post("/events/instanceeventsforparty", "application/json", "{\"appId\":\"ttd/app\"}", reader), 400, "invalid-body");
         assertProblem(post("/events/instanceeventsforparty", "application/json", "{oops", reader), 400, "malformed-body");
+        assertThat(field(post("/events/instanceeventsforparty", "application/json",
+                "{\"party\":{\"organisationNumber\":\"910011154\"},\"storedAfter\":\"soon\"}", reader))).isEqualTo("storedAfter");
     }
 
     @Test

@@ -70,6 +70,11 @@ public final class CloudEventParser {
                     "an event may be at most " + limits.maxEventBytes() + " bytes but was " + size)), true);
         }
         var errors = new ArrayList<FieldError>();
+        int badChar = unpairedSurrogate(json);
+        if (badChar >= 0) {
+            errors.add(new FieldError("", "is not valid Unicode: an unpaired surrogate (\\u"
+                    + Integer.toHexString(json.charAt(badChar)) + ") at character " + badChar + " of the event"));
+        }
 
         String specversion = requiredString(node, "specversion", errors);
         if (specversion != null && !specversion.equals("1.0")) {
@@ -138,6 +143,10 @@ public final class CloudEventParser {
             errors.add(new FieldError(name, "may be at most " + limits.maxAttributeLength() + " characters but was " + text.length()));
             return null;
         }
+        if (text.indexOf('\u0000') >= 0) {
+            errors.add(new FieldError(name, "must not contain the NUL character (U+0000)"));
+            return null;
+        }
         return text;
     }
 
@@ -194,6 +203,19 @@ public final class CloudEventParser {
                 string(name, value, errors);
             }
         }
+    }
+
+    /** The index of the first UTF-16 surrogate without its partner, or -1: such text cannot be stored as UTF-8. */
+    private static int unpairedSurrogate(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static boolean isUriReference(String text) {

@@ -10,6 +10,10 @@ public record EventKey(String source, String id) {
         Objects.requireNonNull(id, "id");
     }
 
+    public EventKey withId(String otherId) {
+        return new EventKey(source, otherId);
+    }
+
     @Override
     public String toString() {
         return "(source=" + source + ", id=" + id + ")";

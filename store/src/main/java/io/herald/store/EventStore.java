@@ -17,7 +17,7 @@ import java.util.List;
  *       can still appear.</li>
  * </ul>
  */
-public interface EventStore {
+public interface EventStore extends AutoCloseable {
 
     /** Appends one request's events. Blocks until they are durable or the request failed. */
     AppendResult append(List<IncomingEvent> events);
@@ -28,5 +28,10 @@ public interface EventStore {
     /** The whole log after {@code after}, at most {@code limit} events: what a change-feed consumer follows. */
     default FeedPage follow(EventPosition after, int limit) {
         return read(FeedQuery.after(after, limit));
+    }
+
+    /** Stops taking appends, finishes those already waiting, and releases what the store holds. */
+    @Override
+    default void close() {
     }
 }

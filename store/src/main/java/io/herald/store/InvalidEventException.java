@@ -10,7 +10,8 @@ public class InvalidEventException extends RuntimeException {
     private final boolean tooLarge;
 
     public InvalidEventException(List<FieldError> errors, boolean tooLarge) {
-        super(errors.stream().map(e -> e.field() + ": " + e.message()).collect(Collectors.joining("; ")));
+        super(errors.stream().map(e -> e.field().isEmpty() ? e.message() : e.field() + ": " + e.message())
+                .collect(Collectors.joining("; ")));
         this.errors = List.copyOf(errors);
         this.tooLarge = tooLarge;
     }

@@ -31,6 +31,15 @@ public class StoreConfiguration {
         return new PartitionMaintenanceJob(new PartitionMaintenance(dataSource, clock, properties), properties.maintenanceInterval());
     }
 
+    /**
+     * A ready store outside Spring (benchmarks, tools): partitions made, group commit running.
+     * Close it when done.
+     */
+    public static EventStore standalone(DataSource dataSource, Clock clock, StoreProperties properties) {
+        new PartitionMaintenance(dataSource, clock, properties).run();
+        return new PostgresEventStore(dataSource, clock, properties);
+    }
+
     @Bean(destroyMethod = "close")
     @DependsOnDatabaseInitialization
     EventStore eventStore(DataSource dataSource, Clock clock, StoreProperties properties,

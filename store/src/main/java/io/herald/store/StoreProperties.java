@@ -38,7 +38,7 @@ public record StoreProperties(
     /**
      * @param writers       transactions that may be writing at once (each commits a group of requests)
      * @param maxEvents     the most events one transaction takes
-     * @param maxBytes      the most event bytes one transaction takes
+     * @param maxBytes      the most event JSON one transaction takes (counted in characters)
      * @param queueCapacity publish requests that may wait for a writer; beyond that publishing answers 503
      * @param timeout       how long a publish request waits for its commit before it fails
      */
@@ -55,6 +55,12 @@ public record StoreProperties(
             }
             if (maxEvents < 1) {
                 throw new IllegalArgumentException("herald.store.group-commit.max-events must be at least 1 but was " + maxEvents);
+            }
+            if (maxBytes.toBytes() < 1024) {
+                throw new IllegalArgumentException("herald.store.group-commit.max-bytes must be at least 1KB but was " + maxBytes);
+            }
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("herald.store.group-commit.timeout must be positive but was " + timeout);
             }
             if (queueCapacity < 1) {
                 throw new IllegalArgumentException("herald.store.group-commit.queue-capacity must be at least 1 but was " + queueCapacity);

@@ -301,6 +301,37 @@ class CloudEventParserTest {
     @Nested
     class AnInvalidEvent {
 
+        /** Found while documenting the API: PostgreSQL refuses NUL in text, which failed a whole commit group. */
+        @ParameterizedTest
+        @ValueSource(strings = {"id", "type", "subject", "traceparent"})
+        void shouldRejectTheNulCharacterInAnAttribute(String attribute) {
+            ObjectNode node = minimal();
+            node.put(attribute, "a\u0000b");
+
+            assertThat(rejectedFields(node)).containsExactly(attribute);
+        }
+
+        /** Found while documenting the API: an unpaired surrogate was stored as '?', changing the event. */
+        @Test
+        void shouldRejectAnUnpairedSurrogateAnywhereInTheEvent() {
+            ObjectNode node = minimal();
+            node.putObject("data").put("text", "broken \ud800 text");
+
+            InvalidEventException e = rejection(node);
+
+            assertThat(e.errors()).extracting(FieldError::field).containsExactly("");
+            assertThat(e.getMessage()).contains("surrogate").doesNotStartWith(":");
+        }
+
+        @Test
+        void shouldAcceptAPairedSurrogateSuchAsAnEmoji() {
+            ObjectNode node = minimal();
+            node.put("subject", "party \ud83d\ude00");
+
+            assertThat(parser.parse(node).subject()).isEqualTo("party \ud83d\ude00");
+        }
+
+
         @ParameterizedTest
         @ValueSource(strings = {"[]", "[{\"id\":\"1\"}]", "\"event\"", "42", "true", "null"})
         void shouldRejectAnythingButAnObjectWithTheEmptyFieldName(String json) {

@@ -32,11 +32,16 @@ public class FeedParameters {
 
     /** A query starting at {@code after}; without it, {@code from} must be given and the feed starts at the beginning. */
     public FeedQuery start(String after, String from, String to, Integer size) {
+        return start(after, "from", from, to, size);
+    }
+
+    /** As {@link #start(String, String, String, Integer)}, for a start time that arrives under another name. */
+    public FeedQuery start(String after, String fromName, String from, String to, Integer size) {
         if (after == null && from == null) {
-            throw new BadRequestException("missing-parameter", "after", "or from is required (after=0 starts at the beginning)");
+            throw new BadRequestException("missing-parameter", "after", "or " + fromName + " is required (after=0 starts at the beginning)");
         }
         EventPosition position = after == null ? EventPosition.START : position("after", after);
-        return FeedQuery.after(position, size(size)).withTimeRange(time("from", from), time("to", to));
+        return FeedQuery.after(position, size(size)).withTimeRange(time(fromName, from), time("to", to));
     }
 
     public FeedQuery startAfter(String after, Integer size) {

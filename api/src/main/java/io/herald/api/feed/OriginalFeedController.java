@@ -77,7 +77,7 @@ public class OriginalFeedController {
             throw new BadRequestException("invalid-body", "party", "must name exactly one of personNumber and organisationNumber");
         }
         FeedQuery query = parameters.start(after == null && request.storedAfter() == null ? "0" : after,
-                        request.storedAfter(), null, size)
+                        "storedAfter", request.storedAfter(), null, size)
                 .withAlternativeSubject(person != null ? person("party.personNumber", person)
                         : organisation("party.organisationNumber", organisation))
                 .withTypes(types(request.eventTypes()));
@@ -98,7 +98,7 @@ public class OriginalFeedController {
             @RequestParam(required = false) String after,
             @RequestParam(required = false) Integer size) {
         String storedAfter = request == null ? null : request.storedAfter();
-        FeedQuery query = parameters.start(after == null && storedAfter == null ? "0" : after, storedAfter, null, size)
+        FeedQuery query = parameters.start(after == null && storedAfter == null ? "0" : after, "storedAfter", storedAfter, null, size)
                 .withInstanceId(guid("instanceId", instanceId));
         return FeedResponses.page(feeds.read(caller, query));
     }

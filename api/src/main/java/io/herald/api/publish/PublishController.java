@@ -57,7 +57,7 @@ public class PublishController {
     }
 
     @PostMapping(path = "/events/api/v1/app", consumes = {MediaType.APPLICATION_JSON_VALUE, CLOUDEVENTS_JSON},
-            produces = CLOUDEVENTS_JSON)
+            produces = {CLOUDEVENTS_JSON, MediaType.APPLICATION_JSON_VALUE})
     ResponseEntity<JsonNode> publishAppEvent(HttpServletRequest request) {
         ObjectNode event = shapes.fromAppEvent(bodies.read(request));
         IncomingEvent incoming = publisher.parse(event, "");

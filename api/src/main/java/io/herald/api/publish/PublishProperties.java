@@ -25,11 +25,17 @@ public record PublishProperties(
         if (maxBatchSize < 1) {
             throw new IllegalArgumentException("herald.publish.max-batch-size must be at least 1 but was " + maxBatchSize);
         }
+        if (maxBodySize.toBytes() > MAX_BODY_SIZE.toBytes()) {
+            throw new IllegalArgumentException("herald.publish.max-body-size may be at most " + MAX_BODY_SIZE + " but was " + maxBodySize);
+        }
         if (maxBodySize.compareTo(maxEventSize) < 0) {
             throw new IllegalArgumentException("herald.publish.max-body-size (" + maxBodySize
                     + ") must be at least herald.publish.max-event-size (" + maxEventSize + ")");
         }
     }
+
+    /** A body is read into memory whole; beyond this, batches belong in several requests. */
+    private static final DataSize MAX_BODY_SIZE = DataSize.ofMegabytes(64);
 
     public EventLimits eventLimits() {
         return new EventLimits(Math.toIntExact(maxEventSize.toBytes()), maxAttributeLength);

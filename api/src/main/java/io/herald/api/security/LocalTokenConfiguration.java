@@ -32,7 +32,7 @@ class LocalTokenConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(LocalTokenConfiguration.class);
 
-    /** Checked before any other bean is made, so that nothing starts (not even the database) on a public address. */
+    /** Checked before any bean is made, so the application (and its web server) never starts on a public address. */
     @Bean
     static BeanFactoryPostProcessor localProfileOnLoopbackOnly(Environment environment) {
         requireLoopback(environment.getProperty("server.address"));

@@ -12,6 +12,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import io.herald.store.AppendResult;
 import io.herald.store.EventKey;
@@ -26,6 +27,8 @@ import io.herald.store.IncomingEvent;
 public final class EventWriter {
 
     private static final HexFormat HEX = HexFormat.of();
+    /** SQLSTATE raised by herald_event_key_taken() (migration V2). */
+    static final String KEY_TAKEN = "HKEY1";
 
     /**
      * Thrown when another transaction stored one of the keys between our look-up and our insert:
@@ -42,10 +45,59 @@ public final class EventWriter {
     }
 
     /**
+     * Writes the group in one statement on a connection in autocommit mode: the statement is its own
+     * transaction, durable when this returns. Empty when some key was stored already (then nothing
+     * was kept), and the caller writes the group with {@link #write} in a transaction instead.
+     */
+    public Optional<List<AppendResult>> writeAtOnce(Connection connection, List<List<IncomingEvent>> requests,
+            Instant storedAt) throws SQLException {
+        try {
+            return Optional.of(answers(requests, insert(connection, flatten(requests), storedAt)));
+        } catch (SQLException e) {
+            if (KEY_TAKEN.equals(e.getSQLState())) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Writes the group within the caller's transaction (autocommit off). The common case — no key
+     * stored before — is one statement. When any key is known already, the transaction is rolled
+     * back and the group is planned against the stored keys first (duplicates answer with their
+     * stored position, conflicts fail their request); the caller commits.
+     *
      * @return one result per request, in order
      * @throws ConcurrentKeyException when the group must be retried in a new transaction
      */
     public List<AppendResult> write(Connection connection, List<List<IncomingEvent>> requests, Instant storedAt)
+            throws SQLException {
+        try {
+            return answers(requests, insert(connection, flatten(requests), storedAt));
+        } catch (SQLException e) {
+            if (!KEY_TAKEN.equals(e.getSQLState())) {
+                throw e;
+            }
+        }
+        connection.rollback();
+        return writePlanned(connection, requests, storedAt);
+    }
+
+    private static List<IncomingEvent> flatten(List<List<IncomingEvent>> requests) {
+        return requests.stream().flatMap(List::stream).toList();
+    }
+
+    private static List<AppendResult> answers(List<List<IncomingEvent>> requests, EventPosition[] positions) {
+        List<AppendResult> results = new ArrayList<>(requests.size());
+        int next = 0;
+        for (List<IncomingEvent> request : requests) {
+            results.add(new AppendResult.Appended(List.of(positions).subList(next, next + request.size())));
+            next += request.size();
+        }
+        return results;
+    }
+
+    private List<AppendResult> writePlanned(Connection connection, List<List<IncomingEvent>> requests, Instant storedAt)
             throws SQLException {
         Map<EventKey, Planned> known = lookUpStored(connection, requests);
         List<IncomingEvent> fresh = new ArrayList<>();
@@ -53,8 +105,15 @@ public final class EventWriter {
         for (List<IncomingEvent> request : requests) {
             outcomes.add(plan(request, known, fresh));
         }
-        EventPosition[] positions = fresh.isEmpty() ? new EventPosition[0] : insert(connection, fresh, storedAt);
-
+        EventPosition[] positions;
+        try {
+            positions = fresh.isEmpty() ? new EventPosition[0] : insert(connection, fresh, storedAt);
+        } catch (SQLException e) {
+            if (KEY_TAKEN.equals(e.getSQLState())) {
+                throw new ConcurrentKeyException();
+            }
+            throw e;
+        }
         List<AppendResult> results = new ArrayList<>(requests.size());
         for (Object outcome : outcomes) {
             if (outcome instanceof AppendResult.Conflicted conflicted) {
@@ -126,21 +185,14 @@ public final class EventWriter {
         return stored;
     }
 
+    /**
+     * Inserts keys and events in one statement, numbering the events in the order given, and
+     * returns their positions. When some key was stored already (or is repeated) the statement
+     * fails with SQLSTATE {@value #KEY_TAKEN} and keeps nothing.
+     */
     private static EventPosition[] insert(Connection connection, List<IncomingEvent> events, Instant storedAt)
             throws SQLException {
         int n = events.size();
-        long tx = 0;
-        Long[] seqs = new Long[n];
-        try (PreparedStatement allocate = connection.prepareStatement(
-                "SELECT pg_current_xact_id()::text::bigint, nextval('event_seq') FROM generate_series(1, ?)")) {
-            allocate.setInt(1, n);
-            try (ResultSet rows = allocate.executeQuery()) {
-                for (int i = 0; rows.next(); i++) {
-                    tx = rows.getLong(1);
-                    seqs[i] = rows.getLong(2);
-                }
-            }
-        }
         String[] sources = new String[n];
         String[] ids = new String[n];
         String[] hashes = new String[n];
@@ -153,7 +205,6 @@ public final class EventWriter {
         Timestamp[] times = new Timestamp[n];
         String[] bodies = new String[n];
         Timestamp stored = Timestamp.from(storedAt);
-        EventPosition[] positions = new EventPosition[n];
         for (int i = 0; i < n; i++) {
             IncomingEvent event = events.get(i);
             sources[i] = event.key().source();
@@ -167,50 +218,62 @@ public final class EventWriter {
             instanceIds[i] = event.instanceId();
             times[i] = event.time() != null ? Timestamp.from(event.time()) : stored;
             bodies[i] = event.json();
-            positions[i] = new EventPosition(tx, seqs[i]);
         }
-        try (PreparedStatement keys = connection.prepareStatement("""
-                INSERT INTO event_key (source, id, content_hash, tx, seq, stored_at)
-                SELECT source, id, decode(hash, 'hex'), ?, seq, ?
-                FROM unnest(?::text[], ?::text[], ?::text[], ?::bigint[]) AS u(source, id, hash, seq)
-                ORDER BY source, id
-                ON CONFLICT DO NOTHING
-                """)) {
-            keys.setLong(1, tx);
-            keys.setTimestamp(2, stored);
-            keys.setArray(3, connection.createArrayOf("text", sources));
-            keys.setArray(4, connection.createArrayOf("text", ids));
-            keys.setArray(5, connection.createArrayOf("text", hashes));
-            keys.setArray(6, connection.createArrayOf("bigint", seqs));
-            if (keys.executeUpdate() != n) {
-                throw new ConcurrentKeyException();
+        try (PreparedStatement statement = connection.prepareStatement(INSERT)) {
+            int p = 1;
+            statement.setArray(p++, connection.createArrayOf("text", sources));
+            statement.setArray(p++, connection.createArrayOf("text", ids));
+            statement.setArray(p++, connection.createArrayOf("text", hashes));
+            statement.setArray(p++, connection.createArrayOf("text", types));
+            statement.setArray(p++, connection.createArrayOf("text", resources));
+            statement.setArray(p++, connection.createArrayOf("text", subjects));
+            statement.setArray(p++, connection.createArrayOf("text", alternativeSubjects));
+            statement.setArray(p++, connection.createArrayOf("text", resourceInstances));
+            statement.setArray(p++, connection.createArrayOf("text", instanceIds));
+            statement.setArray(p++, connection.createArrayOf("timestamptz", times));
+            statement.setArray(p++, connection.createArrayOf("text", bodies));
+            statement.setTimestamp(p, stored);
+            EventPosition[] positions = new EventPosition[n];
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    positions[rows.getInt(1) - 1] = new EventPosition(rows.getLong(2), rows.getLong(3));
+                }
             }
+            return positions;
         }
-        try (PreparedStatement rows = connection.prepareStatement("""
+    }
+
+    /**
+     * One round trip for a whole group: number the rows, claim their keys (in key order, so two
+     * groups never deadlock), store the events whose keys were claimed, and report each row's
+     * position; a key that was taken fails the whole statement (herald_event_key_taken()).
+     */
+    private static final String INSERT = """
+            WITH input AS MATERIALIZED (
+                SELECT u.*, nextval('event_seq') AS seq
+                FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
+                            ?::text[], ?::timestamptz[], ?::text[]) WITH ORDINALITY
+                     AS u(source, id, hash, type, resource, subject, alternative_subject, resource_instance,
+                          instance_id, time, body, ord)
+            ), stamp AS MATERIALIZED (
+                SELECT ?::timestamptz AS stored_at, pg_current_xact_id()::text::bigint AS tx
+            ), claimed AS (
+                INSERT INTO event_key (source, id, content_hash, tx, seq, stored_at)
+                SELECT i.source, i.id, decode(i.hash, 'hex'), s.tx, i.seq, s.stored_at
+                FROM input i CROSS JOIN stamp s
+                ORDER BY i.source, i.id
+                ON CONFLICT DO NOTHING
+                RETURNING seq
+            ), stored AS (
                 INSERT INTO event (stored_at, tx, seq, source, id, type, resource, subject, alternative_subject,
                                    resource_instance, instance_id, time, body)
-                SELECT ?, ?, u.*
-                FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
-                            ?::text[], ?::text[], ?::timestamptz[], ?::text[])
-                     AS u(seq, source, id, type, resource, subject, alternative_subject, resource_instance,
-                          instance_id, time, body)
-                """)) {
-            int p = 1;
-            rows.setTimestamp(p++, stored);
-            rows.setLong(p++, tx);
-            rows.setArray(p++, connection.createArrayOf("bigint", seqs));
-            rows.setArray(p++, connection.createArrayOf("text", sources));
-            rows.setArray(p++, connection.createArrayOf("text", ids));
-            rows.setArray(p++, connection.createArrayOf("text", types));
-            rows.setArray(p++, connection.createArrayOf("text", resources));
-            rows.setArray(p++, connection.createArrayOf("text", subjects));
-            rows.setArray(p++, connection.createArrayOf("text", alternativeSubjects));
-            rows.setArray(p++, connection.createArrayOf("text", resourceInstances));
-            rows.setArray(p++, connection.createArrayOf("text", instanceIds));
-            rows.setArray(p++, connection.createArrayOf("timestamptz", times));
-            rows.setArray(p, connection.createArrayOf("text", bodies));
-            rows.executeUpdate();
-        }
-        return positions;
-    }
+                SELECT s.stored_at, s.tx, i.seq, i.source, i.id, i.type, i.resource, i.subject, i.alternative_subject,
+                       i.resource_instance, i.instance_id, i.time, i.body
+                FROM input i CROSS JOIN stamp s
+                WHERE i.seq IN (SELECT seq FROM claimed)
+            )
+            SELECT i.ord, s.tx, CASE WHEN c.seq IS NULL THEN herald_event_key_taken() ELSE c.seq END
+            FROM input i CROSS JOIN stamp s LEFT JOIN claimed c ON c.seq = i.seq
+            ORDER BY i.ord
+            """;
 }

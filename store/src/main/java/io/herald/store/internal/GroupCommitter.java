@@ -124,7 +124,16 @@ final class GroupCommitter implements AutoCloseable {
                     return;
                 }
                 log.debug("Writing a group of {} publish requests again after: {}", group.size(), e.getMessage());
-            } catch (SQLException | RuntimeException e) {
+            } catch (SQLException e) {
+                if (group.size() > 1 && isDataError(e)) {
+                    // one request's data broke the statement: write each alone so only that one fails
+                    group.forEach(pending -> commit(List.of(pending)));
+                    return;
+                }
+                log.warn("Could not store a group of {} publish requests: {}", group.size(), e.toString());
+                fail(group, new StoreUnavailableException("the event log could not store the events", e));
+                return;
+            } catch (RuntimeException e) {
                 log.warn("Could not store a group of {} publish requests: {}", group.size(), e.toString());
                 fail(group, new StoreUnavailableException("the event log could not store the events", e));
                 return;
@@ -132,8 +141,14 @@ final class GroupCommitter implements AutoCloseable {
         }
     }
 
+    /** One round trip when no key is known yet; otherwise a transaction that plans around the stored keys. */
     private List<AppendResult> writeInTransaction(List<List<IncomingEvent>> requests) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(true);
+            var atOnce = writer.writeAtOnce(connection, requests, clock.instant());
+            if (atOnce.isPresent()) {
+                return atOnce.get();
+            }
             connection.setAutoCommit(false);
             try {
                 List<AppendResult> results = writer.write(connection, requests, clock.instant());
@@ -157,6 +172,11 @@ final class GroupCommitter implements AutoCloseable {
         TransientWriteException(SQLException cause) {
             super(cause.getMessage(), cause);
         }
+    }
+
+    /** SQLSTATE class 22: the data itself was refused (bad encoding, value out of range, ...). */
+    private static boolean isDataError(SQLException e) {
+        return e.getSQLState() != null && e.getSQLState().startsWith("22");
     }
 
     private static void fail(List<Pending> group, Throwable cause) {
