@@ -30,6 +30,11 @@ public interface EventStore extends AutoCloseable {
         return read(FeedQuery.after(after, limit));
     }
 
+    /** One range of the log after {@code after}: what one matcher lease follows. */
+    default FeedPage follow(EventPosition after, int limit, LogRange range) {
+        return read(FeedQuery.after(after, limit).withLogRange(range));
+    }
+
     /** Stops taking appends, finishes those already waiting, and releases what the store holds. */
     @Override
     default void close() {

@@ -191,6 +191,35 @@ public abstract class EventStoreContract {
     }
 
     @Test
+    void shouldSplitTheLogIntoRangesThatTogetherHoldEveryEventOnce() {
+        FeedPage before = store().follow(EventPosition.START, 1_000_000);
+        List<IncomingEvent> events = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            events.add(event(uniqueResource()));
+        }
+        store().append(events);
+        int ranges = 4;
+
+        List<String> seen = new ArrayList<>();
+        List<Integer> perRange = new ArrayList<>();
+        for (int range = 0; range < ranges; range++) {
+            List<String> ids = ids(store().follow(before.next(), 100, new LogRange(range, ranges)).events());
+            perRange.add(ids.size());
+            seen.addAll(ids);
+        }
+
+        assertThat(seen).containsExactlyInAnyOrderElementsOf(events.stream().map(e -> e.key().id()).toList());
+        assertThat(perRange).as("40 resources spread over 4 ranges").allMatch(n -> n > 0);
+        IncomingEvent again = event(events.get(0).resource());
+        store().append(List.of(again));
+        long rangesHoldingTheResource = java.util.stream.IntStream.range(0, ranges)
+                .filter(r -> !store().follow(before.next(), 100, new LogRange(r, ranges)).events().stream()
+                        .filter(e -> e.resource().equals(again.resource())).toList().isEmpty())
+                .count();
+        assertThat(rangesHoldingTheResource).as("one resource always falls in one range").isEqualTo(1);
+    }
+
+    @Test
     void shouldFollowTheWholeLogInOrder() {
         String resource = uniqueResource();
         FeedPage before = store().follow(EventPosition.START, 1_000_000);

@@ -27,7 +27,7 @@ import io.herald.store.IncomingEvent;
 public final class EventWriter {
 
     private static final HexFormat HEX = HexFormat.of();
-    /** SQLSTATE raised by herald_event_key_taken() (migration V2). */
+    /** SQLSTATE raised by herald_event_key_taken() (migration V2, event_log_functions). */
     static final String KEY_TAKEN = "HKEY1";
 
     /**

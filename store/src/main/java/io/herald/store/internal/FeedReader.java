@@ -37,6 +37,11 @@ public final class FeedReader {
         filter(sql, parameters, "instance_id = ?", query.instanceId());
         filter(sql, parameters, "time >= ?", query.from() == null ? null : Timestamp.from(query.from()));
         filter(sql, parameters, "time < ?", query.to() == null ? null : Timestamp.from(query.to()));
+        if (query.range() != null) {
+            sql.append(" AND herald_log_range(resource, ?) = ?");
+            parameters.add(query.range().count());
+            parameters.add(query.range().index());
+        }
         if (!query.types().isEmpty()) {
             sql.append(" AND type = ANY (?)");
             parameters.add(connection.createArrayOf("text", query.types().toArray()));

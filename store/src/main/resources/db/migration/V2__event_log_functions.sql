@@ -8,3 +8,9 @@ BEGIN
     RAISE EXCEPTION 'an event key in this append is stored already' USING ERRCODE = 'HKEY1';
 END
 $$;
+
+-- The log is split into ranges by a stable hash of resource (md5, so the split never changes with
+-- the PostgreSQL version); a matcher instance follows the ranges it leases.
+CREATE FUNCTION herald_log_range(resource text, ranges int) RETURNS int
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
+$$ SELECT (('x' || substr(md5(resource), 1, 8))::bit(32)::bigint % ranges)::int $$;

@@ -1,0 +1,38 @@
+package io.herald.subscriptions;
+
+import java.net.URI;
+import java.time.Instant;
+
+/**
+ * A subscription as stored. It is matched once validated ({@code validatedTx} set) and not
+ * paused; it then receives the events of transactions after {@code validatedTx}.
+ */
+public record Subscription(
+        SubscriptionId id,
+        String consumer,
+        String createdBy,
+        URI endpoint,
+        SubscriptionFilter filter,
+        boolean paused,
+        Instant createdAt,
+        Instant validatedAt,
+        Long validatedTx,
+        long version) {
+
+    public boolean validated() {
+        return validatedAt != null;
+    }
+
+    /** True when events are matched to it now. */
+    public boolean active() {
+        return validated() && !paused;
+    }
+
+    /** {@code pending-validation}, {@code active} or {@code paused}: what a subscriber sees. */
+    public String status() {
+        if (!validated()) {
+            return "pending-validation";
+        }
+        return paused ? "paused" : "active";
+    }
+}

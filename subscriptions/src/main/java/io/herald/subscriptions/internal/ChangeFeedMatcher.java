@@ -1,0 +1,272 @@
+package io.herald.subscriptions.internal;
+
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import io.herald.store.EventPosition;
+import io.herald.store.EventStore;
+import io.herald.store.FeedPage;
+import io.herald.store.StoredEvent;
+import io.herald.subscriptions.PartyRegistry;
+import io.herald.subscriptions.Subscription;
+import io.herald.subscriptions.SubscriptionsProperties;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * Follows each log range this instance leases, matches every event against the subscription
+ * index and writes one delivery per (subscription, event) — in the same transaction that moves
+ * the range's checkpoint, fenced on the lease, so a batch counts once even when a lease changes
+ * hands mid-way. The delivery insert re-checks each subscription's state in the database, so a
+ * pause or delete committed before the batch commits stops its deliveries.
+ */
+public final class ChangeFeedMatcher implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(ChangeFeedMatcher.class);
+
+    /** The matcher's own lease was taken over while it worked: the batch is dropped. */
+    private static final class LeaseLostException extends RuntimeException {
+        LeaseLostException() {
+            super("lease lost", null, false, false);
+        }
+    }
+
+    private static final String INSERT_DELIVERIES = """
+            INSERT INTO delivery (subscription_id, event_tx, event_seq, event_stored_at, next_attempt_at, created_at)
+            SELECT u.subscription_id, u.tx, u.seq, u.stored_at, now(), now()
+            FROM unnest(?::bigint[], ?::bigint[], ?::bigint[], ?::timestamptz[]) WITH ORDINALITY
+                 AS u(subscription_id, tx, seq, stored_at, ord)
+            JOIN subscription s ON s.id = u.subscription_id
+            WHERE s.validated_tx IS NOT NULL AND NOT s.paused AND u.tx > s.validated_tx
+            ORDER BY u.ord
+            ON CONFLICT DO NOTHING
+            """;
+
+    private final EventStore store;
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate transactions;
+    private final SubscriptionCatalog catalog;
+    private final PartyRegistry parties;
+    private final RangeLeases leases;
+    private final SubscriptionsProperties.Matcher settings;
+    private final Clock clock;
+    private final Counter eventsMatched;
+    private final Counter deliveriesCreated;
+    private final Map<Integer, Long> lagMillisByRange = new ConcurrentHashMap<>();
+    private final AtomicLong lagEvents = new AtomicLong();
+    private final Semaphore wakeUp = new Semaphore(0);
+    private volatile boolean running;
+    private ScheduledExecutorService threads;
+
+    public ChangeFeedMatcher(EventStore store, JdbcTemplate jdbc, TransactionTemplate transactions,
+            SubscriptionCatalog catalog, PartyRegistry parties, RangeLeases leases,
+            SubscriptionsProperties.Matcher settings, Clock clock, MeterRegistry meters) {
+        this.store = store;
+        this.jdbc = jdbc;
+        this.transactions = transactions;
+        this.catalog = catalog;
+        this.parties = parties;
+        this.leases = leases;
+        this.settings = settings;
+        this.clock = clock;
+        String instance = leases.instance();
+        this.eventsMatched = Counter.builder("herald.matcher.events").description("events matched against subscriptions")
+                .tag("instance", instance).register(meters);
+        this.deliveriesCreated = Counter.builder("herald.matcher.deliveries").description("deliveries created")
+                .tag("instance", instance).register(meters);
+        Gauge.builder("herald.matcher.lag.seconds", this, m -> m.lagMillisByRange.values().stream()
+                        .mapToLong(Long::longValue).max().orElse(0) / 1000.0)
+                .description("age of the newest event matched while the matcher is behind; 0 when caught up")
+                .tag("instance", instance).register(meters);
+        Gauge.builder("herald.matcher.lag.events", lagEvents, AtomicLong::get)
+                .description("log events stored after the checkpoint of this instance's slowest range")
+                .tag("instance", instance).register(meters);
+        Gauge.builder("herald.matcher.ranges", leases, l -> l.held().size())
+                .description("log ranges this instance holds").tag("instance", instance).register(meters);
+    }
+
+    /**
+     * Matches one batch of every range held; returns how many events it matched. The loop calls
+     * this; tests may call it directly.
+     */
+    public int matchOnce() {
+        int matched = 0;
+        for (var range : leases.held().entrySet()) {
+            try {
+                matched += matchBatch(range.getKey(), range.getValue());
+            } catch (LeaseLostException e) {
+                leases.lost(range.getKey());
+            } catch (DataIntegrityViolationException e) {
+                // a subscription was deleted while its deliveries were being written: the next round skips it
+                log.debug("Matching range {} again: {}", range.getKey(), e.getMessage());
+            }
+        }
+        return matched;
+    }
+
+    private int matchBatch(int range, EventPosition checkpoint) {
+        FeedPage page = store.follow(checkpoint, settings.batchSize(), leases.range(range));
+        // after reading the events: every subscription validated before they were readable is in the index
+        catalog.refresh();
+        if (page.events().isEmpty()) {
+            lagMillisByRange.put(range, 0L);
+            return 0;
+        }
+        Map<String, Set<String>> parents = parties.parentsOf(organisations(page.events()));
+        List<Long> subscriptions = new ArrayList<>();
+        List<Long> txs = new ArrayList<>();
+        List<Long> seqs = new ArrayList<>();
+        List<Timestamp> storedAt = new ArrayList<>();
+        for (StoredEvent event : page.events()) {
+            String organisation = organisation(event);
+            Set<String> parentsOfEvent = organisation == null ? Set.of() : parents.getOrDefault(organisation, Set.of());
+            for (Subscription subscription : catalog.index().match(event, parentsOfEvent)) {
+                subscriptions.add(subscription.id().value());
+                txs.add(event.position().tx());
+                seqs.add(event.position().seq());
+                storedAt.add(Timestamp.from(event.storedAt()));
+            }
+        }
+        EventPosition next = page.next();
+        int created = transactions.execute(status -> {
+            int fenced = jdbc.update("UPDATE matcher_lease SET checkpoint_tx = ?, checkpoint_seq = ? "
+                            + "WHERE range_id = ? AND owner = ? AND checkpoint_tx = ? AND checkpoint_seq = ?",
+                    next.tx(), next.seq(), range, leases.instance(), checkpoint.tx(), checkpoint.seq());
+            if (fenced != 1) {
+                throw new LeaseLostException();
+            }
+            if (subscriptions.isEmpty()) {
+                return 0;
+            }
+            return jdbc.update(INSERT_DELIVERIES, statement -> {
+                var connection = statement.getConnection();
+                statement.setArray(1, connection.createArrayOf("bigint", subscriptions.toArray()));
+                statement.setArray(2, connection.createArrayOf("bigint", txs.toArray()));
+                statement.setArray(3, connection.createArrayOf("bigint", seqs.toArray()));
+                statement.setArray(4, connection.createArrayOf("timestamptz", storedAt.toArray()));
+            });
+        });
+        leases.advanced(range, next);
+        eventsMatched.increment(page.events().size());
+        deliveriesCreated.increment(created);
+        StoredEvent last = page.events().get(page.events().size() - 1);
+        boolean behind = page.events().size() == settings.batchSize();
+        lagMillisByRange.put(range, behind ? Math.max(0, clock.millis() - last.storedAt().toEpochMilli()) : 0L);
+        return page.events().size();
+    }
+
+    private static Set<String> organisations(List<StoredEvent> events) {
+        Set<String> numbers = new HashSet<>();
+        for (StoredEvent event : events) {
+            String number = organisation(event);
+            if (number != null) {
+                numbers.add(number);
+            }
+        }
+        return numbers;
+    }
+
+    /** The organisation number of an {@code /org/{number}} alternative subject, or null. */
+    private static String organisation(StoredEvent event) {
+        String alternative = event.alternativeSubject();
+        return alternative != null && alternative.startsWith("/org/") ? alternative.substring(5) : null;
+    }
+
+    /** Asks the matcher to look for new events now rather than after its poll interval. */
+    public void wakeUp() {
+        wakeUp.release();
+    }
+
+    @Override
+    public void start() {
+        running = true;
+        threads = Executors.newScheduledThreadPool(2, runnable -> {
+            Thread thread = new Thread(runnable, "herald-matcher");
+            thread.setDaemon(true);
+            return thread;
+        });
+        long beat = Math.max(1, settings.leaseDuration().toMillis() / 3);
+        threads.scheduleWithFixedDelay(this::heartbeat, 0, beat, TimeUnit.MILLISECONDS);
+        threads.execute(this::loop);
+        log.info("Matcher {} started: {} log ranges, batches of {}, lease {}", leases.instance(), leases.ranges(),
+                settings.batchSize(), settings.leaseDuration());
+    }
+
+    private void heartbeat() {
+        try {
+            leases.heartbeat();
+            long slowest = leases.held().values().stream().mapToLong(EventPosition::seq).min().orElse(Long.MAX_VALUE);
+            Long head = jdbc.queryForObject("SELECT last_value FROM event_seq", Long.class);
+            lagEvents.set(slowest == Long.MAX_VALUE || head == null ? 0 : Math.max(0, head - slowest));
+        } catch (RuntimeException e) {
+            log.warn("Matcher {} could not renew its leases: {}", leases.instance(), e.toString());
+        }
+    }
+
+    private void loop() {
+        while (running) {
+            int matched;
+            try {
+                matched = matchOnce();
+            } catch (RuntimeException e) {
+                log.warn("Matcher {} failed a round; trying again in {}", leases.instance(), settings.pollInterval(), e);
+                matched = 0;
+            }
+            if (matched == 0) {
+                try {
+                    wakeUp.tryAcquire(settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+                    wakeUp.drainPermits();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Stops and gives the ranges back, so other instances continue at once. */
+    @Override
+    public void stop() {
+        halt();
+        leases.releaseAll();
+        log.info("Matcher {} stopped and gave back its log ranges", leases.instance());
+    }
+
+    /** Stops working without giving anything back, as a crash would: others take over when the leases expire. */
+    public void halt() {
+        running = false;
+        if (threads != null) {
+            threads.shutdownNow();
+            try {
+                threads.awaitTermination(Duration.ofSeconds(10).toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+}

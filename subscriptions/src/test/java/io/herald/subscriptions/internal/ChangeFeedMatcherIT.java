@@ -1,0 +1,231 @@
+package io.herald.subscriptions.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import com.zaxxer.hikari.HikariDataSource;
+
+import io.herald.store.AppendResult;
+import io.herald.store.EventPosition;
+import io.herald.store.EventStore;
+import io.herald.store.IncomingEvent;
+import io.herald.store.StoreConfiguration;
+import io.herald.store.StoreProperties;
+import io.herald.store.TestDatabases;
+import io.herald.store.TestEvents;
+import io.herald.subscriptions.SubscriptionFilter;
+import io.herald.subscriptions.SubscriptionsProperties;
+import io.herald.subscriptions.TestSubscriptions;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import tools.jackson.databind.node.ObjectNode;
+
+class ChangeFeedMatcherIT {
+
+    private static HikariDataSource dataSource;
+    private static EventStore store;
+    private static JdbcTemplate jdbc;
+    private static TransactionTemplate transactions;
+    private static TestSubscriptions subscriptions;
+    private final List<ChangeFeedMatcher> matchers = new ArrayList<>();
+
+    /** A published event and the attributes a subscription may filter on. */
+    private record Published(EventPosition position, String resource, String source, String type, String subject,
+            String alternativeSubject) {
+    }
+
+    /** A (subscription, event) pair: what one delivery row stands for. */
+    private record Pair(long subscription, long tx, long seq) {
+    }
+
+    @BeforeAll
+    static void start() {
+        dataSource = TestDatabases.migrated("herald_matcher_it", 16);
+        store = StoreConfiguration.standalone(dataSource, Clock.systemUTC(), StoreProperties.defaults());
+        jdbc = new JdbcTemplate(dataSource);
+        transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+        subscriptions = new TestSubscriptions(jdbc, transactions);
+    }
+
+    @AfterAll
+    static void stop() {
+        store.close();
+        dataSource.close();
+    }
+
+    @BeforeEach
+    void clean() {
+        jdbc.update("DELETE FROM delivery");
+        jdbc.update("UPDATE matcher_lease SET owner = NULL, expires_at = '-infinity', checkpoint_tx = 0, checkpoint_seq = 0");
+        jdbc.update("DELETE FROM matcher_instance");
+    }
+
+    @AfterEach
+    void stopMatchers() {
+        matchers.forEach(ChangeFeedMatcher::halt);
+    }
+
+    private ChangeFeedMatcher matcher(String instance, Duration lease) {
+        var settings = new SubscriptionsProperties.Matcher(8, 200, Duration.ofMillis(20), lease, true);
+        var leases = new RangeLeases(jdbc, instance, settings.leaseDuration(), settings.ranges());
+        var matcher = new ChangeFeedMatcher(store, jdbc, transactions,
+                new SubscriptionCatalog(jdbc, new DataSourceTransactionManager(dataSource), new SubscriptionIndex()),
+                new TablePartyRegistry(jdbc), leases, settings, Clock.systemUTC(), new SimpleMeterRegistry());
+        matchers.add(matcher);
+        return matcher;
+    }
+
+    private static Published publish(String resource, String type, String subject, String alternativeSubject) {
+        ObjectNode json = TestEvents.json(resource);
+        json.put("type", type);
+        if (subject != null) {
+            json.put("subject", subject);
+        }
+        if (alternativeSubject != null) {
+            json.put("alternativesubject", alternativeSubject);
+        }
+        IncomingEvent event = TestEvents.parse(json);
+        var result = (AppendResult.Appended) store.append(List.of(event));
+        return new Published(result.positions().get(0), resource, event.key().source(), type, subject, alternativeSubject);
+    }
+
+    private static Set<Pair> deliveries() {
+        return new HashSet<>(jdbc.query("SELECT subscription_id, event_tx, event_seq FROM delivery",
+                (row, n) -> new Pair(row.getLong(1), row.getLong(2), row.getLong(3))));
+    }
+
+    /** Delivery rows of these subscriptions (other tests' subscriptions match their own earlier events too). */
+    private static int deliveryRows(Set<Long> of) {
+        return jdbc.queryForObject("SELECT count(*) FROM delivery WHERE subscription_id = ANY (?)", Integer.class,
+                (Object) of.toArray(Long[]::new));
+    }
+
+    /** DESIGN "Matching", written plainly: what the index must agree with. */
+    private static boolean matches(SubscriptionFilter filter, Published event) {
+        return filter.resource().equals(event.resource())
+                && (filter.sourcePrefix() == null || event.source().startsWith(filter.sourcePrefix()))
+                && (filter.subject() == null || filter.subject().equals(event.subject()))
+                && (filter.alternativeSubject() == null || filter.alternativeSubject().equals(event.alternativeSubject()))
+                && (filter.type() == null || (filter.type().endsWith("*")
+                        ? event.type().startsWith(filter.type().substring(0, filter.type().length() - 1))
+                        : filter.type().equals(event.type())));
+    }
+
+    @Test
+    void shouldWriteExactlyOneDeliveryPerMatchingPairWithTwoInstancesAndSurviveOneDying() {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        List<String> resources = new ArrayList<>();
+        for (int r = 0; r < 20; r++) {
+            resources.add("urn:altinn:resource:app_ttd_load" + r + "_" + run);
+        }
+        String[] types = {"app.instance.created", "app.instance.process.movedTo.Task_1", "app.instance.process.completed"};
+        Map<Long, SubscriptionFilter> filters = new java.util.HashMap<>();
+        for (int s = 0; s < 100; s++) {
+            String resource = resources.get(s % resources.size());
+            SubscriptionFilter filter = switch (s % 5) {
+                case 0 -> new SubscriptionFilter(resource, null, null, null, null, false);
+                case 1 -> new SubscriptionFilter(resource, null, "/party/" + (s % 7), null, null, false);
+                case 2 -> new SubscriptionFilter(resource, null, null, null, "app.instance.process.*", false);
+                case 3 -> new SubscriptionFilter(resource, null, null, "/person/0101701234" + (s % 3), "app.instance.created", false);
+                default -> new SubscriptionFilter(resource, "https://apps.example/ttd/", "/party/" + (s % 7), null, null, false);
+            };
+            filters.put(subscriptions.createValidated(filter), filter);
+        }
+        List<Published> events = new ArrayList<>();
+        for (int e = 0; e < 10_000; e++) {
+            events.add(publish(resources.get(e % resources.size()), types[e % types.length], "/party/" + (e % 7),
+                    e % 2 == 0 ? "/person/0101701234" + (e % 3) : null));
+        }
+        Set<Pair> expected = new HashSet<>();
+        for (Published event : events) {
+            filters.forEach((id, filter) -> {
+                if (matches(filter, event)) {
+                    expected.add(new Pair(id, event.position().tx(), event.position().seq()));
+                }
+            });
+        }
+
+        ChangeFeedMatcher first = matcher("first-" + run, Duration.ofSeconds(1));
+        ChangeFeedMatcher second = matcher("second-" + run, Duration.ofSeconds(1));
+        first.start();
+        second.start();
+        Set<Long> ours = filters.keySet();
+        await().atMost(Duration.ofSeconds(60)).until(() -> deliveryRows(ours) > expected.size() / 4);
+        first.halt();
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> deliveryRows(ours) >= expected.size());
+
+        assertThat(expected).hasSizeGreaterThan(10_000);
+        assertThat(deliveryRows(ours)).isEqualTo(expected.size());
+        assertThat(deliveries().stream().filter(p -> ours.contains(p.subscription()))).containsExactlyInAnyOrderElementsOf(expected);
+    }
+
+    @Test
+    void shouldDeliverOnlyEventsAfterValidationAndStopAtPauseAndDelete() {
+        String resource = TestEvents.uniqueResource();
+        long id = subscriptions.create(new SubscriptionFilter(resource, null, null, null, null, false));
+        ChangeFeedMatcher matcher = matcher("gate-" + UUID.randomUUID(), Duration.ofSeconds(30));
+        matcher.start();
+
+        Published beforeValidation = publish(resource, "t", null, null);
+        subscriptions.validate(id);
+        Published afterValidation = publish(resource, "t", null, null);
+        await().atMost(Duration.ofSeconds(20)).until(() -> deliveries().contains(pair(id, afterValidation)));
+
+        subscriptions.setPaused(id, true);
+        Published whilePaused = publish(resource, "t", null, null);
+        Published marker = publish(resource, "t", null, null);
+        long markerSubscription = subscriptions.createValidated(new SubscriptionFilter(resource, null, null, null, null, false));
+        Published afterMarker = publish(resource, "t", null, null);
+        await().atMost(Duration.ofSeconds(20)).until(() -> deliveries().contains(pair(markerSubscription, afterMarker)));
+        subscriptions.setPaused(id, false);
+        Published afterResume = publish(resource, "t", null, null);
+        await().atMost(Duration.ofSeconds(20)).until(() -> deliveries().contains(pair(id, afterResume)));
+        subscriptions.delete(id);
+        Published afterDelete = publish(resource, "t", null, null);
+        await().atMost(Duration.ofSeconds(20)).until(() -> deliveries().contains(pair(markerSubscription, afterDelete)));
+
+        Set<Pair> delivered = deliveries();
+        assertThat(delivered).doesNotContain(pair(id, beforeValidation), pair(id, whilePaused), pair(id, marker),
+                pair(markerSubscription, marker));
+        assertThat(delivered.stream().filter(p -> p.subscription() == id)).isEmpty();
+    }
+
+    @Test
+    void shouldMatchAnOrganisationsSubunitsWhenAsked() {
+        String resource = TestEvents.uniqueResource();
+        jdbc.update("INSERT INTO party_unit (parent_org_number, subunit_org_number) VALUES ('910000001', '910000002') "
+                + "ON CONFLICT DO NOTHING");
+        long withSubunits = subscriptions.createValidated(new SubscriptionFilter(resource, null, null, "/org/910000001", null, true));
+        long without = subscriptions.createValidated(new SubscriptionFilter(resource, null, null, "/org/910000001", null, false));
+        ChangeFeedMatcher matcher = matcher("subunits-" + UUID.randomUUID(), Duration.ofSeconds(30));
+        matcher.start();
+
+        Published aboutSubunit = publish(resource, "t", null, "/org/910000002");
+        Published aboutParent = publish(resource, "t", null, "/org/910000001");
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> deliveries().containsAll(List.of(
+                pair(withSubunits, aboutSubunit), pair(withSubunits, aboutParent), pair(without, aboutParent))));
+        assertThat(deliveries()).doesNotContain(pair(without, aboutSubunit));
+    }
+
+    private static Pair pair(long subscription, Published event) {
+        return new Pair(subscription, event.position().tx(), event.position().seq());
+    }
+}

@@ -1,0 +1,91 @@
+package io.herald.subscriptions.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+
+import io.herald.store.EventKey;
+import io.herald.store.EventPosition;
+import io.herald.store.StoredEvent;
+import io.herald.subscriptions.Subscription;
+import io.herald.subscriptions.SubscriptionFilter;
+import io.herald.subscriptions.SubscriptionId;
+
+class SubscriptionIndexTest {
+
+    private static final String RESOURCE = "urn:altinn:resource:app_ttd_app";
+    private final SubscriptionIndex index = new SubscriptionIndex();
+    private long ids;
+
+    private Subscription add(SubscriptionFilter filter) {
+        var subscription = new Subscription(new SubscriptionId(++ids), "/org/ttd", "test", URI.create("https://h.example"),
+                filter, false, Instant.EPOCH, Instant.EPOCH, 1L, ids);
+        index.put(subscription);
+        return subscription;
+    }
+
+    private static SubscriptionFilter filter(String subject, String alternative, String type, String source, boolean subunits) {
+        return new SubscriptionFilter(RESOURCE, source, subject, alternative, type, subunits);
+    }
+
+    private static StoredEvent event(String resource, String source, String type, String subject, String alternative) {
+        return new StoredEvent(new EventPosition(1, 1), Instant.EPOCH, new EventKey(source, "id"), type, resource,
+                subject, alternative, null, Instant.EPOCH, "{}");
+    }
+
+    private List<Long> matches(StoredEvent event, Set<String> parents) {
+        return index.match(event, parents).stream().map(s -> s.id().value()).sorted().toList();
+    }
+
+    @Test
+    void shouldMatchEachFilterAsDesignSays() {
+        long any = add(filter(null, null, null, null, false)).id().value();
+        long bySubject = add(filter("/party/1", null, null, null, false)).id().value();
+        long byAlternative = add(filter(null, "/person/01017012345", null, null, false)).id().value();
+        long byType = add(filter(null, null, "app.instance.created", null, false)).id().value();
+        long byTypePrefix = add(filter(null, null, "app.instance.process.*", null, false)).id().value();
+        long bySource = add(filter(null, null, null, "https://ttd.apps.example/ttd/app/", false)).id().value();
+        long combined = add(filter("/party/1", "/person/01017012345", "app.instance.*", "https://ttd.apps.example/", false)).id().value();
+
+        assertThat(matches(event(RESOURCE, "https://ttd.apps.example/ttd/app/instances/1/x", "app.instance.created",
+                "/party/1", "/person/01017012345"), Set.of()))
+                .containsExactly(any, bySubject, byAlternative, byType, bySource, combined);
+        assertThat(matches(event(RESOURCE, "https://other.example/x", "app.instance.process.movedTo.Task_2", "/party/2", null), Set.of()))
+                .containsExactly(any, byTypePrefix);
+        assertThat(matches(event("urn:altinn:resource:other", "https://ttd.apps.example/ttd/app/", "app.instance.created",
+                "/party/1", null), Set.of())).as("resource must be equal").isEmpty();
+    }
+
+    @Test
+    void shouldMatchSubunitsOnlyWhereAsked() {
+        long withSubunits = add(filter(null, "/org/910000001", null, null, true)).id().value();
+        long withoutSubunits = add(filter(null, "/org/910000001", null, null, false)).id().value();
+
+        StoredEvent aboutSubunit = event(RESOURCE, "https://s.example", "t", null, "/org/910000002");
+        StoredEvent aboutParent = event(RESOURCE, "https://s.example", "t", null, "/org/910000001");
+
+        assertThat(matches(aboutSubunit, Set.of("910000001"))).containsExactly(withSubunits);
+        assertThat(matches(aboutSubunit, Set.of())).isEmpty();
+        assertThat(matches(aboutParent, Set.of())).containsExactly(withSubunits, withoutSubunits);
+    }
+
+    @Test
+    void shouldForgetRemovedPausedAndUnvalidatedSubscriptions() {
+        Subscription kept = add(filter(null, null, null, null, false));
+        Subscription removed = add(filter(null, null, null, null, false));
+        Subscription paused = add(filter("/party/1", null, null, null, false));
+        index.remove(removed.id().value());
+        index.put(new Subscription(paused.id(), "/org/ttd", "test", paused.endpoint(), paused.filter(), true,
+                Instant.EPOCH, Instant.EPOCH, 1L, 9));
+        index.put(new Subscription(new SubscriptionId(99), "/org/ttd", "test", paused.endpoint(), paused.filter(), false,
+                Instant.EPOCH, null, null, 10));
+
+        assertThat(matches(event(RESOURCE, "s", "t", "/party/1", null), Set.of())).containsExactly(kept.id().value());
+        assertThat(index.size()).isEqualTo(1);
+    }
+}
