@@ -26,7 +26,12 @@ import tools.jackson.databind.node.ObjectNode;
  * the {@code local} profile so that tests get real tokens from {@code POST /local/token}.
  */
 @SpringBootTest(classes = HeraldApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "herald.local-database.enabled=false")
+        properties = {
+                "herald.local-database.enabled=false",
+                // quick handshake retries and matching, so tests wait milliseconds, not the production schedule
+                "herald.subscriptions.validation.retry-delays=500ms,500ms,500ms,500ms,500ms,500ms,500ms,500ms,500ms,500ms",
+                "herald.subscriptions.validation.sweep-interval=100ms",
+                "herald.subscriptions.matcher.poll-interval=50ms"})
 @ActiveProfiles("local")
 public abstract class ApiTestSupport {
 

@@ -28,11 +28,14 @@ public record Subscription(
         return validated() && !paused;
     }
 
-    /** {@code pending-validation}, {@code active} or {@code paused}: what a subscriber sees. */
+    /**
+     * {@code paused}, {@code pending-validation} or {@code active}: what a subscriber sees. Paused
+     * wins, so a pause is visible even before the handshake succeeded.
+     */
     public String status() {
-        if (!validated()) {
-            return "pending-validation";
+        if (paused) {
+            return "paused";
         }
-        return paused ? "paused" : "active";
+        return validated() ? "active" : "pending-validation";
     }
 }

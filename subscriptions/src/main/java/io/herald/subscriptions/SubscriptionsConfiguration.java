@@ -18,7 +18,6 @@ import io.herald.store.EventStore;
 import io.herald.subscriptions.internal.ChangeFeedMatcher;
 import io.herald.subscriptions.internal.RangeLeases;
 import io.herald.subscriptions.internal.SubscriptionCatalog;
-import io.herald.subscriptions.internal.SubscriptionIndex;
 import io.herald.subscriptions.internal.TablePartyRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 

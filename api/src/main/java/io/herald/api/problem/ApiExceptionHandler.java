@@ -18,9 +18,12 @@ import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
+import io.herald.api.subscription.SubscriptionNotFoundException;
 import io.herald.store.FieldError;
 import io.herald.store.InvalidEventException;
 import io.herald.store.StoreUnavailableException;
+import io.herald.subscriptions.InvalidSubscriptionException;
+import io.herald.subscriptions.SubscriptionLimitException;
 
 /**
  * Turns every failure into problem details. Bad input is a 4xx that names the field; only a
@@ -53,6 +56,25 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     ResponseEntity<ProblemDetail> conflict(EventConflictException e) {
         return ResponseEntity.status(HttpStatus.CONFLICT)
                 .body(ApiProblem.of(HttpStatus.CONFLICT, "event-conflict", e.getMessage(), e.errors()));
+    }
+
+    @ExceptionHandler(InvalidSubscriptionException.class)
+    ResponseEntity<ProblemDetail> invalidSubscription(InvalidSubscriptionException e) {
+        return ResponseEntity.badRequest()
+                .body(ApiProblem.of(HttpStatus.BAD_REQUEST, "invalid-subscription", e.getMessage(), e.errors()));
+    }
+
+    /** 409: the request is sound but conflicts with what the consumer has already; deleting one makes room. */
+    @ExceptionHandler(SubscriptionLimitException.class)
+    ResponseEntity<ProblemDetail> subscriptionLimit(SubscriptionLimitException e) {
+        ProblemDetail problem = ApiProblem.of(HttpStatus.CONFLICT, "subscription-limit", e.getMessage());
+        problem.setProperty("limit", e.limit());
+        return ResponseEntity.status(HttpStatus.CONFLICT).body(problem);
+    }
+
+    @ExceptionHandler(SubscriptionNotFoundException.class)
+    ResponseEntity<ProblemDetail> subscriptionNotFound(SubscriptionNotFoundException e) {
+        return ResponseEntity.status(HttpStatus.NOT_FOUND).body(ApiProblem.of(HttpStatus.NOT_FOUND, "not-found", e.getMessage()));
     }
 
     @ExceptionHandler(StoreUnavailableException.class)

@@ -34,6 +34,8 @@ class SecurityConfiguration {
                                 "/events/instanceevents/**").hasAuthority(scopes.subscribeAuthority())
                         .requestMatchers(HttpMethod.POST, "/events/instanceeventsforparty",
                                 "/events/instanceeventsforinstance/**").hasAuthority(scopes.subscribeAuthority())
+                        .requestMatchers("/events/api/v1/subscriptions", "/events/api/v1/subscriptions/**")
+                                .hasAuthority(scopes.subscribeAuthority())
                         .anyRequest().authenticated())
                 .oauth2ResourceServer(resourceServer -> resourceServer
                         .jwt(Customizer.withDefaults())

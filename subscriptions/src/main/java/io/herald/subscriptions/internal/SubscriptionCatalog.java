@@ -13,6 +13,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import io.herald.subscriptions.SubscriptionIndex;
 import io.herald.subscriptions.Subscription;
 import io.herald.subscriptions.SubscriptionFilter;
 import io.herald.subscriptions.SubscriptionId;

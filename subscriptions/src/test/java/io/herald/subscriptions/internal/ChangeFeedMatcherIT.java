@@ -31,6 +31,7 @@ import io.herald.store.StoreConfiguration;
 import io.herald.store.StoreProperties;
 import io.herald.store.TestDatabases;
 import io.herald.store.TestEvents;
+import io.herald.subscriptions.SubscriptionIndex;
 import io.herald.subscriptions.SubscriptionFilter;
 import io.herald.subscriptions.SubscriptionsProperties;
 import io.herald.subscriptions.TestSubscriptions;

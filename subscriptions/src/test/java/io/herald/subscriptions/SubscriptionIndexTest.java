@@ -1,4 +1,4 @@
-package io.herald.subscriptions.internal;
+package io.herald.subscriptions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -12,9 +12,6 @@ import org.junit.jupiter.api.Test;
 import io.herald.store.EventKey;
 import io.herald.store.EventPosition;
 import io.herald.store.StoredEvent;
-import io.herald.subscriptions.Subscription;
-import io.herald.subscriptions.SubscriptionFilter;
-import io.herald.subscriptions.SubscriptionId;
 
 class SubscriptionIndexTest {
 

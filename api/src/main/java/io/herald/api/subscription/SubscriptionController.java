@@ -1,0 +1,100 @@
+package io.herald.api.subscription;
+
+import java.net.URI;
+import java.util.List;
+
+import jakarta.servlet.http.HttpServletRequest;
+
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
+
+import io.herald.api.problem.BadRequestException;
+import io.herald.api.publish.JsonBodies;
+import io.herald.subscriptions.CreatedSubscription;
+import io.herald.subscriptions.SubscriptionId;
+import io.herald.subscriptions.SubscriptionService;
+
+/**
+ * {@code /events/api/v1/subscriptions}: a caller's own webhook subscriptions. The owner
+ * ({@code consumer}) and {@code createdBy} come from the token; another consumer's subscription
+ * answers 404 exactly as a missing one does.
+ */
+@RestController
+@RequestMapping(path = SubscriptionController.PATH, produces = MediaType.APPLICATION_JSON_VALUE)
+public class SubscriptionController {
+
+    public static final String PATH = "/events/api/v1/subscriptions";
+
+    private final SubscriptionService subscriptions;
+    private final JsonBodies bodies;
+
+    public SubscriptionController(SubscriptionService subscriptions, JsonBodies bodies) {
+        this.subscriptions = subscriptions;
+        this.bodies = bodies;
+    }
+
+    /** 201 with the subscription and its signing secret, which is never shown again. */
+    @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<SubscriptionResponse> create(HttpServletRequest request, @AuthenticationPrincipal Jwt caller) {
+        String consumer = Callers.consumer(caller);
+        String createdBy = Callers.createdBy(caller);
+        CreatedSubscription created = subscriptions.create(SubscriptionRequests.read(bodies.read(request)), consumer, createdBy);
+        URI location = ServletUriComponentsBuilder.fromCurrentRequestUri().path("/{id}")
+                .buildAndExpand(created.subscription().id().value()).toUri();
+        return ResponseEntity.created(location).body(SubscriptionResponse.of(created));
+    }
+
+    @GetMapping
+    List<SubscriptionResponse> list(@AuthenticationPrincipal Jwt caller) {
+        return subscriptions.list(Callers.consumer(caller)).stream().map(SubscriptionResponse::of).toList();
+    }
+
+    @GetMapping("/{id}")
+    SubscriptionResponse get(@PathVariable("id") String id, @AuthenticationPrincipal Jwt caller) {
+        SubscriptionId subscription = id(id);
+        return subscriptions.get(Callers.consumer(caller), subscription).map(SubscriptionResponse::of)
+                .orElseThrow(() -> new SubscriptionNotFoundException(subscription));
+    }
+
+    /** 204; events are no longer matched to it from the next one on. */
+    @DeleteMapping("/{id}")
+    ResponseEntity<Void> delete(@PathVariable("id") String id, @AuthenticationPrincipal Jwt caller) {
+        SubscriptionId subscription = id(id);
+        if (!subscriptions.delete(Callers.consumer(caller), subscription)) {
+            throw new SubscriptionNotFoundException(subscription);
+        }
+        return ResponseEntity.noContent().build();
+    }
+
+    @PostMapping("/{id}/pause")
+    SubscriptionResponse pause(@PathVariable("id") String id, @AuthenticationPrincipal Jwt caller) {
+        SubscriptionId subscription = id(id);
+        return subscriptions.pause(Callers.consumer(caller), subscription).map(SubscriptionResponse::of)
+                .orElseThrow(() -> new SubscriptionNotFoundException(subscription));
+    }
+
+    @PostMapping("/{id}/resume")
+    SubscriptionResponse resume(@PathVariable("id") String id, @AuthenticationPrincipal Jwt caller) {
+        SubscriptionId subscription = id(id);
+        return subscriptions.resume(Callers.consumer(caller), subscription).map(SubscriptionResponse::of)
+                .orElseThrow(() -> new SubscriptionNotFoundException(subscription));
+    }
+
+    private static SubscriptionId id(String text) {
+        try {
+            return SubscriptionId.parse(text);
+        } catch (IllegalArgumentException e) {
+            String shown = text.length() > 40 ? text.substring(0, 40) + "…" : text;
+            throw BadRequestException.invalidParameter("id", "must be a subscription id (a positive number) but was '" + shown + "'");
+        }
+    }
+}

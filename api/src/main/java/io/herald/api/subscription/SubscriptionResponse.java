@@ -1,0 +1,51 @@
+package io.herald.api.subscription;
+
+import java.time.Instant;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import io.herald.subscriptions.CreatedSubscription;
+import io.herald.subscriptions.Subscription;
+import io.herald.subscriptions.SubscriptionFilter;
+
+/**
+ * A subscription as the API shows it. {@code secret} is there only in the answer to its
+ * creation; {@code validated} is null until the endpoint has answered the handshake.
+ */
+public record SubscriptionResponse(
+        long id,
+        String endPoint,
+        String resourceFilter,
+        String sourceFilter,
+        String subjectFilter,
+        String alternativeSubjectFilter,
+        String typeFilter,
+        boolean includeSubunits,
+        String consumer,
+        String createdBy,
+        Instant created,
+        String status,
+        Instant validated,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String secret) {
+
+    static SubscriptionResponse of(Subscription subscription) {
+        return of(subscription, null);
+    }
+
+    static SubscriptionResponse of(CreatedSubscription created) {
+        return of(created.subscription(), created.secret());
+    }
+
+    private static SubscriptionResponse of(Subscription subscription, String secret) {
+        SubscriptionFilter filter = subscription.filter();
+        return new SubscriptionResponse(subscription.id().value(), subscription.endpoint().toString(), filter.resource(),
+                filter.sourcePrefix(), filter.subject(), filter.alternativeSubject(), filter.type(), filter.includeSubunits(),
+                subscription.consumer(), subscription.createdBy(), subscription.createdAt(), subscription.status(),
+                subscription.validatedAt(), secret);
+    }
+
+    @Override
+    public String toString() {
+        return "SubscriptionResponse[id=" + id + ", status=" + status + (secret == null ? "" : ", secret=(not shown)") + "]";
+    }
+}

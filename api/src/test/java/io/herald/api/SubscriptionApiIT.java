@@ -1,0 +1,396 @@
+package io.herald.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpRequest;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import io.herald.subscriptions.TestSubscriptions;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/** The subscription API: create, list, read, pause, resume and delete, each confined to the caller's own. */
+class SubscriptionApiIT extends ApiTestSupport {
+
+    private static final String SUBSCRIPTIONS = "/events/api/v1/subscriptions";
+    private static final String JSON_TYPE = "application/json";
+    private static final String RESOURCE = "urn:altinn:resource:app_ttd_apply";
+    // Nothing listens here: the handshake fails and the subscription stays pending-validation.
+    private static final String ENDPOINT = "http://127.0.0.1:1/herald-hook";
+
+    @Autowired
+    private JdbcTemplate jdbc;
+    @Autowired
+    private PlatformTransactionManager transactionManager;
+
+    private String org;
+    private String agency;
+
+    @BeforeEach
+    void agency() {
+        org = newOrg();
+        agency = tokenFor(Map.of("org", org));
+    }
+
+    @Test
+    void shouldCreateASubscriptionAndShowItsSecretOnlyInTheAnswer() {
+        ObjectNode body = subscription();
+        body.put("sourceFilter", "https://ttd.apps.example/ttd/apply");
+        body.put("subjectFilter", "/party/50001");
+        body.put("alternativeSubjectFilter", "/org/910011154");
+        body.put("typeFilter", "app.instance.process.*");
+        body.put("includeSubunits", true);
+
+        Response created = post(SUBSCRIPTIONS, JSON_TYPE, body.toString(), agency);
+
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        JsonNode json = created.json();
+        long id = json.get("id").asLong();
+        assertThat(created.header("Location")).isEqualTo("http://127.0.0.1:" + port + SUBSCRIPTIONS + "/" + id);
+        String secret = json.get("secret").asString();
+        assertThat(secret).startsWith("whsec_");
+        assertThat(Base64.getDecoder().decode(secret.substring("whsec_".length()))).hasSize(32);
+        assertThat(json.get("endPoint").asString()).isEqualTo(ENDPOINT);
+        assertThat(json.get("resourceFilter").asString()).isEqualTo(RESOURCE);
+        assertThat(json.get("sourceFilter").asString()).isEqualTo("https://ttd.apps.example/ttd/apply");
+        assertThat(json.get("subjectFilter").asString()).isEqualTo("/party/50001");
+        assertThat(json.get("alternativeSubjectFilter").asString()).isEqualTo("/org/910011154");
+        assertThat(json.get("typeFilter").asString()).isEqualTo("app.instance.process.*");
+        assertThat(json.get("includeSubunits").asBoolean()).isTrue();
+        assertThat(json.get("consumer").asString()).isEqualTo("/org/" + org);
+        assertThat(json.get("createdBy").asString()).isEqualTo(org);
+        assertThat(Instant.parse(json.get("created").asString())).isBefore(Instant.now().plusSeconds(60));
+        assertThat(json.get("status").asString()).isEqualTo("pending-validation");
+        assertThat(json.get("validated").isNull()).isTrue();
+
+        Response read = get(created.header("Location"), agency);
+        assertThat(read.status()).isEqualTo(200);
+        assertThat(read.json().has("secret")).isFalse();
+        ObjectNode withoutSecret = ((ObjectNode) json.deepCopy());
+        withoutSecret.remove("secret");
+        assertThat(read.json()).isEqualTo(withoutSecret);
+        assertThat(get(SUBSCRIPTIONS, agency).json().get(0).has("secret")).isFalse();
+    }
+
+    @Test
+    void shouldLeaveOutFiltersThatWereNotGiven() {
+        JsonNode json = create(agency).json();
+
+        assertThat(json.get("sourceFilter").isNull()).isTrue();
+        assertThat(json.get("subjectFilter").isNull()).isTrue();
+        assertThat(json.get("alternativeSubjectFilter").isNull()).isTrue();
+        assertThat(json.get("typeFilter").isNull()).isTrue();
+        assertThat(json.get("includeSubunits").asBoolean()).isFalse();
+    }
+
+    @Test
+    void shouldTakeTheConsumerAndTheCreatorFromTheToken() {
+        String pid = "1" + digits(10);
+        String orgNumber = digits(9);
+
+        JsonNode forAgency = create(tokenFor(Map.of("org", org, "pid", pid))).json();
+        assertThat(forAgency.get("consumer").asString()).isEqualTo("/org/" + org);
+        assertThat(forAgency.get("createdBy").asString()).isEqualTo(pid);
+
+        JsonNode forPerson = create(tokenFor(Map.of("pid", pid))).json();
+        assertThat(forPerson.get("consumer").asString()).isEqualTo("/person/" + pid);
+        assertThat(forPerson.get("createdBy").asString()).isEqualTo(pid);
+
+        JsonNode forOrganisation = create(tokenFor(Map.of("orgNumber", orgNumber))).json();
+        assertThat(forOrganisation.get("consumer").asString()).isEqualTo("/organisation/" + orgNumber);
+        assertThat(forOrganisation.get("createdBy").asString()).isEqualTo(orgNumber);
+
+        JsonNode forSubject = create(token(SUBSCRIBE)).json();
+        assertThat(forSubject.get("consumer").asString()).isEqualTo("/sub/local-user");
+        assertThat(forSubject.get("createdBy").asString()).isEqualTo("local-user");
+    }
+
+    @Test
+    void shouldShowAndChangeOnlyTheCallersOwnSubscriptions() {
+        long first = create(agency).json().get("id").asLong();
+        long second = create(agency).json().get("id").asLong();
+        String otherAgency = tokenFor(Map.of("org", newOrg()));
+
+        Response mine = get(SUBSCRIPTIONS, agency);
+        assertThat(mine.status()).isEqualTo(200);
+        assertThat(ids(mine.json())).containsExactly(first, second);
+
+        Response theirs = get(SUBSCRIPTIONS, otherAgency);
+        assertThat(theirs.status()).isEqualTo(200);
+        assertThat(theirs.json().isArray()).isTrue();
+        assertThat(theirs.json().size()).isZero();
+        assertNotFound(get(SUBSCRIPTIONS + "/" + first, otherAgency));
+        assertNotFound(post(SUBSCRIPTIONS + "/" + first + "/pause", JSON_TYPE, "", otherAgency));
+        assertNotFound(post(SUBSCRIPTIONS + "/" + first + "/resume", JSON_TYPE, "", otherAgency));
+        assertNotFound(delete(SUBSCRIPTIONS + "/" + first, otherAgency));
+
+        assertThat(get(SUBSCRIPTIONS + "/" + first, agency).status()).isEqualTo(200);
+        assertThat(ids(get(SUBSCRIPTIONS, agency).json())).containsExactly(first, second);
+    }
+
+    @Test
+    void shouldAnswer404ForAnIdThatDoesNotExistAsForAnotherConsumers() {
+        long other = create(tokenFor(Map.of("org", newOrg()))).json().get("id").asLong();
+        Response foreign = get(SUBSCRIPTIONS + "/" + other, agency);
+        Response missing = get(SUBSCRIPTIONS + "/" + Long.MAX_VALUE, agency);
+
+        assertNotFound(foreign);
+        assertNotFound(missing);
+        assertThat(foreign.json().get("detail").asString()).isEqualTo("there is no subscription " + other);
+        assertThat(missing.json().get("detail").asString()).isEqualTo("there is no subscription " + Long.MAX_VALUE);
+    }
+
+    @Test
+    void shouldDeleteAndThenAnswer404() {
+        long id = create(agency).json().get("id").asLong();
+
+        Response deleted = delete(SUBSCRIPTIONS + "/" + id, agency);
+
+        assertThat(deleted.status()).isEqualTo(204);
+        assertThat(deleted.body()).isEmpty();
+        assertNotFound(get(SUBSCRIPTIONS + "/" + id, agency));
+        assertNotFound(delete(SUBSCRIPTIONS + "/" + id, agency));
+        assertThat(ids(get(SUBSCRIPTIONS, agency).json())).doesNotContain(id);
+    }
+
+    @Test
+    void shouldPauseAndResumeAValidatedSubscription() {
+        long id = create(agency).json().get("id").asLong();
+        new TestSubscriptions(jdbc, new TransactionTemplate(transactionManager)).validate(id);
+        JsonNode active = get(SUBSCRIPTIONS + "/" + id, agency).json();
+        assertThat(active.get("status").asString()).isEqualTo("active");
+        assertThat(Instant.parse(active.get("validated").asString())).isNotNull();
+
+        Response paused = post(SUBSCRIPTIONS + "/" + id + "/pause", JSON_TYPE, "", agency);
+        assertThat(paused.status()).isEqualTo(200);
+        assertThat(paused.json().get("status").asString()).isEqualTo("paused");
+        assertThat(paused.json().has("secret")).isFalse();
+        assertThat(get(SUBSCRIPTIONS + "/" + id, agency).json().get("status").asString()).isEqualTo("paused");
+
+        Response resumed = post(SUBSCRIPTIONS + "/" + id + "/resume", JSON_TYPE, "", agency);
+        assertThat(resumed.status()).isEqualTo(200);
+        assertThat(resumed.json().get("status").asString()).isEqualTo("active");
+        assertThat(get(SUBSCRIPTIONS + "/" + id, agency).json().get("status").asString()).isEqualTo("active");
+    }
+
+    @Test
+    void shouldPauseASubscriptionStillPendingValidation() {
+        long id = create(agency).json().get("id").asLong();
+
+        Response paused = send(HttpRequest.newBuilder(url(SUBSCRIPTIONS + "/" + id + "/pause"))
+                .header("Authorization", "Bearer " + agency).POST(HttpRequest.BodyPublishers.noBody()));
+
+        assertThat(paused.status()).isEqualTo(200);
+        assertThat(paused.json().get("status").asString()).as("a pause shows before the handshake succeeded").isEqualTo("paused");
+    }
+
+    static Stream<Arguments> invalidFields() {
+        return Stream.of(
+                Arguments.of("endPoint", null),
+                Arguments.of("endPoint", "ftp://127.0.0.1/herald"),
+                Arguments.of("endPoint", "/herald-hook"),
+                Arguments.of("endPoint", "http://user:password@127.0.0.1:1/herald"),
+                Arguments.of("endPoint", "http://127.0.0.1:1/" + "a".repeat(2048)),
+                Arguments.of("resourceFilter", null),
+                Arguments.of("resourceFilter", "app_ttd_apply"),
+                Arguments.of("resourceFilter", "urn:altinn:resource:" + "a".repeat(1024)),
+                Arguments.of("sourceFilter", "ttd/apply"),
+                Arguments.of("subjectFilter", ""),
+                Arguments.of("subjectFilter", "/party/1\u0000"),
+                Arguments.of("alternativeSubjectFilter", " "),
+                Arguments.of("typeFilter", "app.*.created"),
+                Arguments.of("includeSubunits", true));
+    }
+
+    @ParameterizedTest(name = "{0} = {1}")
+    @MethodSource("invalidFields")
+    void shouldRefuseAnInvalidFieldAndNameIt(String field, Object value) {
+        ObjectNode body = subscription();
+        if (value == null) {
+            body.remove(field);
+        } else if (value instanceof Boolean flag) {
+            body.put(field, flag);
+        } else {
+            body.put(field, (String) value);
+        }
+
+        Response refused = post(SUBSCRIPTIONS, JSON_TYPE, body.toString(), agency);
+
+        assertProblem(refused, 400, "invalid-subscription");
+        assertThat(fields(refused)).containsExactly(field);
+        assertThat(get(SUBSCRIPTIONS, agency).json().size()).isZero();
+    }
+
+    @Test
+    void shouldNameEveryInvalidFieldAtOnce() {
+        String body = """
+                {"endPoint": "ftp://hooks.example/", "resourceFilter": "relative", "typeFilter": "*.created",
+                 "includeSubunits": true, "alternativeSubjectFilter": "/person/12247918309"}
+                """;
+
+        Response refused = post(SUBSCRIPTIONS, JSON_TYPE, body, agency);
+
+        assertProblem(refused, 400, "invalid-subscription");
+        assertThat(fields(refused)).containsExactly("endPoint", "resourceFilter", "typeFilter", "includeSubunits");
+    }
+
+    @Test
+    void shouldRefuseUnknownMembersSoThatATypoNeverWidensTheSubscription() {
+        ObjectNode body = subscription();
+        body.put("typefilter", "app.instance.created");
+
+        Response refused = post(SUBSCRIPTIONS, JSON_TYPE, body.toString(), agency);
+
+        assertProblem(refused, 400, "invalid-subscription");
+        assertThat(fields(refused)).containsExactly("typefilter");
+        assertThat(refused.json().get("errors").get(0).get("message").asString()).contains("typeFilter");
+    }
+
+    @Test
+    void shouldRefuseTheConsumerAndTheCreatorInTheBody() {
+        ObjectNode body = subscription();
+        body.put("consumer", "/org/someone-else");
+        body.put("createdBy", "someone-else");
+
+        Response refused = post(SUBSCRIPTIONS, JSON_TYPE, body.toString(), agency);
+
+        assertProblem(refused, 400, "invalid-subscription");
+        assertThat(fields(refused)).containsExactlyInAnyOrder("consumer", "createdBy");
+        assertThat(refused.json().get("detail").asString()).contains("token");
+        assertThat(get(SUBSCRIPTIONS, agency).json().size()).isZero();
+    }
+
+    @Test
+    void shouldRefuseMembersOfTheWrongType() {
+        Response refused = post(SUBSCRIPTIONS, JSON_TYPE,
+                "{\"endPoint\": 5, \"resourceFilter\": [\"" + RESOURCE + "\"], \"includeSubunits\": \"yes\"}", agency);
+
+        assertProblem(refused, 400, "invalid-subscription");
+        assertThat(fields(refused)).containsExactly("endPoint", "resourceFilter", "includeSubunits");
+    }
+
+    @Test
+    void shouldRefuseABodyThatIsNoSubscription() {
+        assertProblem(post(SUBSCRIPTIONS, JSON_TYPE, "[]", agency), 400, "invalid-subscription");
+        assertProblem(post(SUBSCRIPTIONS, JSON_TYPE, "{\"endPoint\": ", agency), 400, "malformed-json");
+        assertProblem(post(SUBSCRIPTIONS, JSON_TYPE, "", agency), 400, "malformed-json");
+        String repeated = "{\"endPoint\": \"" + ENDPOINT + "\", \"resourceFilter\": \"" + RESOURCE
+                + "\", \"typeFilter\": \"a\", \"typeFilter\": \"b\"}";
+        assertProblem(post(SUBSCRIPTIONS, JSON_TYPE, repeated, agency), 400, "malformed-json");
+        assertThat(post(SUBSCRIPTIONS, "text/plain", subscription().toString(), agency).status()).isEqualTo(415);
+    }
+
+    @Test
+    void shouldAnswer400ForAnIdThatIsNoId() {
+        for (String id : List.of("abc", "0", "-1", "1.5", "99999999999999999999")) {
+            Response refused = get(SUBSCRIPTIONS + "/" + id, agency);
+
+            assertProblem(refused, 400, "invalid-parameter");
+            assertThat(fields(refused)).as(id).containsExactly("id");
+        }
+        assertProblem(delete(SUBSCRIPTIONS + "/abc", agency), 400, "invalid-parameter");
+        assertProblem(post(SUBSCRIPTIONS + "/abc/pause", JSON_TYPE, "", agency), 400, "invalid-parameter");
+    }
+
+    @Test
+    void shouldRequireATokenWithTheSubscribeScope() {
+        long id = create(agency).json().get("id").asLong();
+        String publishOnly = tokenFor(Map.of("org", org), PUBLISH);
+
+        for (String token : new String[] {null, publishOnly}) {
+            int expected = token == null ? 401 : 403;
+            assertThat(post(SUBSCRIPTIONS, JSON_TYPE, subscription().toString(), token).status()).isEqualTo(expected);
+            assertThat(get(SUBSCRIPTIONS, token).status()).isEqualTo(expected);
+            assertThat(get(SUBSCRIPTIONS + "/" + id, token).status()).isEqualTo(expected);
+            assertThat(post(SUBSCRIPTIONS + "/" + id + "/pause", JSON_TYPE, "", token).status()).isEqualTo(expected);
+            assertThat(post(SUBSCRIPTIONS + "/" + id + "/resume", JSON_TYPE, "", token).status()).isEqualTo(expected);
+            assertThat(delete(SUBSCRIPTIONS + "/" + id, token).status()).isEqualTo(expected);
+        }
+        Response forbidden = get(SUBSCRIPTIONS, publishOnly);
+        assertThat(forbidden.json().get("code").asString()).isEqualTo("forbidden");
+        assertThat(get(SUBSCRIPTIONS + "/" + id, agency).status()).isEqualTo(200);
+        assertThat(ids(get(SUBSCRIPTIONS, agency).json())).containsExactly(id);
+    }
+
+    private Response create(String token) {
+        Response created = post(SUBSCRIPTIONS, JSON_TYPE, subscription().toString(), token);
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        return created;
+    }
+
+    private static ObjectNode subscription() {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("endPoint", ENDPOINT);
+        body.put("resourceFilter", RESOURCE);
+        return body;
+    }
+
+    private String tokenFor(Map<String, String> identity, String... scopes) {
+        Map<String, Object> request = new HashMap<>(identity);
+        request.put("scopes", scopes.length == 0 ? List.of(SUBSCRIBE) : List.of(scopes));
+        Response response = post("/local/token", JSON_TYPE, JSON.writeValueAsString(request), null);
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+        return response.json().get("access_token").asString();
+    }
+
+    private Response delete(String path, String token) {
+        var request = HttpRequest.newBuilder(url(path)).DELETE();
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return send(request);
+    }
+
+    private static void assertProblem(Response response, int status, String code) {
+        assertThat(response.status()).as(response.body()).isEqualTo(status);
+        assertThat(response.header("Content-Type")).isEqualTo("application/problem+json");
+        assertThat(response.json().get("code").asString()).isEqualTo(code);
+        assertThat(response.json().get("detail").asString()).isNotBlank();
+    }
+
+    private static void assertNotFound(Response response) {
+        assertProblem(response, 404, "not-found");
+    }
+
+    private static List<String> fields(Response response) {
+        List<String> fields = new ArrayList<>();
+        response.json().get("errors").forEach(error -> fields.add(error.get("field").asString()));
+        return fields;
+    }
+
+    private static List<Long> ids(JsonNode list) {
+        List<Long> ids = new ArrayList<>();
+        list.forEach(subscription -> ids.add(subscription.get("id").asLong()));
+        return ids;
+    }
+
+    private static String newOrg() {
+        return "o" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    }
+
+    private static String digits(int count) {
+        StringBuilder digits = new StringBuilder();
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        for (int i = 0; i < count; i++) {
+            digits.append(random.nextInt(10));
+        }
+        return digits.toString();
+    }
+}

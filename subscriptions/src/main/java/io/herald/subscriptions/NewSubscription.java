@@ -1,0 +1,16 @@
+package io.herald.subscriptions;
+
+/**
+ * What a subscriber asks for, as sent: nothing is checked yet. Field names are those of the
+ * API's JSON, so that every error names what the subscriber wrote. {@code null} leaves a filter
+ * out.
+ */
+public record NewSubscription(
+        String endPoint,
+        String resourceFilter,
+        String sourceFilter,
+        String subjectFilter,
+        String alternativeSubjectFilter,
+        String typeFilter,
+        boolean includeSubunits) {
+}

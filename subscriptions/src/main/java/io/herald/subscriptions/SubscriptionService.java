@@ -1,0 +1,131 @@
+package io.herald.subscriptions;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
+import io.herald.subscriptions.internal.SecretCipher;
+import io.herald.subscriptions.internal.SubscriptionRepository;
+import io.herald.subscriptions.internal.SubscriptionValidator;
+
+/**
+ * Subscriptions as their consumers manage them: create, list, read, pause, resume and delete.
+ * Every call is confined to one consumer; another consumer's subscription looks exactly like one
+ * that does not exist.
+ *
+ * <p>{@link SubscriptionCreated} is published after the new subscription is committed, outside
+ * any transaction: listen with {@code @EventListener} (a {@code @TransactionalEventListener}
+ * would need {@code fallbackExecution}).
+ */
+@Service
+public class SubscriptionService {
+
+    private static final Logger log = LoggerFactory.getLogger(SubscriptionService.class);
+
+    private final SubscriptionRepository repository;
+    private final SecretCipher cipher;
+    private final SubscriptionValidator validator;
+    private final int maxPerConsumer;
+    private final ApplicationEventPublisher events;
+    private final Clock clock;
+
+    public SubscriptionService(SubscriptionRepository repository, SecretCipher cipher, SubscriptionsProperties properties,
+            ApplicationEventPublisher events, Clock clock) {
+        this.repository = repository;
+        this.cipher = cipher;
+        this.validator = new SubscriptionValidator(properties);
+        this.maxPerConsumer = properties.maxPerConsumer();
+        this.events = events;
+        this.clock = clock;
+    }
+
+    /**
+     * Checks and stores a new subscription with a new signing secret, pending validation.
+     *
+     * @param consumer  who owns it, from the caller's token
+     * @param createdBy who asked, from the caller's token
+     * @return the subscription and its secret in plain text, which Herald never shows again
+     * @throws InvalidSubscriptionException naming every field that breaks a rule
+     * @throws SubscriptionLimitException   when the consumer has as many subscriptions as allowed
+     */
+    public CreatedSubscription create(NewSubscription request, String consumer, String createdBy) {
+        requireIdentity(consumer, "consumer");
+        requireIdentity(createdBy, "createdBy");
+        SubscriptionValidator.Checked checked = validator.check(request);
+        String secret = cipher.newSecret();
+        Subscription stored = repository.insert(new SubscriptionRepository.NewRow(consumer, createdBy, checked.endpoint(),
+                checked.filter(), cipher.encrypt(secret), clock.instant()), maxPerConsumer);
+        // The endpoint and the consumer stay out of the log: URLs carry tokens, consumers can be person numbers.
+        log.info("Subscription {} created on {}", stored.id(), stored.filter().resource());
+        afterCommit(new SubscriptionCreated(stored.id()));
+        return new CreatedSubscription(stored, secret);
+    }
+
+    /** The consumer's subscriptions, in the order they were created. */
+    public List<Subscription> list(String consumer) {
+        return repository.list(consumer);
+    }
+
+    public Optional<Subscription> get(String consumer, SubscriptionId id) {
+        return repository.find(consumer, id);
+    }
+
+    /** Deletes it: no event is matched to it from the next one on. False if the consumer has no such subscription. */
+    public boolean delete(String consumer, SubscriptionId id) {
+        boolean deleted = repository.delete(consumer, id);
+        if (deleted) {
+            log.info("Subscription {} deleted", id);
+        }
+        return deleted;
+    }
+
+    /** Stops matching events to it until it is resumed; events in between are not delivered later. */
+    public Optional<Subscription> pause(String consumer, SubscriptionId id) {
+        return repository.setPaused(consumer, id, true);
+    }
+
+    /** Matches events to it again (once validated). */
+    public Optional<Subscription> resume(String consumer, SubscriptionId id) {
+        return repository.setPaused(consumer, id, false);
+    }
+
+    /**
+     * Publishes once the insert is committed: at once when it ran in its own transaction, or when
+     * a caller's surrounding transaction commits. A listener's failure must not turn a stored
+     * subscription into an error whose answer, with the only copy of the secret, is lost; the
+     * handshake's sweep finds subscriptions never tried.
+     */
+    private void afterCommit(SubscriptionCreated created) {
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    publish(created);
+                }
+            });
+        } else {
+            publish(created);
+        }
+    }
+
+    private void publish(SubscriptionCreated created) {
+        try {
+            events.publishEvent(created);
+        } catch (RuntimeException e) {
+            log.warn("A listener failed on subscription {} being created; the handshake's sweep will try it", created.id(), e);
+        }
+    }
+
+    private static void requireIdentity(String value, String name) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(name + " is required and comes from the caller's token");
+        }
+    }
+}

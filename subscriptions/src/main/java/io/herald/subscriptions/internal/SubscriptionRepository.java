@@ -1,0 +1,143 @@
+package io.herald.subscriptions.internal;
+
+import java.net.URI;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.TransientDataAccessException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import io.herald.store.StoreUnavailableException;
+import io.herald.subscriptions.Subscription;
+import io.herald.subscriptions.SubscriptionFilter;
+import io.herald.subscriptions.SubscriptionId;
+import io.herald.subscriptions.SubscriptionLimitException;
+
+/**
+ * Subscriptions in PostgreSQL, always within one consumer's own. Every change runs in one
+ * transaction that first takes the next catalog version (under the catalog row's lock, held to
+ * commit) and writes it into the changed row, or into a tombstone for a delete: so versions
+ * follow commit order and {@link SubscriptionCatalog} on every instance learns of each change.
+ * A change that finds no row is rolled back and leaves the catalog as it was.
+ */
+@Component
+public final class SubscriptionRepository {
+
+    private static final String NEXT_CATALOG_VERSION =
+            "UPDATE subscription_catalog SET version = version + 1 WHERE id = 1 RETURNING version";
+    /** The advisory lock class of "one consumer's subscriptions" (the two-int form keeps it apart from other locks). */
+    private static final int CONSUMER_LOCK_CLASS = 0x48535542;
+    private static final String COLUMNS = SubscriptionCatalog.COLUMNS;
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate transactions;
+
+    public SubscriptionRepository(JdbcTemplate jdbc, PlatformTransactionManager transactionManager) {
+        this.jdbc = jdbc;
+        this.transactions = new TransactionTemplate(transactionManager);
+    }
+
+    /** A subscription to insert, checked already; the secret sealed by {@link SecretCipher}. */
+    public record NewRow(String consumer, String createdBy, URI endpoint, SubscriptionFilter filter, byte[] sealedSecret,
+            Instant createdAt) {
+    }
+
+    /**
+     * Inserts the subscription unless its consumer has {@code maxPerConsumer} already. The count
+     * and the insert run under a lock on the consumer, so concurrent creates cannot both take the
+     * last place.
+     *
+     * @throws SubscriptionLimitException when the consumer has no room left
+     */
+    public Subscription insert(NewRow row, int maxPerConsumer) {
+        return guarded("store the subscription", () -> transactions.execute(status -> {
+            jdbc.query("SELECT pg_advisory_xact_lock(" + CONSUMER_LOCK_CLASS + ", hashtext(?))", rows -> {
+            }, row.consumer());
+            Integer count = jdbc.queryForObject("SELECT count(*) FROM subscription WHERE consumer = ?", Integer.class,
+                    row.consumer());
+            if (count != null && count >= maxPerConsumer) {
+                throw new SubscriptionLimitException(maxPerConsumer);
+            }
+            long version = nextVersion();
+            SubscriptionFilter filter = row.filter();
+            return jdbc.queryForObject("""
+                    INSERT INTO subscription (consumer, created_by, end_point, resource_filter, source_filter,
+                        subject_filter, alternative_subject_filter, type_filter, include_subunits, secret, created_at, version)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    RETURNING\s""" + COLUMNS, SubscriptionCatalog::map,
+                    row.consumer(), row.createdBy(), row.endpoint().toString(), filter.resource(), filter.sourcePrefix(),
+                    filter.subject(), filter.alternativeSubject(), filter.type(), filter.includeSubunits(),
+                    row.sealedSecret(), Timestamp.from(row.createdAt()), version);
+        }));
+    }
+
+    /** The consumer's subscriptions, oldest first. */
+    public List<Subscription> list(String consumer) {
+        return guarded("read the subscriptions", () -> jdbc.query(
+                "SELECT " + COLUMNS + " FROM subscription WHERE consumer = ? ORDER BY id", SubscriptionCatalog::map, consumer));
+    }
+
+    public Optional<Subscription> find(String consumer, SubscriptionId id) {
+        return guarded("read the subscription", () -> jdbc.query(
+                "SELECT " + COLUMNS + " FROM subscription WHERE id = ? AND consumer = ?", SubscriptionCatalog::map,
+                id.value(), consumer).stream().findFirst());
+    }
+
+    /** Deletes the subscription and leaves a tombstone under the new catalog version; false if the consumer has none by that id. */
+    public boolean delete(String consumer, SubscriptionId id) {
+        return guarded("delete the subscription", () -> transactions.execute(status -> {
+            long version = nextVersion();
+            if (jdbc.update("DELETE FROM subscription WHERE id = ? AND consumer = ?", id.value(), consumer) == 0) {
+                status.setRollbackOnly();
+                return false;
+            }
+            jdbc.update("INSERT INTO subscription_tombstone (id, version) VALUES (?, ?)", id.value(), version);
+            return true;
+        }));
+    }
+
+    /** Pauses or resumes the subscription under the new catalog version; empty if the consumer has none by that id. */
+    public Optional<Subscription> setPaused(String consumer, SubscriptionId id, boolean paused) {
+        return guarded(paused ? "pause the subscription" : "resume the subscription", () -> transactions.execute(status -> {
+            long version = nextVersion();
+            Optional<Subscription> changed = jdbc.query(
+                    "UPDATE subscription SET paused = ?, version = ? WHERE id = ? AND consumer = ? RETURNING " + COLUMNS,
+                    SubscriptionCatalog::map, paused, version, id.value(), consumer).stream().findFirst();
+            if (changed.isEmpty()) {
+                status.setRollbackOnly();
+            }
+            return changed;
+        }));
+    }
+
+    /** The signing secret as stored (sealed), for whoever signs on the subscription's behalf. */
+    public Optional<byte[]> sealedSecret(SubscriptionId id) {
+        return guarded("read the signing secret", () -> jdbc.query(
+                "SELECT secret FROM subscription WHERE id = ?", (row, n) -> row.getBytes(1), id.value()).stream().findFirst());
+    }
+
+    private long nextVersion() {
+        Long version = jdbc.queryForObject(NEXT_CATALOG_VERSION, Long.class);
+        if (version == null) {
+            throw new IllegalStateException("the subscription_catalog row is missing; the database was not migrated by Herald");
+        }
+        return version;
+    }
+
+    /** A database that cannot serve now is worth a retry (503); anything else is a fault. */
+    private static <T> T guarded(String what, Supplier<T> work) {
+        try {
+            return work.get();
+        } catch (TransientDataAccessException | DataAccessResourceFailureException | CannotCreateTransactionException e) {
+            throw new StoreUnavailableException("could not " + what + " now", e);
+        }
+    }
+}
