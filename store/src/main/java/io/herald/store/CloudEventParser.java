@@ -1,7 +1,5 @@
 package io.herald.store;
 
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -70,7 +68,7 @@ public final class CloudEventParser {
                     "an event may be at most " + limits.maxEventBytes() + " bytes but was " + size)), true);
         }
         var errors = new ArrayList<FieldError>();
-        int badChar = unpairedSurrogate(json);
+        int badChar = TextChecks.unpairedSurrogate(json);
         if (badChar >= 0) {
             errors.add(new FieldError("", "is not valid Unicode: an unpaired surrogate (\\u"
                     + Integer.toHexString(json.charAt(badChar)) + ") at character " + badChar + " of the event"));
@@ -82,12 +80,12 @@ public final class CloudEventParser {
         }
         String id = requiredString(node, "id", errors);
         String source = requiredString(node, "source", errors);
-        if (source != null && !isUriReference(source)) {
+        if (source != null && !TextChecks.isUriReference(source)) {
             errors.add(new FieldError("source", "must be a URI reference but was \"" + source + "\""));
         }
         String type = requiredString(node, "type", errors);
         String resource = requiredString(node, "resource", errors);
-        if (resource != null && !isAbsoluteUri(resource)) {
+        if (resource != null && !TextChecks.isAbsoluteUri(resource)) {
             errors.add(new FieldError("resource", "must be an absolute URI (a URN such as urn:altinn:resource:app_org_app) but was \"" + resource + "\""));
         }
         String subject = optionalString(node, "subject", errors);
@@ -99,7 +97,7 @@ public final class CloudEventParser {
             errors.add(new FieldError("datacontenttype", "must be a media type (RFC 2046) but was \"" + contentType + "\""));
         }
         String dataschema = optionalString(node, "dataschema", errors);
-        if (dataschema != null && !isAbsoluteUri(dataschema)) {
+        if (dataschema != null && !TextChecks.isAbsoluteUri(dataschema)) {
             errors.add(new FieldError("dataschema", "must be an absolute URI but was \"" + dataschema + "\""));
         }
         checkData(node, errors);
@@ -202,36 +200,6 @@ public final class CloudEventParser {
             } else if (value.isString()) {
                 string(name, value, errors);
             }
-        }
-    }
-
-    /** The index of the first UTF-16 surrogate without its partner, or -1: such text cannot be stored as UTF-8. */
-    private static int unpairedSurrogate(String text) {
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
-                i++;
-            } else if (Character.isSurrogate(c)) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    private static boolean isUriReference(String text) {
-        try {
-            new URI(text);
-            return true;
-        } catch (URISyntaxException e) {
-            return false;
-        }
-    }
-
-    private static boolean isAbsoluteUri(String text) {
-        try {
-            return new URI(text).isAbsolute();
-        } catch (URISyntaxException e) {
-            return false;
         }
     }
 

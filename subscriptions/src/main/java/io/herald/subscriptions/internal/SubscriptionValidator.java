@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 import io.herald.store.FieldError;
+import io.herald.store.TextChecks;
 import io.herald.subscriptions.InvalidSubscriptionException;
 import io.herald.subscriptions.NewSubscription;
 import io.herald.subscriptions.SubscriptionFilter;
@@ -42,12 +43,12 @@ public final class SubscriptionValidator {
         URI endpoint = endpoint(request.endPoint(), errors);
 
         String resource = text("resourceFilter", request.resourceFilter(), maxFilterLength, true, errors);
-        if (resource != null && !isAbsoluteUri(resource)) {
+        if (resource != null && !TextChecks.isAbsoluteUri(resource)) {
             errors.add(new FieldError("resourceFilter",
                     "must be an absolute URI such as urn:altinn:resource:app_ttd_apply but was \"" + resource + "\""));
         }
         String source = text("sourceFilter", request.sourceFilter(), maxFilterLength, false, errors);
-        if (source != null && !isAbsoluteUri(source)) {
+        if (source != null && !TextChecks.isAbsoluteUri(source)) {
             errors.add(new FieldError("sourceFilter",
                     "must be the start of an absolute URI such as https://ttd.apps.example/ttd/apply but was \"" + source + "\""));
         }
@@ -134,30 +135,10 @@ public final class SubscriptionValidator {
             errors.add(new FieldError(field, "must not contain the NUL character (U+0000)"));
             return null;
         }
-        if (hasUnpairedSurrogate(value)) {
+        if (TextChecks.unpairedSurrogate(value) >= 0) {
             errors.add(new FieldError(field, "is not valid Unicode: it has an unpaired surrogate"));
             return null;
         }
         return value;
-    }
-
-    private static boolean hasUnpairedSurrogate(String text) {
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
-                i++;
-            } else if (Character.isSurrogate(c)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static boolean isAbsoluteUri(String text) {
-        try {
-            return new URI(text).isAbsolute();
-        } catch (URISyntaxException e) {
-            return false;
-        }
     }
 }

@@ -83,12 +83,14 @@ class ChangeFeedMatcherIT {
         matchers.forEach(ChangeFeedMatcher::halt);
     }
 
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+
     private ChangeFeedMatcher matcher(String instance, Duration lease) {
         var settings = new SubscriptionsProperties.Matcher(8, 200, Duration.ofMillis(20), lease, true);
         var leases = new RangeLeases(jdbc, instance, settings.leaseDuration(), settings.ranges());
         var matcher = new ChangeFeedMatcher(store, jdbc, transactions,
                 new SubscriptionCatalog(jdbc, new DataSourceTransactionManager(dataSource), new SubscriptionIndex()),
-                new TablePartyRegistry(jdbc), leases, settings, Clock.systemUTC(), new SimpleMeterRegistry());
+                new TablePartyRegistry(jdbc), leases, settings, Clock.systemUTC(), meters);
         matchers.add(matcher);
         return matcher;
     }
@@ -174,6 +176,12 @@ class ChangeFeedMatcherIT {
 
         assertThat(expected).hasSizeGreaterThan(10_000);
         assertThat(deliveryRows(ours)).isEqualTo(expected.size());
+        double matched = meters.find("herald.matcher.events").counters().stream().mapToDouble(c -> c.count()).sum();
+        double created = meters.find("herald.matcher.deliveries").counters().stream().mapToDouble(c -> c.count()).sum();
+        assertThat(matched).as("events matched, both instances").isGreaterThanOrEqualTo(10_000);
+        assertThat(created).as("deliveries created, both instances").isGreaterThanOrEqualTo(expected.size());
+        assertThat(meters.find("herald.matcher.lag.seconds").tag("instance", "second-" + run).gauge()).isNotNull();
+        assertThat(meters.find("herald.matcher.lag.events").tag("instance", "second-" + run).gauge()).isNotNull();
         assertThat(deliveries().stream().filter(p -> ours.contains(p.subscription()))).containsExactlyInAnyOrderElementsOf(expected);
     }
 
