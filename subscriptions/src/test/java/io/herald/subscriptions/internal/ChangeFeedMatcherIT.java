@@ -216,6 +216,27 @@ class ChangeFeedMatcherIT {
         assertThat(delivered.stream().filter(p -> p.subscription() == id)).isEmpty();
     }
 
+    /** A graceful stop (SIGTERM) gives the ranges back: the other instance continues long before the leases would expire. */
+    @Test
+    void shouldHandOverAtOnceWhenAnInstanceStopsGracefully() {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        ChangeFeedMatcher leaving = matcher("leaving-" + run, Duration.ofSeconds(60));
+        ChangeFeedMatcher staying = matcher("staying-" + run, Duration.ofSeconds(60));
+        leaving.start();
+        staying.start();
+        await().atMost(Duration.ofSeconds(30)).until(() -> owners().containsAll(List.of("leaving-" + run, "staying-" + run)));
+
+        leaving.stop();
+
+        assertThat(owners()).doesNotContain("leaving-" + run);
+        await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.queryForObject(
+                "SELECT count(*) FROM matcher_lease WHERE owner = ?", Integer.class, "staying-" + run) == 8);
+    }
+
+    private static List<String> owners() {
+        return jdbc.queryForList("SELECT DISTINCT owner FROM matcher_lease WHERE owner IS NOT NULL", String.class);
+    }
+
     @Test
     void shouldMatchAnOrganisationsSubunitsWhenAsked() {
         String resource = TestEvents.uniqueResource();
