@@ -36,8 +36,8 @@ CREATE INDEX subscription_consumer ON subscription (consumer, id);
 CREATE INDEX subscription_version ON subscription (version);
 CREATE INDEX subscription_validation_due ON subscription (next_validation_at) WHERE validated_at IS NULL;
 
--- Deleted subscriptions, so that instances drop them from their index; pruned after a day
--- (an instance that has been away longer reloads everything).
+-- Deleted subscriptions, so that instances drop them from their index. Correctness does not depend
+-- on them (the delivery insert re-checks the subscription), so old ones may be pruned.
 CREATE TABLE subscription_tombstone (
     id      bigint PRIMARY KEY,
     version bigint NOT NULL

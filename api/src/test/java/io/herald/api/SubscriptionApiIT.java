@@ -211,7 +211,7 @@ class SubscriptionApiIT extends ApiTestSupport {
                 Arguments.of("resourceFilter", null),
                 Arguments.of("resourceFilter", "app_ttd_apply"),
                 Arguments.of("resourceFilter", "urn:altinn:resource:" + "a".repeat(1024)),
-                Arguments.of("sourceFilter", "ttd/apply"),
+                Arguments.of("sourceFilter", "ttd apply with spaces"),
                 Arguments.of("subjectFilter", ""),
                 Arguments.of("subjectFilter", "/party/1\u0000"),
                 Arguments.of("alternativeSubjectFilter", " "),

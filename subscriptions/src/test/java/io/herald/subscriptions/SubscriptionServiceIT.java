@@ -156,6 +156,24 @@ class SubscriptionServiceIT {
         assertThat(service.get(consumer, created.subscription().id())).isPresent();
     }
 
+    /** Found while documenting the API: a handshake that gave up could only be revived by delete and create. */
+    @Test
+    void shouldRestartAHandshakeThatGaveUpWhenResumed() {
+        String consumer = "/org/revive" + CONSUMERS.incrementAndGet();
+        SubscriptionService service = service(Map.of());
+        SubscriptionId id = service.create(request(), consumer, "test").subscription().id();
+        jdbc.update("UPDATE subscription SET validation_attempts = 12, next_validation_at = NULL, "
+                + "last_validation_error = 'HTTP 503' WHERE id = ?", id.value());
+
+        service.pause(consumer, id);
+        service.resume(consumer, id);
+
+        assertThat(jdbc.queryForObject("SELECT validation_attempts FROM subscription WHERE id = ?", Integer.class, id.value()))
+                .isZero();
+        assertThat(jdbc.queryForObject("SELECT next_validation_at IS NOT NULL FROM subscription WHERE id = ?", Boolean.class,
+                id.value())).isTrue();
+    }
+
     @Test
     void shouldRequireTheCallersIdentity() {
         SubscriptionService service = service(Map.of());

@@ -11,7 +11,7 @@ import org.springframework.security.web.SecurityFilterChain;
 
 /**
  * Bearer JWTs on every API call: the publish scope to publish, the subscribe scope to read
- * feeds. Health, info and metrics stay open for probes and scrapers.
+ * feeds and manage subscriptions. Health, info and metrics stay open for probes and scrapers.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(SecurityProperties.class)

@@ -109,8 +109,14 @@ public final class SubscriptionRepository {
         return guarded(paused ? "pause the subscription" : "resume the subscription", () -> transactions.execute(status -> {
             long version = nextVersion();
             Optional<Subscription> changed = jdbc.query(
-                    "UPDATE subscription SET paused = ?, version = ? WHERE id = ? AND consumer = ? RETURNING " + COLUMNS,
-                    SubscriptionCatalog::map, paused, version, id.value(), consumer).stream().findFirst();
+                    "UPDATE subscription SET paused = ?, version = ?, "
+                            // a resume also restarts a handshake that gave up, so the owner can revive it
+                            + "validation_attempts = CASE WHEN NOT ? AND validated_at IS NULL AND next_validation_at IS NULL "
+                            + "AND validation_attempts > 0 THEN 0 ELSE validation_attempts END, "
+                            + "next_validation_at = CASE WHEN NOT ? AND validated_at IS NULL AND next_validation_at IS NULL "
+                            + "AND validation_attempts > 0 THEN now() ELSE next_validation_at END "
+                            + "WHERE id = ? AND consumer = ? RETURNING " + COLUMNS,
+                    SubscriptionCatalog::map, paused, version, paused, paused, id.value(), consumer).stream().findFirst();
             if (changed.isEmpty()) {
                 status.setRollbackOnly();
             }

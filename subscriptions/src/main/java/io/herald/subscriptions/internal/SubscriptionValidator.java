@@ -48,9 +48,9 @@ public final class SubscriptionValidator {
                     "must be an absolute URI such as urn:altinn:resource:app_ttd_apply but was \"" + resource + "\""));
         }
         String source = text("sourceFilter", request.sourceFilter(), maxFilterLength, false, errors);
-        if (source != null && !TextChecks.isAbsoluteUri(source)) {
+        if (source != null && !TextChecks.isUriReference(source)) {
             errors.add(new FieldError("sourceFilter",
-                    "must be the start of an absolute URI such as https://ttd.apps.example/ttd/apply but was \"" + source + "\""));
+                    "must be the start of a URI such as https://ttd.apps.example/ttd/apply or /ttd/apply but was \"" + source + "\""));
         }
         String subject = text("subjectFilter", request.subjectFilter(), maxFilterLength, false, errors);
         String alternativeSubject = text("alternativeSubjectFilter", request.alternativeSubjectFilter(), maxFilterLength, false, errors);

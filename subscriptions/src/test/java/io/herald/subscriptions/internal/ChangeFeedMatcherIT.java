@@ -220,8 +220,9 @@ class ChangeFeedMatcherIT {
     @Test
     void shouldHandOverAtOnceWhenAnInstanceStopsGracefully() {
         String run = UUID.randomUUID().toString().substring(0, 8);
-        ChangeFeedMatcher leaving = matcher("leaving-" + run, Duration.ofSeconds(60));
-        ChangeFeedMatcher staying = matcher("staying-" + run, Duration.ofSeconds(60));
+        // leases of 15 s, renewed every 5 s: a take-over within 10 s cannot have waited for expiry
+        ChangeFeedMatcher leaving = matcher("leaving-" + run, Duration.ofSeconds(15));
+        ChangeFeedMatcher staying = matcher("staying-" + run, Duration.ofSeconds(15));
         leaving.start();
         staying.start();
         await().atMost(Duration.ofSeconds(30)).until(() -> owners().containsAll(List.of("leaving-" + run, "staying-" + run)));
@@ -229,7 +230,7 @@ class ChangeFeedMatcherIT {
         leaving.stop();
 
         assertThat(owners()).doesNotContain("leaving-" + run);
-        await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.queryForObject(
+        await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.queryForObject(
                 "SELECT count(*) FROM matcher_lease WHERE owner = ?", Integer.class, "staying-" + run) == 8);
     }
 

@@ -56,6 +56,14 @@ class SubscriptionValidationTest {
                 "/party/50001", "/org/910011154", "app.instance.process.*", true));
     }
 
+    /** Events published in the Event Grid shape have relative sources (/{org}/{app}/instances/…): a filter must reach them. */
+    @Test
+    void shouldAcceptARelativeSourceFilter() {
+        var checked = httpsOnly.check(new NewSubscription(ENDPOINT, RESOURCE, "/ttd/apply/instances/", null, null, null, false));
+
+        assertThat(checked.filter().sourcePrefix()).isEqualTo("/ttd/apply/instances/");
+    }
+
     @Test
     void shouldAcceptOnlyTheResourceFilterAsFilter() {
         var checked = httpsOnly.check(request(ENDPOINT, RESOURCE));
@@ -125,8 +133,8 @@ class SubscriptionValidationTest {
     }
 
     @Test
-    void shouldRequireTheSourceFilterToBeAnAbsoluteUriPrefix() {
-        assertThat(fields(httpsOnly, new NewSubscription(ENDPOINT, RESOURCE, "/ttd/apply", null, null, null, false)))
+    void shouldRequireTheSourceFilterToBeAUriPrefix() {
+        assertThat(fields(httpsOnly, new NewSubscription(ENDPOINT, RESOURCE, "ttd apply", null, null, null, false)))
                 .containsExactly("sourceFilter");
         assertThat(httpsOnly.check(new NewSubscription(ENDPOINT, RESOURCE, "https://ttd.apps.example/ttd/app", null, null,
                 null, false)).filter().sourcePrefix()).isEqualTo("https://ttd.apps.example/ttd/app");
@@ -179,7 +187,7 @@ class SubscriptionValidationTest {
 
     @Test
     void shouldReportEveryBadFieldAtOnce() {
-        var request = new NewSubscription("ftp://hooks.example/", "not a uri", "relative/source", "", null, "a*b", true);
+        var request = new NewSubscription("ftp://hooks.example/", "not a uri", "not a source", "", null, "a*b", true);
 
         assertThat(fields(httpAllowed, request)).containsExactly(
                 "endPoint", "resourceFilter", "sourceFilter", "subjectFilter", "typeFilter", "includeSubunits");
