@@ -6,6 +6,7 @@ import java.time.Instant;
 /**
  * A subscription as stored. It is matched once validated ({@code validatedTx} set) and not
  * paused; it then receives the events of transactions after {@code validatedTx}.
+ * {@code handshake} tells how its validation is going.
  */
 public record Subscription(
         SubscriptionId id,
@@ -17,7 +18,18 @@ public record Subscription(
         Instant createdAt,
         Instant validatedAt,
         Long validatedTx,
-        long version) {
+        long version,
+        Handshake handshake) {
+
+    /**
+     * Where the validation handshake stands while the subscription is not validated: attempts
+     * made, the last failure (status or error, never a secret), and when the next attempt is due
+     * ({@code null} once it gave up; a resume starts it again).
+     */
+    public record Handshake(int attempts, String lastError, Instant nextAttemptAt) {
+
+        public static final Handshake NONE = new Handshake(0, null, null);
+    }
 
     public boolean validated() {
         return validatedAt != null;

@@ -10,7 +10,8 @@ import io.herald.subscriptions.SubscriptionFilter;
 
 /**
  * A subscription as the API shows it. {@code secret} is there only in the answer to its
- * creation; {@code validated} is null until the endpoint has answered the handshake.
+ * creation; {@code validated} is null until the endpoint has answered the handshake, and until
+ * then {@code handshake} says how it is going (attempts, last failure, next attempt).
  */
 public record SubscriptionResponse(
         long id,
@@ -26,7 +27,12 @@ public record SubscriptionResponse(
         Instant created,
         String status,
         Instant validated,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Handshake handshake,
         @JsonInclude(JsonInclude.Include.NON_NULL) String secret) {
+
+    /** How the validation handshake is going; shown until the subscription is validated. */
+    public record Handshake(int attempts, String lastError, Instant nextAttempt) {
+    }
 
     static SubscriptionResponse of(Subscription subscription) {
         return of(subscription, null);
@@ -41,7 +47,15 @@ public record SubscriptionResponse(
         return new SubscriptionResponse(subscription.id().value(), subscription.endpoint().toString(), filter.resource(),
                 filter.sourcePrefix(), filter.subject(), filter.alternativeSubject(), filter.type(), filter.includeSubunits(),
                 subscription.consumer(), subscription.createdBy(), subscription.createdAt(), subscription.status(),
-                subscription.validatedAt(), secret);
+                subscription.validatedAt(), handshake(subscription), secret);
+    }
+
+    private static Handshake handshake(Subscription subscription) {
+        if (subscription.validated()) {
+            return null;
+        }
+        Subscription.Handshake state = subscription.handshake();
+        return new Handshake(state.attempts(), state.lastError(), state.nextAttemptAt());
     }
 
     @Override

@@ -31,7 +31,7 @@ public final class SubscriptionCatalog {
     static final String COLUMNS = """
             id, consumer, created_by, end_point, resource_filter, source_filter, subject_filter,
             alternative_subject_filter, type_filter, include_subunits, paused, created_at, validated_at,
-            validated_tx, version""";
+            validated_tx, version, validation_attempts, last_validation_error, next_validation_at""";
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate snapshot;
@@ -94,7 +94,9 @@ public final class SubscriptionCatalog {
                 row.getTimestamp("created_at").toInstant(),
                 instant(row.getTimestamp("validated_at")),
                 validated,
-                row.getLong("version"));
+                row.getLong("version"),
+                new Subscription.Handshake(row.getInt("validation_attempts"), row.getString("last_validation_error"),
+                        instant(row.getTimestamp("next_validation_at"))));
     }
 
     private static java.time.Instant instant(Timestamp timestamp) {
