@@ -30,6 +30,8 @@ CREATE TABLE subscription (
     validation_attempts        int         NOT NULL DEFAULT 0,
     next_validation_at         timestamptz,
     last_validation_error      text,
+    -- why Herald turned it off (its endpoint answered 410 Gone); cleared on resume
+    disabled_reason            text,
     version                    bigint      NOT NULL
 );
 CREATE INDEX subscription_consumer ON subscription (consumer, id);

@@ -30,6 +30,9 @@ public interface EventStore extends AutoCloseable {
         return read(FeedQuery.after(after, limit));
     }
 
+    /** The events referred to that are still retained, in any order; an expired event is simply absent. */
+    List<StoredEvent> find(java.util.Collection<EventReference> references);
+
     /** One range of the log after {@code after}: what one matcher lease follows. */
     default FeedPage follow(EventPosition after, int limit, LogRange range) {
         return read(FeedQuery.after(after, limit).withLogRange(range));

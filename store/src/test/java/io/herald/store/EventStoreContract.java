@@ -220,6 +220,22 @@ public abstract class EventStoreContract {
     }
 
     @Test
+    void shouldFindStoredEventsByReference() {
+        String resource = uniqueResource();
+        var first = event(resource);
+        var second = event(resource);
+        store().append(List.of(first, second));
+        List<StoredEvent> stored = readAll(resourceFeed(resource));
+
+        List<StoredEvent> found = store().find(List.of(
+                new EventReference(stored.get(1).position(), stored.get(1).storedAt()),
+                new EventReference(new EventPosition(1, Long.MAX_VALUE - 1), stored.get(0).storedAt())));
+
+        assertThat(found).extracting(e -> e.key().id()).containsExactly(second.key().id());
+        assertThat(found.get(0).json()).isEqualTo(second.json());
+    }
+
+    @Test
     void shouldFollowTheWholeLogInOrder() {
         String resource = uniqueResource();
         FeedPage before = store().follow(EventPosition.START, 1_000_000);

@@ -77,6 +77,24 @@ public class SubscriptionService {
         return repository.find(consumer, id);
     }
 
+    /**
+     * What the dispatcher needs to push a delivery of this subscription, whoever owns it: endpoint,
+     * decrypted signing secrets and whether it takes pushes now. Empty once it was deleted.
+     */
+    public Optional<DeliveryTarget> deliveryTarget(SubscriptionId id) {
+        return repository.findForDelivery(id).map(found -> new DeliveryTarget(id, found.getKey().endpoint(),
+                List.of(cipher.decrypt(found.getValue())), found.getKey().active()));
+    }
+
+    /** Turns it off because its endpoint said it is gone for good (410); its owner sees the reason and may resume it. */
+    public boolean disable(SubscriptionId id, String reason) {
+        boolean disabled = repository.disable(id, reason);
+        if (disabled) {
+            log.warn("Subscription {} disabled: {}", id, reason);
+        }
+        return disabled;
+    }
+
     /** Deletes it: no event is matched to it from the next one on. False if the consumer has no such subscription. */
     public boolean delete(String consumer, SubscriptionId id) {
         boolean deleted = repository.delete(consumer, id);

@@ -24,7 +24,7 @@ public final class TestSubscriptions {
             return jdbc.queryForObject("""
                     INSERT INTO subscription (consumer, created_by, end_point, resource_filter, source_filter, subject_filter,
                         alternative_subject_filter, type_filter, include_subunits, secret, created_at, version)
-                    VALUES ('/org/ttd', 'test', 'https://hooks.example/herald', ?, ?, ?, ?, ?, ?, '\\x00', now(), ?)
+                    VALUES ('/org/ttd', 'test', 'http://127.0.0.1:9/herald', ?, ?, ?, ?, ?, ?, '\\x00', now(), ?)
                     RETURNING id
                     """, Long.class, filter.resource(), filter.sourcePrefix(), filter.subject(), filter.alternativeSubject(),
                     filter.type(), filter.includeSubunits(), version);

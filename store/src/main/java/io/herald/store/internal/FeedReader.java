@@ -6,10 +6,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 
 import io.herald.store.EventKey;
 import io.herald.store.EventPosition;
+import io.herald.store.EventReference;
 import io.herald.store.FeedPage;
 import io.herald.store.FeedQuery;
 import io.herald.store.StoredEvent;
@@ -53,25 +55,58 @@ public final class FeedReader {
             for (int i = 0; i < parameters.size(); i++) {
                 statement.setObject(i + 1, parameters.get(i));
             }
-            List<StoredEvent> events = new ArrayList<>(Math.min(query.limit(), 1000));
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    events.add(new StoredEvent(
-                            new EventPosition(rows.getLong(1), rows.getLong(2)),
-                            rows.getTimestamp(3).toInstant(),
-                            new EventKey(rows.getString(4), rows.getString(5)),
-                            rows.getString(6),
-                            rows.getString(7),
-                            rows.getString(8),
-                            rows.getString(9),
-                            rows.getString(10),
-                            rows.getTimestamp(11).toInstant(),
-                            rows.getString(12)));
-                }
-            }
+            List<StoredEvent> events = events(statement);
             EventPosition next = events.isEmpty() ? query.after() : events.get(events.size() - 1).position();
             return new FeedPage(events, next);
         }
+    }
+
+    /** The referenced events still retained; the stored time leads each look-up to its partition. */
+    public List<StoredEvent> find(Connection connection, Collection<EventReference> references) throws SQLException {
+        if (references.isEmpty()) {
+            return List.of();
+        }
+        Timestamp[] storedAt = new Timestamp[references.size()];
+        Long[] txs = new Long[references.size()];
+        Long[] seqs = new Long[references.size()];
+        int i = 0;
+        for (EventReference reference : references) {
+            storedAt[i] = Timestamp.from(reference.storedAt());
+            txs[i] = reference.position().tx();
+            seqs[i] = reference.position().seq();
+            i++;
+        }
+        try (PreparedStatement statement = connection.prepareStatement("""
+                SELECT e.tx, e.seq, e.stored_at, e.source, e.id, e.type, e.resource, e.subject, e.alternative_subject,
+                       e.resource_instance, e.time, e.body
+                FROM unnest(?::timestamptz[], ?::bigint[], ?::bigint[]) AS r(stored_at, tx, seq)
+                JOIN event e ON e.stored_at = r.stored_at AND e.tx = r.tx AND e.seq = r.seq
+                """)) {
+            statement.setArray(1, connection.createArrayOf("timestamptz", storedAt));
+            statement.setArray(2, connection.createArrayOf("bigint", txs));
+            statement.setArray(3, connection.createArrayOf("bigint", seqs));
+            return events(statement);
+        }
+    }
+
+    private static List<StoredEvent> events(PreparedStatement statement) throws SQLException {
+        List<StoredEvent> events = new ArrayList<>();
+        try (ResultSet rows = statement.executeQuery()) {
+            while (rows.next()) {
+                events.add(new StoredEvent(
+                        new EventPosition(rows.getLong(1), rows.getLong(2)),
+                        rows.getTimestamp(3).toInstant(),
+                        new EventKey(rows.getString(4), rows.getString(5)),
+                        rows.getString(6),
+                        rows.getString(7),
+                        rows.getString(8),
+                        rows.getString(9),
+                        rows.getString(10),
+                        rows.getTimestamp(11).toInstant(),
+                        rows.getString(12)));
+            }
+        }
+        return events;
     }
 
     private static void filter(StringBuilder sql, List<Object> parameters, String condition, Object value) {

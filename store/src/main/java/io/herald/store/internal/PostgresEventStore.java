@@ -3,6 +3,7 @@ package io.herald.store.internal;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -11,12 +12,14 @@ import java.util.concurrent.TimeoutException;
 import javax.sql.DataSource;
 
 import io.herald.store.AppendResult;
+import io.herald.store.EventReference;
 import io.herald.store.EventStore;
 import io.herald.store.FeedPage;
 import io.herald.store.FeedQuery;
 import io.herald.store.IncomingEvent;
 import io.herald.store.StoreProperties;
 import io.herald.store.StoreUnavailableException;
+import io.herald.store.StoredEvent;
 
 /** The event log on PostgreSQL: group-committed appends, feeds read below the transaction horizon. */
 public final class PostgresEventStore implements EventStore, AutoCloseable {
@@ -56,6 +59,15 @@ public final class PostgresEventStore implements EventStore, AutoCloseable {
     public FeedPage read(FeedQuery query) {
         try (Connection connection = dataSource.getConnection()) {
             return reader.read(connection, query);
+        } catch (SQLException e) {
+            throw new StoreUnavailableException("the event log could not be read", e);
+        }
+    }
+
+    @Override
+    public List<StoredEvent> find(Collection<EventReference> references) {
+        try (Connection connection = dataSource.getConnection()) {
+            return reader.find(connection, references);
         } catch (SQLException e) {
             throw new StoreUnavailableException("the event log could not be read", e);
         }

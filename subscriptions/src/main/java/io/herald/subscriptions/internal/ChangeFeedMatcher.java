@@ -91,18 +91,18 @@ public final class ChangeFeedMatcher implements SmartLifecycle {
         this.clock = clock;
         String instance = leases.instance();
         this.eventsMatched = Counter.builder("herald.matcher.events").description("events matched against subscriptions")
-                .tag("instance", instance).register(meters);
+                .tag("matcher", instance).register(meters);
         this.deliveriesCreated = Counter.builder("herald.matcher.deliveries").description("deliveries created")
-                .tag("instance", instance).register(meters);
+                .tag("matcher", instance).register(meters);
         Gauge.builder("herald.matcher.lag.seconds", this, m -> m.lagMillisByRange.values().stream()
                         .mapToLong(Long::longValue).max().orElse(0) / 1000.0)
                 .description("age of the newest event matched while the matcher is behind; 0 when caught up")
-                .tag("instance", instance).register(meters);
+                .tag("matcher", instance).register(meters);
         Gauge.builder("herald.matcher.lag.events", lagEvents, AtomicLong::get)
                 .description("log events stored after the checkpoint of this instance's slowest range")
-                .tag("instance", instance).register(meters);
+                .tag("matcher", instance).register(meters);
         Gauge.builder("herald.matcher.ranges", leases, l -> l.held().size())
-                .description("log ranges this instance holds").tag("instance", instance).register(meters);
+                .description("log ranges this instance holds").tag("matcher", instance).register(meters);
     }
 
     /**

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -109,18 +110,37 @@ public final class SubscriptionRepository {
         return guarded(paused ? "pause the subscription" : "resume the subscription", () -> transactions.execute(status -> {
             long version = nextVersion();
             Optional<Subscription> changed = jdbc.query(
-                    "UPDATE subscription SET paused = ?, version = ?, "
+                    "UPDATE subscription SET paused = ?, version = ?, disabled_reason = CASE WHEN ? THEN disabled_reason END, "
                             // a resume also restarts a handshake that gave up, so the owner can revive it
                             + "validation_attempts = CASE WHEN NOT ? AND validated_at IS NULL AND next_validation_at IS NULL "
                             + "AND validation_attempts > 0 THEN 0 ELSE validation_attempts END, "
                             + "next_validation_at = CASE WHEN NOT ? AND validated_at IS NULL AND next_validation_at IS NULL "
                             + "AND validation_attempts > 0 THEN now() ELSE next_validation_at END "
                             + "WHERE id = ? AND consumer = ? RETURNING " + COLUMNS,
-                    SubscriptionCatalog::map, paused, version, paused, paused, id.value(), consumer).stream().findFirst();
+                    SubscriptionCatalog::map, paused, version, paused, paused, paused, id.value(), consumer).stream().findFirst();
             if (changed.isEmpty()) {
                 status.setRollbackOnly();
             }
             return changed;
+        }));
+    }
+
+    /** Any consumer's subscription by id, with its sealed secret: for the dispatcher, never for an API caller. */
+    public Optional<Map.Entry<Subscription, byte[]>> findForDelivery(SubscriptionId id) {
+        return guarded("read the subscription", () -> jdbc.query("SELECT " + COLUMNS + ", secret FROM subscription WHERE id = ?",
+                (row, n) -> Map.entry(SubscriptionCatalog.map(row, n), row.getBytes("secret")), id.value()).stream().findFirst());
+    }
+
+    /** Turns the subscription off for a reason its owner sees (an endpoint answered 410 Gone); it stays paused until resumed. */
+    public boolean disable(SubscriptionId id, String reason) {
+        return guarded("disable the subscription", () -> transactions.execute(status -> {
+            long version = nextVersion();
+            int changed = jdbc.update("UPDATE subscription SET paused = true, disabled_reason = ?, version = ? WHERE id = ?",
+                    reason, version, id.value());
+            if (changed == 0) {
+                status.setRollbackOnly();
+            }
+            return changed == 1;
         }));
     }
 

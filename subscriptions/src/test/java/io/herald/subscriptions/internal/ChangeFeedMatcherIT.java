@@ -180,8 +180,8 @@ class ChangeFeedMatcherIT {
         double created = meters.find("herald.matcher.deliveries").counters().stream().mapToDouble(c -> c.count()).sum();
         assertThat(matched).as("events matched, both instances").isGreaterThanOrEqualTo(10_000);
         assertThat(created).as("deliveries created, both instances").isGreaterThanOrEqualTo(expected.size());
-        assertThat(meters.find("herald.matcher.lag.seconds").tag("instance", "second-" + run).gauge()).isNotNull();
-        assertThat(meters.find("herald.matcher.lag.events").tag("instance", "second-" + run).gauge()).isNotNull();
+        assertThat(meters.find("herald.matcher.lag.seconds").tag("matcher", "second-" + run).gauge()).isNotNull();
+        assertThat(meters.find("herald.matcher.lag.events").tag("matcher", "second-" + run).gauge()).isNotNull();
         assertThat(deliveries().stream().filter(p -> ours.contains(p.subscription()))).containsExactlyInAnyOrderElementsOf(expected);
     }
 

@@ -1,0 +1,229 @@
+package io.herald.dispatcher.internal;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+
+import io.herald.dispatcher.DispatcherProperties;
+import io.herald.dispatcher.RetryDecision;
+import io.herald.dispatcher.RetryPolicy;
+import io.herald.dispatcher.WebhookSigner;
+import io.herald.store.EventPosition;
+import io.herald.store.EventStore;
+import io.herald.store.StoredEvent;
+import io.herald.subscriptions.DeliveryTarget;
+import io.herald.subscriptions.SubscriptionId;
+import io.herald.subscriptions.SubscriptionService;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * Pushes due deliveries: claims a batch, signs each event (Standard Webhooks), POSTs it, and
+ * records each attempt as soon as its answer comes — a slow endpoint holds only its own requests,
+ * capped per endpoint, never the batch or other endpoints. What an answer leads to (done, retry
+ * when, dead letter, disable) is {@link RetryPolicy}'s decision alone.
+ */
+public final class DeliveryWorker implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(DeliveryWorker.class);
+    /** How long a delivery waits when its endpoint has no free slot: soon, but not in a busy loop. */
+    private static final Duration BUSY_ENDPOINT_DELAY = Duration.ofMillis(500);
+    /** How long a paused subscription's deliveries wait before they are looked at again. */
+    private static final Duration PAUSED_DELAY = Duration.ofMinutes(1);
+
+    private final EventStore store;
+    private final SubscriptionService subscriptions;
+    private final DeliveryQueue queue;
+    private final RetryPolicy policy;
+    private final WebhookSigner signer = new WebhookSigner();
+    private final DispatcherProperties settings;
+    private final Clock clock;
+    private final DeliveryMetrics metrics;
+    private final Semaphore inFlight;
+    private final Map<String, Semaphore> perEndpoint = new ConcurrentHashMap<>();
+    private final ExecutorService httpThreads;
+    private final WebhookClient client;
+    private final Semaphore wakeUp = new Semaphore(0);
+    private volatile boolean running;
+    private Thread loop;
+
+    DeliveryWorker(EventStore store, SubscriptionService subscriptions, DeliveryQueue queue, RetryPolicy policy,
+            DispatcherProperties settings, Clock clock, MeterRegistry meters) {
+        this.store = store;
+        this.subscriptions = subscriptions;
+        this.queue = queue;
+        this.policy = policy;
+        this.settings = settings;
+        this.clock = clock;
+        this.metrics = new DeliveryMetrics(meters);
+        this.inFlight = new Semaphore(settings.maxInFlight());
+        var counter = new AtomicInteger();
+        // two threads: what the JDK client needs on two cores to keep many requests in flight
+        this.httpThreads = Executors.newFixedThreadPool(2, runnable -> {
+            Thread thread = new Thread(runnable, "herald-webhook-" + counter.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.client = new WebhookClient(settings.connectTimeout(), settings.responseTimeout(), httpThreads);
+    }
+
+    /** Claims and sends one batch (as far as there is room); returns how many were sent. Tests may call it directly. */
+    public int dispatchOnce() {
+        int room = Math.min(settings.batchSize(), inFlight.availablePermits());
+        if (room == 0) {
+            return 0;
+        }
+        List<ClaimedDelivery> claimed = queue.claim(room, settings.claimLease());
+        if (claimed.isEmpty()) {
+            return 0;
+        }
+        Map<EventPosition, StoredEvent> events = store.find(claimed.stream().map(ClaimedDelivery::event).toList()).stream()
+                .collect(Collectors.toMap(StoredEvent::position, Function.identity(), (a, b) -> a));
+        Map<SubscriptionId, Optional<DeliveryTarget>> targets = new HashMap<>();
+        int sent = 0;
+        for (ClaimedDelivery delivery : claimed) {
+            Optional<DeliveryTarget> target = targets.computeIfAbsent(delivery.subscription(), subscriptions::deliveryTarget);
+            StoredEvent event = events.get(delivery.event().position());
+            if (target.isEmpty()) {
+                continue; // deleted: its deliveries went with it
+            }
+            if (event == null) {
+                queue.deadLetterWithoutAttempt(delivery, "the event is no longer retained");
+                metrics.deadLettered();
+                continue;
+            }
+            if (!target.get().active()) {
+                queue.postpone(delivery, PAUSED_DELAY);
+                continue;
+            }
+            if (send(delivery, target.get(), event)) {
+                sent++;
+            }
+        }
+        return sent;
+    }
+
+    private boolean send(ClaimedDelivery delivery, DeliveryTarget target, StoredEvent event) {
+        URI endpoint = target.endpoint();
+        Semaphore endpointSlots = perEndpoint.computeIfAbsent(endpoint.getHost() + ":" + endpoint.getPort(),
+                key -> new Semaphore(settings.maxInFlightPerEndpoint()));
+        if (!endpointSlots.tryAcquire()) {
+            queue.postpone(delivery, BUSY_ENDPOINT_DELAY);
+            metrics.postponed();
+            return false;
+        }
+        inFlight.acquireUninterruptibly();
+        byte[] body = event.json().getBytes(StandardCharsets.UTF_8);
+        long timestamp = clock.instant().getEpochSecond();
+        Map<String, String> headers = Map.of(
+                "webhook-id", delivery.webhookId(),
+                "webhook-timestamp", Long.toString(timestamp),
+                "webhook-signature", signer.signature(delivery.webhookId(), timestamp, body, target.secrets()));
+        client.post(endpoint, body, headers).whenComplete((result, failure) -> {
+            try {
+                SendResult outcome = failure == null ? result
+                        : new SendResult(SendResult.NO_ANSWER, null, 0, null, failure.getClass().getSimpleName(), failure.getMessage());
+                settle(delivery, outcome);
+            } catch (RuntimeException e) {
+                // the claim lease runs out and the delivery is tried again: at least once, never lost
+                log.warn("Could not record the attempt of delivery {}: {}", delivery.id(), e.toString());
+            } finally {
+                endpointSlots.release();
+                inFlight.release();
+                wakeUp.release();
+            }
+        });
+        return true;
+    }
+
+    private void settle(ClaimedDelivery delivery, SendResult result) {
+        var decision = policy.decide(delivery.attempt(), Outcomes.of(result, clock.instant()));
+        if (decision instanceof RetryDecision.RetryAt retry) {
+            queue.record(delivery, result, "retry", "pending", retry.delay());
+            metrics.attempt("retry", result.latencyMillis());
+        } else if (decision instanceof RetryDecision.DeadLetter dead) {
+            queue.record(delivery, result, "dead-letter: " + dead.reason(), "dead", null);
+            metrics.attempt("dead-letter", result.latencyMillis());
+            metrics.deadLettered();
+        } else if (decision instanceof RetryDecision.Disable disable) {
+            queue.record(delivery, result, "disabled: " + disable.reason(), "dead", null);
+            subscriptions.disable(delivery.subscription(), disable.reason());
+            metrics.attempt("disabled", result.latencyMillis());
+            metrics.deadLettered();
+        } else {
+            queue.record(delivery, result, "delivered", "delivered", null);
+            metrics.attempt("delivered", result.latencyMillis());
+        }
+    }
+
+    @Override
+    public void start() {
+        running = true;
+        loop = new Thread(this::run, "herald-dispatcher");
+        loop.setDaemon(true);
+        loop.start();
+        log.info("Dispatcher started: up to {} requests in flight, {} per endpoint", settings.maxInFlight(),
+                settings.maxInFlightPerEndpoint());
+    }
+
+    private void run() {
+        while (running) {
+            int sent;
+            try {
+                sent = dispatchOnce();
+            } catch (RuntimeException e) {
+                log.warn("Dispatcher round failed; trying again in {}", settings.pollInterval(), e);
+                sent = 0;
+            }
+            if (sent == 0) {
+                try {
+                    wakeUp.tryAcquire(settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+                    wakeUp.drainPermits();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Stops claiming, and waits (within the response timeout) for the requests in flight to be recorded. */
+    @Override
+    public void stop() {
+        running = false;
+        if (loop != null) {
+            loop.interrupt();
+        }
+        long waitMillis = settings.responseTimeout().plus(settings.connectTimeout()).toMillis();
+        try {
+            if (inFlight.tryAcquire(settings.maxInFlight(), waitMillis, TimeUnit.MILLISECONDS)) {
+                inFlight.release(settings.maxInFlight());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        httpThreads.shutdownNow();
+        log.info("Dispatcher stopped");
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+}

@@ -1,0 +1,37 @@
+package io.herald.dispatcher.internal;
+
+import java.time.Clock;
+
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import io.herald.dispatcher.DispatcherProperties;
+import io.herald.dispatcher.RetryPolicy;
+import io.herald.store.EventStore;
+import io.herald.subscriptions.SubscriptionService;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/** The dispatcher's beans: the retry policy and, unless turned off, the worker that pushes deliveries. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(DispatcherProperties.class)
+class DispatcherConfiguration {
+
+    @Bean
+    RetryPolicy retryPolicy(DispatcherProperties properties) {
+        return new RetryPolicy(properties.retry());
+    }
+
+    @Bean
+    @ConditionalOnBooleanProperty(name = "herald.dispatcher.enabled", matchIfMissing = true)
+    DeliveryWorker deliveryWorker(EventStore store, SubscriptionService subscriptions, JdbcTemplate jdbc,
+            PlatformTransactionManager transactions, RetryPolicy policy, DispatcherProperties properties, Clock clock,
+            MeterRegistry meters) {
+        return new DeliveryWorker(store, subscriptions, new DeliveryQueue(jdbc, new TransactionTemplate(transactions)), policy,
+                properties, clock, meters);
+    }
+}

@@ -1,0 +1,266 @@
+package io.herald.dispatcher.internal;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import com.zaxxer.hikari.HikariDataSource;
+
+import io.herald.dispatcher.DispatcherProperties;
+import io.herald.dispatcher.RetryPolicy;
+import io.herald.dispatcher.WebhookSigner;
+import io.herald.store.AppendResult;
+import io.herald.store.EventPosition;
+import io.herald.store.EventStore;
+import io.herald.store.IncomingEvent;
+import io.herald.store.StoreConfiguration;
+import io.herald.store.StoreProperties;
+import io.herald.store.TestDatabases;
+import io.herald.store.TestEvents;
+import io.herald.subscriptions.NewSubscription;
+import io.herald.subscriptions.SubscriptionService;
+import io.herald.subscriptions.SubscriptionsProperties;
+import io.herald.subscriptions.TestSubscriptions;
+import io.herald.subscriptions.internal.SecretCipher;
+import io.herald.subscriptions.internal.SubscriptionRepository;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+/** Push delivery against real HTTP endpoints (WireMock) and the real PostgreSQL. */
+class DeliveryWorkerIT {
+
+    private static final String HOOK = "/hook";
+    private static HikariDataSource dataSource;
+    private static EventStore store;
+    private static JdbcTemplate jdbc;
+    private static TransactionTemplate transactions;
+    private static SubscriptionService subscriptions;
+
+    private final WireMockServer endpoint = new WireMockServer(options().dynamicPort());
+    private final WireMockServer slowEndpoint = new WireMockServer(options().dynamicPort());
+    private final List<DeliveryWorker> workers = new ArrayList<>();
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+
+    @BeforeAll
+    static void start() {
+        dataSource = TestDatabases.migrated("herald_dispatcher_it", 12);
+        store = StoreConfiguration.standalone(dataSource, Clock.systemUTC(), StoreProperties.defaults());
+        jdbc = new JdbcTemplate(dataSource);
+        transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+        String key = Base64.getEncoder().encodeToString(new byte[32]);
+        SubscriptionsProperties properties = new Binder(new MapConfigurationPropertySource(Map.of(
+                "herald.subscriptions.secret-key", key, "herald.subscriptions.allow-http", "true")))
+                .bindOrCreate("herald.subscriptions", SubscriptionsProperties.class);
+        subscriptions = new SubscriptionService(new SubscriptionRepository(jdbc, new DataSourceTransactionManager(dataSource)),
+                new SecretCipher(key, new SecureRandom()), properties, event -> { }, Clock.systemUTC());
+    }
+
+    @AfterAll
+    static void stop() {
+        store.close();
+        dataSource.close();
+    }
+
+    @BeforeEach
+    void endpoints() {
+        endpoint.start();
+        slowEndpoint.start();
+        jdbc.update("DELETE FROM delivery");
+    }
+
+    @AfterEach
+    void stopAll() {
+        workers.forEach(DeliveryWorker::stop);
+        endpoint.stop();
+        slowEndpoint.stop();
+    }
+
+    private DeliveryWorker worker(Map<String, String> settings) {
+        var source = new java.util.HashMap<>(Map.of("herald.dispatcher.poll-interval", "20ms",
+                "herald.dispatcher.retry.schedule", "100ms,100ms", "herald.dispatcher.retry.jitter", "0"));
+        source.putAll(settings);
+        DispatcherProperties properties = new Binder(new MapConfigurationPropertySource(source))
+                .bindOrCreate("herald.dispatcher", DispatcherProperties.class);
+        var worker = new DeliveryWorker(store, subscriptions, new DeliveryQueue(jdbc, transactions),
+                new RetryPolicy(properties.retry()), properties, Clock.systemUTC(), meters);
+        workers.add(worker);
+        worker.start();
+        return worker;
+    }
+
+    /** A validated subscription to this endpoint; returns its id and signing secret. */
+    private Map.Entry<Long, String> subscription(WireMockServer server) {
+        var created = subscriptions.create(new NewSubscription("http://127.0.0.1:" + server.port() + HOOK,
+                TestEvents.uniqueResource(), null, null, null, null, false), "/org/ttd", "test");
+        long id = created.subscription().id().value();
+        new TestSubscriptions(jdbc, transactions).validate(id);
+        return Map.entry(id, created.secret());
+    }
+
+    /** Stores an event and a due delivery of it to the subscription; returns the delivery id. */
+    private long delivery(long subscription, IncomingEvent event) {
+        EventPosition position = ((AppendResult.Appended) store.append(List.of(event))).positions().get(0);
+        Timestamp storedAt = jdbc.queryForObject("SELECT stored_at FROM event WHERE tx = ? AND seq = ?", Timestamp.class,
+                position.tx(), position.seq());
+        return jdbc.queryForObject("""
+                INSERT INTO delivery (subscription_id, event_tx, event_seq, event_stored_at, next_attempt_at, created_at)
+                VALUES (?, ?, ?, ?, now(), now()) RETURNING id
+                """, Long.class, subscription, position.tx(), position.seq(), storedAt);
+    }
+
+    private String status(long delivery) {
+        return jdbc.queryForObject("SELECT status FROM delivery WHERE id = ?", String.class, delivery);
+    }
+
+    private int attempts(long delivery) {
+        return jdbc.queryForObject("SELECT count(*) FROM delivery_attempt WHERE delivery_id = ?", Integer.class, delivery);
+    }
+
+    @Test
+    void shouldPostTheEventSignedPerStandardWebhooks() {
+        endpoint.stubFor(post(urlEqualTo(HOOK)).willReturn(aResponse().withStatus(204)));
+        var subscription = subscription(endpoint);
+        IncomingEvent event = TestEvents.event("urn:altinn:resource:app_ttd_signed");
+        long delivery = delivery(subscription.getKey(), event);
+
+        worker(Map.of());
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> status(delivery).equals("delivered"));
+        LoggedRequest request = endpoint.findAll(postRequestedFor(urlEqualTo(HOOK))).get(0);
+        assertThat(request.getBodyAsString()).isEqualTo(event.json());
+        assertThat(request.getHeader("Content-Type")).isEqualTo("application/cloudevents+json");
+        assertThat(request.getHeader("webhook-id")).isEqualTo("msg_" + delivery);
+        String timestamp = request.getHeader("webhook-timestamp");
+        assertThat(Long.parseLong(timestamp)).isCloseTo(java.time.Instant.now().getEpochSecond(), org.assertj.core.data.Offset.offset(60L));
+        assertThat(request.getHeader("webhook-signature")).isEqualTo(new WebhookSigner().signature("msg_" + delivery,
+                Long.parseLong(timestamp), event.json().getBytes(StandardCharsets.UTF_8), List.of(subscription.getValue())));
+        assertThat(attempts(delivery)).isEqualTo(1);
+    }
+
+    @Test
+    void shouldRetryUntilTheEndpointAnswersAndKeepTheWebhookIdAcrossRetries() {
+        endpoint.stubFor(post(urlEqualTo(HOOK)).inScenario("flaky").whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(aResponse().withStatus(500)).willSetStateTo("recovered"));
+        endpoint.stubFor(post(urlEqualTo(HOOK)).inScenario("flaky").whenScenarioStateIs("recovered")
+                .willReturn(aResponse().withStatus(200)));
+        long delivery = delivery(subscription(endpoint).getKey(), TestEvents.event(TestEvents.uniqueResource()));
+
+        worker(Map.of());
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> status(delivery).equals("delivered"));
+        assertThat(attempts(delivery)).isEqualTo(2);
+        assertThat(endpoint.findAll(postRequestedFor(urlEqualTo(HOOK))).stream().map(r -> r.getHeader("webhook-id")))
+                .containsOnly("msg_" + delivery);
+    }
+
+    @Test
+    void shouldDeadLetterAfterTheLastRetry() {
+        endpoint.stubFor(post(urlEqualTo(HOOK)).willReturn(aResponse().withStatus(500).withBody("broken")));
+        long delivery = delivery(subscription(endpoint).getKey(), TestEvents.event(TestEvents.uniqueResource()));
+
+        worker(Map.of());
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> status(delivery).equals("dead"));
+        assertThat(attempts(delivery)).as("the first try and two retries").isEqualTo(3);
+        assertThat(jdbc.queryForObject("SELECT response_excerpt FROM delivery_attempt WHERE delivery_id = ? ORDER BY id LIMIT 1",
+                String.class, delivery)).isEqualTo("broken");
+    }
+
+    @Test
+    void shouldDisableTheSubscriptionWhenTheEndpointIsGone() {
+        endpoint.stubFor(post(urlEqualTo(HOOK)).willReturn(aResponse().withStatus(410)));
+        var subscription = subscription(endpoint);
+        long delivery = delivery(subscription.getKey(), TestEvents.event(TestEvents.uniqueResource()));
+
+        worker(Map.of());
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> status(delivery).equals("dead"));
+        assertThat(jdbc.queryForObject("SELECT paused FROM subscription WHERE id = ?", Boolean.class, subscription.getKey())).isTrue();
+        assertThat(jdbc.queryForObject("SELECT disabled_reason FROM subscription WHERE id = ?", String.class, subscription.getKey()))
+                .contains("410");
+    }
+
+    @Test
+    void shouldNotFollowRedirects() {
+        endpoint.stubFor(post(urlEqualTo(HOOK)).willReturn(aResponse().withStatus(307).withHeader("Location", "/elsewhere")));
+        long delivery = delivery(subscription(endpoint).getKey(), TestEvents.event(TestEvents.uniqueResource()));
+
+        worker(Map.of());
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> attempts(delivery) >= 1);
+        endpoint.verify(0, postRequestedFor(urlEqualTo("/elsewhere")));
+    }
+
+    /** Isolation: a stalling endpoint holds only its own slots; a healthy one is served meanwhile. */
+    @Test
+    void shouldDeliverToAHealthyEndpointWhileAnotherStalls() {
+        slowEndpoint.stubFor(post(urlEqualTo(HOOK)).willReturn(aResponse().withStatus(200).withFixedDelay(4_000)));
+        endpoint.stubFor(post(urlEqualTo(HOOK)).willReturn(aResponse().withStatus(200)));
+        long slow = subscription(slowEndpoint).getKey();
+        long healthy = subscription(endpoint).getKey();
+        List<Long> stalled = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            stalled.add(delivery(slow, TestEvents.event(TestEvents.uniqueResource())));
+        }
+        List<Long> served = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            served.add(delivery(healthy, TestEvents.event(TestEvents.uniqueResource())));
+        }
+
+        worker(Map.of("herald.dispatcher.max-in-flight-per-endpoint", "4", "herald.dispatcher.response-timeout", "10s"));
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> served.stream().allMatch(id -> status(id).equals("delivered")));
+        assertThat(stalled.stream().filter(id -> status(id).equals("delivered")))
+                .as("the healthy endpoint was served before the stalled one answered once").isEmpty();
+    }
+
+    /** Two workers on one database never send one delivery twice. */
+    @Test
+    void shouldSendEachDeliveryOnceWithTwoWorkers() {
+        endpoint.stubFor(post(urlEqualTo(HOOK)).willReturn(aResponse().withStatus(200)));
+        long subscription = subscription(endpoint).getKey();
+        Set<Long> deliveries = new HashSet<>();
+        for (int i = 0; i < 200; i++) {
+            deliveries.add(delivery(subscription, TestEvents.event(TestEvents.uniqueResource())));
+        }
+
+        worker(Map.of("herald.dispatcher.batch-size", "10"));
+        worker(Map.of("herald.dispatcher.batch-size", "10"));
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> jdbc.queryForObject(
+                "SELECT count(*) FROM delivery WHERE status = 'delivered' AND subscription_id = ?", Integer.class, subscription) == 200);
+        List<String> ids = endpoint.findAll(postRequestedFor(urlEqualTo(HOOK))).stream().map(r -> r.getHeader("webhook-id")).toList();
+        assertThat(ids).hasSize(200).doesNotHaveDuplicates();
+        assertThat(meters.find("herald.delivery.attempts").tag("outcome", "delivered").counter().count()).isEqualTo(200);
+    }
+}
