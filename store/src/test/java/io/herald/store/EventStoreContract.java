@@ -179,7 +179,7 @@ public abstract class EventStoreContract {
     }
 
     @Test
-    void shouldKeepTheCursorWhenNothingNewIsThere() {
+    void shouldNeverMoveTheCursorBackWhenNothingNewIsThere() {
         String resource = uniqueResource();
         store().append(List.of(event(resource)));
         FeedPage first = store().read(resourceFeed(resource));
@@ -187,7 +187,24 @@ public abstract class EventStoreContract {
         FeedPage empty = store().read(resourceFeed(resource).withAfter(first.next()));
 
         assertThat(empty.events()).isEmpty();
-        assertThat(empty.next()).isEqualTo(first.next());
+        assertThat(empty.next().compareTo(first.next())).isGreaterThanOrEqualTo(0);
+    }
+
+    /** A feed whose events are rare moves past other feeds' events, so it never re-reads them, and still misses nothing. */
+    @Test
+    void shouldMoveAQuietFeedsCursorPastOtherEventsWithoutSkippingItsOwn() {
+        String quiet = uniqueResource();
+        store().append(List.of(event(uniqueResource()), event(uniqueResource())));
+
+        FeedPage empty = store().read(resourceFeed(quiet));
+        var own = event(quiet);
+        store().append(List.of(event(uniqueResource()), own));
+        FeedPage next = store().read(resourceFeed(quiet).withAfter(empty.next()));
+
+        assertThat(empty.events()).isEmpty();
+        assertThat(empty.next().isAfter(EventPosition.START)).as("the cursor moved past the other events").isTrue();
+        assertThat(ids(next.events())).containsExactly(own.key().id());
+        assertThat(store().read(resourceFeed(quiet).withAfter(next.next())).events()).isEmpty();
     }
 
     @Test

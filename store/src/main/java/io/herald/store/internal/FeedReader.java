@@ -23,14 +23,14 @@ import io.herald.store.StoredEvent;
  */
 public final class FeedReader {
 
-    static final String HORIZON = "(SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint)";
-
     public FeedPage read(Connection connection, FeedQuery query) throws SQLException {
         var sql = new StringBuilder("""
-                SELECT tx, seq, stored_at, source, id, type, resource, subject, alternative_subject,
-                       resource_instance, time, body
-                FROM event
-                WHERE (tx, seq) > (?, ?) AND tx <\s""").append(HORIZON);
+                WITH horizon AS MATERIALIZED (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS xmin),
+                page AS (
+                    SELECT tx, seq, stored_at, source, id, type, resource, subject, alternative_subject,
+                           resource_instance, time, body
+                    FROM event
+                    WHERE (tx, seq) > (?, ?) AND tx < (SELECT xmin FROM horizon)""");
         List<Object> parameters = new ArrayList<>(List.of(query.after().tx(), query.after().seq()));
         filter(sql, parameters, "resource = ?", query.resource());
         filter(sql, parameters, "subject = ?", query.subject());
@@ -48,17 +48,47 @@ public final class FeedReader {
             sql.append(" AND type = ANY (?)");
             parameters.add(connection.createArrayOf("text", query.types().toArray()));
         }
-        sql.append(" ORDER BY tx, seq LIMIT ?");
+        // the head: the last position below the horizon, whatever the filters
+        sql.append("""
+                 ORDER BY tx, seq LIMIT ?),
+                head AS (SELECT tx, seq FROM event WHERE tx < (SELECT xmin FROM horizon) ORDER BY tx DESC, seq DESC LIMIT 1)
+                SELECT 0 AS kind, page.* FROM page
+                UNION ALL
+                SELECT 1, tx, seq, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM head
+                ORDER BY kind, tx, seq
+                """);
         parameters.add(query.limit());
 
         try (PreparedStatement statement = connection.prepareStatement(sql.toString())) {
             for (int i = 0; i < parameters.size(); i++) {
                 statement.setObject(i + 1, parameters.get(i));
             }
-            List<StoredEvent> events = events(statement);
-            EventPosition next = events.isEmpty() ? query.after() : events.get(events.size() - 1).position();
-            return new FeedPage(events, next);
+            List<StoredEvent> events = new ArrayList<>();
+            EventPosition head = null;
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    if (rows.getInt(1) == 1) {
+                        head = new EventPosition(rows.getLong(2), rows.getLong(3));
+                    } else {
+                        events.add(event(rows, 1));
+                    }
+                }
+            }
+            return new FeedPage(events, next(query, events, head));
         }
+    }
+
+    /**
+     * Where the next page starts. A full page ends at its last event. A shorter page held every
+     * matching event up to the head (below the horizon nothing can still appear), so the cursor
+     * moves to the head: a feed whose events are rare does not re-read the log's tail every time.
+     */
+    private static EventPosition next(FeedQuery query, List<StoredEvent> events, EventPosition head) {
+        EventPosition next = events.isEmpty() ? query.after() : events.get(events.size() - 1).position();
+        if (events.size() < query.limit() && head != null && head.isAfter(next)) {
+            return head;
+        }
+        return next;
     }
 
     /** The referenced events still retained; the stored time leads each look-up to its partition. */
@@ -93,20 +123,25 @@ public final class FeedReader {
         List<StoredEvent> events = new ArrayList<>();
         try (ResultSet rows = statement.executeQuery()) {
             while (rows.next()) {
-                events.add(new StoredEvent(
-                        new EventPosition(rows.getLong(1), rows.getLong(2)),
-                        rows.getTimestamp(3).toInstant(),
-                        new EventKey(rows.getString(4), rows.getString(5)),
-                        rows.getString(6),
-                        rows.getString(7),
-                        rows.getString(8),
-                        rows.getString(9),
-                        rows.getString(10),
-                        rows.getTimestamp(11).toInstant(),
-                        rows.getString(12)));
+                events.add(event(rows, 0));
             }
         }
         return events;
+    }
+
+    /** The event in the row's columns after the first {@code skip}. */
+    private static StoredEvent event(ResultSet rows, int skip) throws SQLException {
+        return new StoredEvent(
+                new EventPosition(rows.getLong(skip + 1), rows.getLong(skip + 2)),
+                rows.getTimestamp(skip + 3).toInstant(),
+                new EventKey(rows.getString(skip + 4), rows.getString(skip + 5)),
+                rows.getString(skip + 6),
+                rows.getString(skip + 7),
+                rows.getString(skip + 8),
+                rows.getString(skip + 9),
+                rows.getString(skip + 10),
+                rows.getTimestamp(skip + 11).toInstant(),
+                rows.getString(skip + 12));
     }
 
     private static void filter(StringBuilder sql, List<Object> parameters, String condition, Object value) {

@@ -72,7 +72,10 @@ public final class ChangeFeedMatcher implements SmartLifecycle {
     private final Clock clock;
     private final Counter eventsMatched;
     private final Counter deliveriesCreated;
+    private static final long QUIET_ADVANCE_MILLIS = 1_000;
+
     private final Map<Integer, Long> lagMillisByRange = new ConcurrentHashMap<>();
+    private final Map<Integer, Long> lastQuietAdvance = new ConcurrentHashMap<>();
     private final AtomicLong lagEvents = new AtomicLong();
     private final Semaphore wakeUp = new Semaphore(0);
     private volatile boolean running;
@@ -130,6 +133,14 @@ public final class ChangeFeedMatcher implements SmartLifecycle {
         catalog.refresh();
         if (page.events().isEmpty()) {
             lagMillisByRange.put(range, 0L);
+            // none of this range's events, but the log moved on: move the checkpoint past it now and
+            // then (at most once a second), so a quiet range does not keep re-reading other ranges' events
+            long now = clock.millis();
+            if (page.next().isAfter(checkpoint) && now - lastQuietAdvance.getOrDefault(range, 0L) >= QUIET_ADVANCE_MILLIS) {
+                transactions.executeWithoutResult(status -> fence(range, checkpoint, page.next()));
+                leases.advanced(range, page.next());
+                lastQuietAdvance.put(range, now);
+            }
             return 0;
         }
         Map<String, Set<String>> parents = parties.parentsOf(organisations(page.events()));
@@ -149,12 +160,7 @@ public final class ChangeFeedMatcher implements SmartLifecycle {
         }
         EventPosition next = page.next();
         int created = transactions.execute(status -> {
-            int fenced = jdbc.update("UPDATE matcher_lease SET checkpoint_tx = ?, checkpoint_seq = ? "
-                            + "WHERE range_id = ? AND owner = ? AND checkpoint_tx = ? AND checkpoint_seq = ?",
-                    next.tx(), next.seq(), range, leases.instance(), checkpoint.tx(), checkpoint.seq());
-            if (fenced != 1) {
-                throw new LeaseLostException();
-            }
+            fence(range, checkpoint, next);
             if (subscriptions.isEmpty()) {
                 return 0;
             }
@@ -173,6 +179,16 @@ public final class ChangeFeedMatcher implements SmartLifecycle {
         boolean behind = page.events().size() == settings.batchSize();
         lagMillisByRange.put(range, behind ? Math.max(0, clock.millis() - last.storedAt().toEpochMilli()) : 0L);
         return page.events().size();
+    }
+
+    /** Moves the range's checkpoint, if this instance still owns it and nobody moved it meanwhile. */
+    private void fence(int range, EventPosition from, EventPosition to) {
+        int fenced = jdbc.update("UPDATE matcher_lease SET checkpoint_tx = ?, checkpoint_seq = ? "
+                        + "WHERE range_id = ? AND owner = ? AND checkpoint_tx = ? AND checkpoint_seq = ?",
+                to.tx(), to.seq(), range, leases.instance(), from.tx(), from.seq());
+        if (fenced != 1) {
+            throw new LeaseLostException();
+        }
     }
 
     private static Set<String> organisations(List<StoredEvent> events) {

@@ -234,6 +234,20 @@ class ChangeFeedMatcherIT {
                 "SELECT count(*) FROM matcher_lease WHERE owner = ?", Integer.class, "staying-" + run) == 8);
     }
 
+    /** Found while writing the operations guide: ranges without events never moved their checkpoint and re-read the log. */
+    @Test
+    void shouldMoveQuietRangesPastOtherRangesEvents() {
+        ChangeFeedMatcher matcher = matcher("quiet-" + UUID.randomUUID(), Duration.ofSeconds(30));
+        matcher.start();
+        await().atMost(Duration.ofSeconds(20)).until(() -> owners().size() == 1);
+
+        Published event = publish(TestEvents.uniqueResource(), "t", null, null);
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> jdbc.queryForObject(
+                "SELECT count(*) FROM matcher_lease WHERE (checkpoint_tx, checkpoint_seq) >= (?, ?)", Integer.class,
+                event.position().tx(), event.position().seq()) == 8);
+    }
+
     private static List<String> owners() {
         return jdbc.queryForList("SELECT DISTINCT owner FROM matcher_lease WHERE owner IS NOT NULL", String.class);
     }
