@@ -28,6 +28,7 @@ import io.herald.dispatcher.WebhookSigner;
 import io.herald.store.EventPosition;
 import io.herald.store.EventStore;
 import io.herald.store.StoredEvent;
+import io.herald.store.WorkLoop;
 import io.herald.subscriptions.DeliveryTarget;
 import io.herald.subscriptions.SubscriptionId;
 import io.herald.subscriptions.SubscriptionService;
@@ -59,9 +60,7 @@ public final class DeliveryWorker implements SmartLifecycle {
     private final Map<String, Semaphore> perEndpoint = new ConcurrentHashMap<>();
     private final ExecutorService httpThreads;
     private final WebhookClient client;
-    private final Semaphore wakeUp = new Semaphore(0);
-    private volatile boolean running;
-    private Thread loop;
+    private final WorkLoop loop;
 
     DeliveryWorker(EventStore store, SubscriptionService subscriptions, DeliveryQueue queue, RetryPolicy policy,
             DispatcherProperties settings, Clock clock, MeterRegistry meters) {
@@ -81,6 +80,7 @@ public final class DeliveryWorker implements SmartLifecycle {
             return thread;
         });
         this.client = new WebhookClient(settings.connectTimeout(), settings.responseTimeout(), httpThreads);
+        this.loop = new WorkLoop("herald-dispatcher", settings.pollInterval(), this::dispatchOnce);
     }
 
     /** Claims and sends one batch (as far as there is room); returns how many were sent. Tests may call it directly. */
@@ -146,7 +146,7 @@ public final class DeliveryWorker implements SmartLifecycle {
             } finally {
                 endpointSlots.release();
                 inFlight.release();
-                wakeUp.release();
+                loop.wakeUp();
             }
         });
         return true;
@@ -174,42 +174,15 @@ public final class DeliveryWorker implements SmartLifecycle {
 
     @Override
     public void start() {
-        running = true;
-        loop = new Thread(this::run, "herald-dispatcher");
-        loop.setDaemon(true);
         loop.start();
         log.info("Dispatcher started: up to {} requests in flight, {} per endpoint", settings.maxInFlight(),
                 settings.maxInFlightPerEndpoint());
     }
 
-    private void run() {
-        while (running) {
-            int sent;
-            try {
-                sent = dispatchOnce();
-            } catch (RuntimeException e) {
-                log.warn("Dispatcher round failed; trying again in {}", settings.pollInterval(), e);
-                sent = 0;
-            }
-            if (sent == 0) {
-                try {
-                    wakeUp.tryAcquire(settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
-                    wakeUp.drainPermits();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
-        }
-    }
-
     /** Stops claiming, and waits (within the response timeout) for the requests in flight to be recorded. */
     @Override
     public void stop() {
-        running = false;
-        if (loop != null) {
-            loop.interrupt();
-        }
+        loop.stop(settings.pollInterval().plusSeconds(5));
         long waitMillis = settings.responseTimeout().plus(settings.connectTimeout()).toMillis();
         try {
             if (inFlight.tryAcquire(settings.maxInFlight(), waitMillis, TimeUnit.MILLISECONDS)) {
@@ -224,6 +197,6 @@ public final class DeliveryWorker implements SmartLifecycle {
 
     @Override
     public boolean isRunning() {
-        return running;
+        return loop.isRunning();
     }
 }

@@ -11,7 +11,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -26,6 +25,7 @@ import io.herald.store.EventPosition;
 import io.herald.store.EventStore;
 import io.herald.store.FeedPage;
 import io.herald.store.StoredEvent;
+import io.herald.store.WorkLoop;
 import io.herald.subscriptions.PartyRegistry;
 import io.herald.subscriptions.Subscription;
 import io.herald.subscriptions.SubscriptionsProperties;
@@ -77,9 +77,8 @@ public final class ChangeFeedMatcher implements SmartLifecycle {
     private final Map<Integer, Long> lagMillisByRange = new ConcurrentHashMap<>();
     private final Map<Integer, Long> lastQuietAdvance = new ConcurrentHashMap<>();
     private final AtomicLong lagEvents = new AtomicLong();
-    private final Semaphore wakeUp = new Semaphore(0);
-    private volatile boolean running;
-    private ScheduledExecutorService threads;
+    private final WorkLoop loop;
+    private ScheduledExecutorService heartbeats;
 
     public ChangeFeedMatcher(EventStore store, JdbcTemplate jdbc, TransactionTemplate transactions,
             SubscriptionCatalog catalog, PartyRegistry parties, RangeLeases leases,
@@ -104,6 +103,7 @@ public final class ChangeFeedMatcher implements SmartLifecycle {
         Gauge.builder("herald.matcher.lag.events", lagEvents, AtomicLong::get)
                 .description("log events stored after the checkpoint of this instance's slowest range")
                 .tag("matcher", instance).register(meters);
+        this.loop = new WorkLoop("herald-matcher", settings.pollInterval(), this::matchOnce);
         Gauge.builder("herald.matcher.ranges", leases, l -> l.held().size())
                 .description("log ranges this instance holds").tag("matcher", instance).register(meters);
     }
@@ -210,20 +210,19 @@ public final class ChangeFeedMatcher implements SmartLifecycle {
 
     /** Asks the matcher to look for new events now rather than after its poll interval. */
     public void wakeUp() {
-        wakeUp.release();
+        loop.wakeUp();
     }
 
     @Override
     public void start() {
-        running = true;
-        threads = Executors.newScheduledThreadPool(2, runnable -> {
-            Thread thread = new Thread(runnable, "herald-matcher");
+        heartbeats = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "herald-matcher-leases");
             thread.setDaemon(true);
             return thread;
         });
         long beat = Math.max(1, settings.leaseDuration().toMillis() / 3);
-        threads.scheduleWithFixedDelay(this::heartbeat, 0, beat, TimeUnit.MILLISECONDS);
-        threads.execute(this::loop);
+        heartbeats.scheduleWithFixedDelay(this::heartbeat, 0, beat, TimeUnit.MILLISECONDS);
+        loop.start();
         log.info("Matcher {} started: {} log ranges, batches of {}, lease {}", leases.instance(), leases.ranges(),
                 settings.batchSize(), settings.leaseDuration());
     }
@@ -239,27 +238,6 @@ public final class ChangeFeedMatcher implements SmartLifecycle {
         }
     }
 
-    private void loop() {
-        while (running) {
-            int matched;
-            try {
-                matched = matchOnce();
-            } catch (RuntimeException e) {
-                log.warn("Matcher {} failed a round; trying again in {}", leases.instance(), settings.pollInterval(), e);
-                matched = 0;
-            }
-            if (matched == 0) {
-                try {
-                    wakeUp.tryAcquire(settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
-                    wakeUp.drainPermits();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
-        }
-    }
-
     /** Stops and gives the ranges back, so other instances continue at once. */
     @Override
     public void stop() {
@@ -270,11 +248,11 @@ public final class ChangeFeedMatcher implements SmartLifecycle {
 
     /** Stops working without giving anything back, as a crash would: others take over when the leases expire. */
     public void halt() {
-        running = false;
-        if (threads != null) {
-            threads.shutdownNow();
+        loop.stop(Duration.ofSeconds(10));
+        if (heartbeats != null) {
+            heartbeats.shutdownNow();
             try {
-                threads.awaitTermination(Duration.ofSeconds(10).toMillis(), TimeUnit.MILLISECONDS);
+                heartbeats.awaitTermination(Duration.ofSeconds(10).toMillis(), TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -283,6 +261,6 @@ public final class ChangeFeedMatcher implements SmartLifecycle {
 
     @Override
     public boolean isRunning() {
-        return running;
+        return loop.isRunning();
     }
 }
