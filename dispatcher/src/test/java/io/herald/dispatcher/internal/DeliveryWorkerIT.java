@@ -244,6 +244,36 @@ class DeliveryWorkerIT {
                 .as("the healthy endpoint was served before the stalled one answered once").isEmpty();
     }
 
+    /** A graceful stop (SIGTERM) claims nothing more and lets the requests in flight finish and be recorded. */
+    @Test
+    void shouldFinishTheRequestsInFlightWhenStopped() {
+        endpoint.stubFor(post(urlEqualTo(HOOK)).willReturn(aResponse().withStatus(200).withFixedDelay(1_000)));
+        long delivery = delivery(subscription(endpoint).getKey(), TestEvents.event(TestEvents.uniqueResource()));
+        DeliveryWorker worker = worker(Map.of());
+        await().atMost(Duration.ofSeconds(20)).until(() -> !endpoint.findAll(postRequestedFor(urlEqualTo(HOOK))).isEmpty());
+
+        worker.stop();
+
+        assertThat(status(delivery)).isEqualTo("delivered");
+        assertThat(attempts(delivery)).isEqualTo(1);
+    }
+
+    /** A delivery claimed by an instance that died is someone else's once the claim lease ends: late, never lost. */
+    @Test
+    void shouldTakeOverADeadInstancesClaimAfterItsLease() {
+        endpoint.stubFor(post(urlEqualTo(HOOK)).willReturn(aResponse().withStatus(200)));
+        long delivery = delivery(subscription(endpoint).getKey(), TestEvents.event(TestEvents.uniqueResource()));
+        List<ClaimedDelivery> claimedByTheDead = new DeliveryQueue(jdbc, transactions).claim(10, Duration.ofSeconds(2));
+        assertThat(claimedByTheDead).extracting(ClaimedDelivery::id).contains(delivery);
+
+        worker(Map.of("herald.dispatcher.claim-lease", "20s"));
+
+        assertThat(status(delivery)).isEqualTo("pending");
+        await().atMost(Duration.ofSeconds(20)).until(() -> status(delivery).equals("delivered"));
+        assertThat(jdbc.queryForObject("SELECT attempts FROM delivery WHERE id = ?", Integer.class, delivery))
+                .as("the lost attempt counts").isEqualTo(2);
+    }
+
     /** Two workers on one database never send one delivery twice. */
     @Test
     void shouldSendEachDeliveryOnceWithTwoWorkers() {
