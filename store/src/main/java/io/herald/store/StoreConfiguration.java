@@ -7,6 +7,7 @@ import javax.sql.DataSource;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -36,14 +37,20 @@ public class StoreConfiguration {
      * Close it when done.
      */
     public static EventStore standalone(DataSource dataSource, Clock clock, StoreProperties properties) {
+        return standalone(dataSource, clock, properties, appended -> { });
+    }
+
+    /** As {@link #standalone(DataSource, Clock, StoreProperties)}, telling {@code appended} of each commit. */
+    public static EventStore standalone(DataSource dataSource, Clock clock, StoreProperties properties,
+            java.util.function.Consumer<EventsAppended> appended) {
         new PartitionMaintenance(dataSource, clock, properties).run();
-        return new PostgresEventStore(dataSource, clock, properties);
+        return new PostgresEventStore(dataSource, clock, properties, appended);
     }
 
     @Bean(destroyMethod = "close")
     @DependsOnDatabaseInitialization
     EventStore eventStore(DataSource dataSource, Clock clock, StoreProperties properties,
-            PartitionMaintenanceJob partitionsReady) {
-        return new PostgresEventStore(dataSource, clock, properties);
+            PartitionMaintenanceJob partitionsReady, ApplicationEventPublisher events) {
+        return new PostgresEventStore(dataSource, clock, properties, events::publishEvent);
     }
 }

@@ -8,6 +8,7 @@ import java.util.UUID;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -48,9 +49,9 @@ public class SubscriptionsConfiguration {
     @ConditionalOnBooleanProperty(name = "herald.subscriptions.matcher.enabled", matchIfMissing = true)
     ChangeFeedMatcher changeFeedMatcher(EventStore store, JdbcTemplate jdbc, PlatformTransactionManager transactions,
             SubscriptionCatalog catalog, PartyRegistry parties, RangeLeases leases, SubscriptionsProperties properties,
-            Clock clock, MeterRegistry meters) {
+            Clock clock, MeterRegistry meters, ApplicationEventPublisher events) {
         return new ChangeFeedMatcher(store, jdbc, new TransactionTemplate(transactions), catalog, parties, leases,
-                properties.matcher(), clock, meters);
+                properties.matcher(), clock, meters, events::publishEvent);
     }
 
     /** Host name plus a random suffix: unique per process, readable in leases and metrics. */

@@ -20,6 +20,7 @@ import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.context.event.EventListener;
 
 import io.herald.dispatcher.DispatcherProperties;
 import io.herald.dispatcher.RetryDecision;
@@ -29,6 +30,7 @@ import io.herald.store.EventPosition;
 import io.herald.store.EventStore;
 import io.herald.store.StoredEvent;
 import io.herald.store.WorkLoop;
+import io.herald.subscriptions.DeliveriesCreated;
 import io.herald.subscriptions.DeliveryTarget;
 import io.herald.subscriptions.SubscriptionId;
 import io.herald.subscriptions.SubscriptionService;
@@ -121,7 +123,8 @@ public final class DeliveryWorker implements SmartLifecycle {
 
     private boolean send(ClaimedDelivery delivery, DeliveryTarget target, StoredEvent event) {
         URI endpoint = target.endpoint();
-        Semaphore endpointSlots = perEndpoint.computeIfAbsent(endpoint.getHost() + ":" + endpoint.getPort(),
+        int port = endpoint.getPort() != -1 ? endpoint.getPort() : "https".equalsIgnoreCase(endpoint.getScheme()) ? 443 : 80;
+        Semaphore endpointSlots = perEndpoint.computeIfAbsent(endpoint.getHost().toLowerCase(java.util.Locale.ROOT) + ":" + port,
                 key -> new Semaphore(settings.maxInFlightPerEndpoint()));
         if (!endpointSlots.tryAcquire()) {
             queue.postpone(delivery, BUSY_ENDPOINT_DELAY);
@@ -170,6 +173,12 @@ public final class DeliveryWorker implements SmartLifecycle {
             queue.record(delivery, result, "delivered", "delivered", null);
             metrics.attempt("delivered", result.latencyMillis());
         }
+    }
+
+    /** New deliveries were written on this instance: look now rather than at the next poll. */
+    @EventListener(DeliveriesCreated.class)
+    public void wakeUp() {
+        loop.wakeUp();
     }
 
     @Override

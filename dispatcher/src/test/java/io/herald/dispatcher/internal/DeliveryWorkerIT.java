@@ -274,6 +274,20 @@ class DeliveryWorkerIT {
                 .as("the lost attempt counts").isEqualTo(2);
     }
 
+    /** New deliveries on this instance wake the dispatcher: no waiting for the poll (here an hour). */
+    @Test
+    void shouldSendAtOnceWhenWokenByNewDeliveries() {
+        endpoint.stubFor(post(urlEqualTo(HOOK)).willReturn(aResponse().withStatus(200)));
+        long subscription = subscription(endpoint).getKey();
+        DeliveryWorker worker = worker(Map.of("herald.dispatcher.poll-interval", "1h"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> worker.isRunning());
+        long delivery = delivery(subscription, TestEvents.event(TestEvents.uniqueResource()));
+
+        worker.wakeUp();
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> status(delivery).equals("delivered"));
+    }
+
     /** Two workers on one database never send one delivery twice. */
     @Test
     void shouldSendEachDeliveryOnceWithTwoWorkers() {

@@ -9,11 +9,14 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import java.util.function.Consumer;
+
 import javax.sql.DataSource;
 
 import io.herald.store.AppendResult;
 import io.herald.store.EventReference;
 import io.herald.store.EventStore;
+import io.herald.store.EventsAppended;
 import io.herald.store.FeedPage;
 import io.herald.store.FeedQuery;
 import io.herald.store.IncomingEvent;
@@ -29,10 +32,18 @@ public final class PostgresEventStore implements EventStore, AutoCloseable {
     private final FeedReader reader = new FeedReader();
     private final StoreProperties.GroupCommit settings;
 
+    private final Consumer<EventsAppended> appended;
+
     public PostgresEventStore(DataSource dataSource, Clock clock, StoreProperties properties) {
+        this(dataSource, clock, properties, event -> { });
+    }
+
+    /** @param appended told after each commit that stored new events (called on a writer thread: keep it quick) */
+    public PostgresEventStore(DataSource dataSource, Clock clock, StoreProperties properties, Consumer<EventsAppended> appended) {
         this.dataSource = dataSource;
         this.settings = properties.groupCommit();
         this.committer = new GroupCommitter(dataSource, new EventWriter(), clock, settings);
+        this.appended = appended;
     }
 
     @Override
@@ -41,7 +52,11 @@ public final class PostgresEventStore implements EventStore, AutoCloseable {
             return new AppendResult.Appended(List.of());
         }
         try {
-            return committer.submit(events).get(settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
+            AppendResult result = committer.submit(events).get(settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
+            if (result instanceof AppendResult.Appended) {
+                appended.accept(new EventsAppended(events.size()));
+            }
+            return result;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StoreUnavailableException("interrupted while waiting for the commit", e);

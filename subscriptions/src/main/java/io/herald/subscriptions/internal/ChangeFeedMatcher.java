@@ -13,19 +13,23 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.context.event.EventListener;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import io.herald.store.EventPosition;
 import io.herald.store.EventStore;
+import io.herald.store.EventsAppended;
 import io.herald.store.FeedPage;
 import io.herald.store.StoredEvent;
 import io.herald.store.WorkLoop;
+import io.herald.subscriptions.DeliveriesCreated;
 import io.herald.subscriptions.PartyRegistry;
 import io.herald.subscriptions.Subscription;
 import io.herald.subscriptions.SubscriptionsProperties;
@@ -78,11 +82,21 @@ public final class ChangeFeedMatcher implements SmartLifecycle {
     private final Map<Integer, Long> lastQuietAdvance = new ConcurrentHashMap<>();
     private final AtomicLong lagEvents = new AtomicLong();
     private final WorkLoop loop;
+    private final Consumer<DeliveriesCreated> created;
     private ScheduledExecutorService heartbeats;
 
     public ChangeFeedMatcher(EventStore store, JdbcTemplate jdbc, TransactionTemplate transactions,
             SubscriptionCatalog catalog, PartyRegistry parties, RangeLeases leases,
             SubscriptionsProperties.Matcher settings, Clock clock, MeterRegistry meters) {
+        this(store, jdbc, transactions, catalog, parties, leases, settings, clock, meters, created -> { });
+    }
+
+    /** @param created told after each commit that wrote new deliveries */
+    public ChangeFeedMatcher(EventStore store, JdbcTemplate jdbc, TransactionTemplate transactions,
+            SubscriptionCatalog catalog, PartyRegistry parties, RangeLeases leases,
+            SubscriptionsProperties.Matcher settings, Clock clock, MeterRegistry meters,
+            Consumer<DeliveriesCreated> created) {
+        this.created = created;
         this.store = store;
         this.jdbc = jdbc;
         this.transactions = transactions;
@@ -175,6 +189,9 @@ public final class ChangeFeedMatcher implements SmartLifecycle {
         leases.advanced(range, next);
         eventsMatched.increment(page.events().size());
         deliveriesCreated.increment(created);
+        if (created > 0) {
+            this.created.accept(new DeliveriesCreated(created));
+        }
         StoredEvent last = page.events().get(page.events().size() - 1);
         boolean behind = page.events().size() == settings.batchSize();
         lagMillisByRange.put(range, behind ? Math.max(0, clock.millis() - last.storedAt().toEpochMilli()) : 0L);
@@ -209,6 +226,7 @@ public final class ChangeFeedMatcher implements SmartLifecycle {
     }
 
     /** Asks the matcher to look for new events now rather than after its poll interval. */
+    @EventListener(EventsAppended.class)
     public void wakeUp() {
         loop.wakeUp();
     }

@@ -248,6 +248,28 @@ class ChangeFeedMatcherIT {
                 event.position().tx(), event.position().seq()) == 8);
     }
 
+    /** Publishing on this instance wakes its matcher: no waiting for the poll (here an hour). */
+    @Test
+    void shouldMatchAtOnceWhenWokenByAnAppend() {
+        var settings = new SubscriptionsProperties.Matcher(8, 200, Duration.ofHours(1), Duration.ofSeconds(30), true);
+        var matcher = new ChangeFeedMatcher(store, jdbc, transactions,
+                new SubscriptionCatalog(jdbc, new DataSourceTransactionManager(dataSource), new SubscriptionIndex()),
+                new TablePartyRegistry(jdbc), new RangeLeases(jdbc, "woken-" + UUID.randomUUID(), settings.leaseDuration(), 8),
+                settings, Clock.systemUTC(), meters);
+        matchers.add(matcher);
+        String resource = TestEvents.uniqueResource();
+        long subscription = subscriptions.createValidated(new SubscriptionFilter(resource, null, null, null, null, false));
+        try (EventStore waking = StoreConfiguration.standalone(dataSource, Clock.systemUTC(), StoreProperties.defaults(),
+                appended -> matcher.wakeUp())) {
+            matcher.start();
+            await().atMost(Duration.ofSeconds(20)).until(() -> owners().size() == 1);
+            ObjectNode json = TestEvents.json(resource);
+            var position = ((AppendResult.Appended) waking.append(List.of(TestEvents.parse(json)))).positions().get(0);
+
+            await().atMost(Duration.ofSeconds(20)).until(() -> deliveries().contains(new Pair(subscription, position.tx(), position.seq())));
+        }
+    }
+
     private static List<String> owners() {
         return jdbc.queryForList("SELECT DISTINCT owner FROM matcher_lease WHERE owner IS NOT NULL", String.class);
     }
