@@ -19,6 +19,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxInFlight             requests one instance has open at once, over all endpoints
  * @param maxInFlightPerEndpoint  requests open at once to one endpoint (host and port): a slow endpoint uses these, not everyone's
  * @param retry                   the retry schedule and Retry-After handling
+ * @param breaker                 the circuit breaker each endpoint has
  */
 @ConfigurationProperties("herald.dispatcher")
 public record DispatcherProperties(
@@ -30,7 +31,38 @@ public record DispatcherProperties(
         @DefaultValue("10s") Duration responseTimeout,
         @DefaultValue("256") int maxInFlight,
         @DefaultValue("8") int maxInFlightPerEndpoint,
-        @DefaultValue @NestedConfigurationProperty DeliveryRetry retry) {
+        @DefaultValue @NestedConfigurationProperty DeliveryRetry retry,
+        @DefaultValue Breaker breaker) {
+
+    /**
+     * Per endpoint (host and port): when enough of its recent attempts failed, it gets no traffic
+     * for a while, then a few probes; its deliveries wait meanwhile without using up attempts.
+     *
+     * @param failureRateThreshold percentage of failed attempts among the recent ones that opens the breaker
+     * @param slidingWindowSize    how many recent attempts count
+     * @param minimumNumberOfCalls attempts needed before the rate is judged
+     * @param waitInOpenState      how long an open breaker keeps traffic away before probing
+     * @param probes               attempts let through to probe a half-open breaker
+     */
+    public record Breaker(
+            @DefaultValue("50") float failureRateThreshold,
+            @DefaultValue("20") int slidingWindowSize,
+            @DefaultValue("10") int minimumNumberOfCalls,
+            @DefaultValue("30s") Duration waitInOpenState,
+            @DefaultValue("1") int probes) {
+
+        public Breaker {
+            if (failureRateThreshold <= 0 || failureRateThreshold > 100) {
+                throw new IllegalArgumentException("herald.dispatcher.breaker.failure-rate-threshold must be in (0, 100] but was "
+                        + failureRateThreshold);
+            }
+            if (slidingWindowSize < 1 || minimumNumberOfCalls < 1 || probes < 1) {
+                throw new IllegalArgumentException("herald.dispatcher.breaker.sliding-window-size, minimum-number-of-calls and "
+                        + "probes must be at least 1 but were " + slidingWindowSize + ", " + minimumNumberOfCalls + ", " + probes);
+            }
+        }
+    }
+
 
     public DispatcherProperties {
         if (batchSize < 1 || maxInFlight < 1 || maxInFlightPerEndpoint < 1) {

@@ -12,6 +12,7 @@ final class DeliveryMetrics {
     private final MeterRegistry meters;
     private final Counter deadLetters;
     private final Counter postponed;
+    private final Counter heldByBreaker;
     private final Timer latency;
 
     DeliveryMetrics(MeterRegistry meters) {
@@ -19,6 +20,8 @@ final class DeliveryMetrics {
         this.deadLetters = Counter.builder("herald.delivery.dead.letters").description("deliveries given up on").register(meters);
         this.postponed = Counter.builder("herald.delivery.postponed")
                 .description("deliveries put back because their endpoint had no free slot").register(meters);
+        this.heldByBreaker = Counter.builder("herald.delivery.held")
+                .description("deliveries held back because their endpoint's circuit breaker is open").register(meters);
         this.latency = Timer.builder("herald.delivery.latency").description("time from request to answer (or failure)")
                 .publishPercentileHistogram().register(meters);
     }
@@ -35,5 +38,9 @@ final class DeliveryMetrics {
 
     void postponed() {
         postponed.increment();
+    }
+
+    void heldByBreaker() {
+        heldByBreaker.increment();
     }
 }

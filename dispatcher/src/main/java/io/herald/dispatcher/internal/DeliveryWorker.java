@@ -22,6 +22,10 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.EventListener;
 
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.herald.dispatcher.DispatcherProperties;
 import io.herald.dispatcher.RetryDecision;
 import io.herald.dispatcher.RetryPolicy;
@@ -60,6 +64,7 @@ public final class DeliveryWorker implements SmartLifecycle {
     private final DeliveryMetrics metrics;
     private final Semaphore inFlight;
     private final Map<String, Semaphore> perEndpoint = new ConcurrentHashMap<>();
+    private final CircuitBreakerRegistry breakers;
     private final ExecutorService httpThreads;
     private final WebhookClient client;
     private final WorkLoop loop;
@@ -83,6 +88,25 @@ public final class DeliveryWorker implements SmartLifecycle {
         });
         this.client = new WebhookClient(settings.connectTimeout(), settings.responseTimeout(), httpThreads);
         this.loop = new WorkLoop("herald-dispatcher", settings.pollInterval(), this::dispatchOnce);
+        DispatcherProperties.Breaker breaker = settings.breaker();
+        this.breakers = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
+                .failureRateThreshold(breaker.failureRateThreshold())
+                .slidingWindowSize(breaker.slidingWindowSize())
+                .minimumNumberOfCalls(breaker.minimumNumberOfCalls())
+                .waitDurationInOpenState(breaker.waitInOpenState())
+                .permittedNumberOfCallsInHalfOpenState(breaker.probes())
+                .build());
+        TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(meters);
+    }
+
+    /** The breaker of an endpoint, by host and port: for tests and operators' questions. */
+    CircuitBreaker breaker(URI endpoint) {
+        return breakers.circuitBreaker(endpointKey(endpoint));
+    }
+
+    private static String endpointKey(URI endpoint) {
+        int port = endpoint.getPort() != -1 ? endpoint.getPort() : "https".equalsIgnoreCase(endpoint.getScheme()) ? 443 : 80;
+        return endpoint.getHost().toLowerCase(java.util.Locale.ROOT) + ":" + port;
     }
 
     /** Claims and sends one batch (as far as there is room); returns how many were sent. Tests may call it directly. */
@@ -123,10 +147,17 @@ public final class DeliveryWorker implements SmartLifecycle {
 
     private boolean send(ClaimedDelivery delivery, DeliveryTarget target, StoredEvent event) {
         URI endpoint = target.endpoint();
-        int port = endpoint.getPort() != -1 ? endpoint.getPort() : "https".equalsIgnoreCase(endpoint.getScheme()) ? 443 : 80;
-        Semaphore endpointSlots = perEndpoint.computeIfAbsent(endpoint.getHost().toLowerCase(java.util.Locale.ROOT) + ":" + port,
-                key -> new Semaphore(settings.maxInFlightPerEndpoint()));
+        String key = endpointKey(endpoint);
+        CircuitBreaker breaker = breakers.circuitBreaker(key);
+        if (!breaker.tryAcquirePermission()) {
+            // a failing endpoint gets probes, not traffic; its deliveries wait without using up attempts
+            queue.postpone(delivery, settings.breaker().waitInOpenState());
+            metrics.heldByBreaker();
+            return false;
+        }
+        Semaphore endpointSlots = perEndpoint.computeIfAbsent(key, k -> new Semaphore(settings.maxInFlightPerEndpoint()));
         if (!endpointSlots.tryAcquire()) {
+            breaker.releasePermission();
             queue.postpone(delivery, BUSY_ENDPOINT_DELAY);
             metrics.postponed();
             return false;
@@ -142,6 +173,11 @@ public final class DeliveryWorker implements SmartLifecycle {
             try {
                 SendResult outcome = failure == null ? result
                         : new SendResult(SendResult.NO_ANSWER, null, 0, null, failure.getClass().getSimpleName(), failure.getMessage());
+                if (outcome.answered() && outcome.status() >= 200 && outcome.status() <= 299) {
+                    breaker.onSuccess(outcome.latencyMillis(), TimeUnit.MILLISECONDS);
+                } else {
+                    breaker.onError(outcome.latencyMillis(), TimeUnit.MILLISECONDS, new EndpointFailure(outcome));
+                }
                 settle(delivery, outcome);
             } catch (RuntimeException e) {
                 // the claim lease runs out and the delivery is tried again: at least once, never lost
@@ -153,6 +189,13 @@ public final class DeliveryWorker implements SmartLifecycle {
             }
         });
         return true;
+    }
+
+    /** What the breaker counts as a failed attempt: no stack trace, nothing but the outcome. */
+    private static final class EndpointFailure extends RuntimeException {
+        EndpointFailure(SendResult result) {
+            super(result.answered() ? "HTTP " + result.status() : result.errorClass(), null, false, false);
+        }
     }
 
     private void settle(ClaimedDelivery delivery, SendResult result) {

@@ -288,6 +288,30 @@ class DeliveryWorkerIT {
         await().atMost(Duration.ofSeconds(20)).until(() -> status(delivery).equals("delivered"));
     }
 
+    /** A failing endpoint gets no more traffic once its breaker opens; its deliveries wait without using up attempts. */
+    @Test
+    void shouldHoldAFailingEndpointsDeliveriesOnceItsBreakerOpens() {
+        endpoint.stubFor(post(urlEqualTo(HOOK)).willReturn(aResponse().withStatus(500)));
+        long subscription = subscription(endpoint).getKey();
+        List<Long> deliveries = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            deliveries.add(delivery(subscription, TestEvents.event(TestEvents.uniqueResource())));
+        }
+
+        DeliveryWorker worker = worker(Map.of("herald.dispatcher.max-in-flight-per-endpoint", "1",
+                "herald.dispatcher.retry.schedule", "1h", "herald.dispatcher.breaker.minimum-number-of-calls", "3",
+                "herald.dispatcher.breaker.sliding-window-size", "3", "herald.dispatcher.breaker.wait-in-open-state", "1h"));
+
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                worker.breaker(java.net.URI.create("http://127.0.0.1:" + endpoint.port() + HOOK)).getState()
+                        == io.github.resilience4j.circuitbreaker.CircuitBreaker.State.OPEN);
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() ->
+                endpoint.countRequestsMatching(postRequestedFor(urlEqualTo(HOOK)).build()).getCount() == 3);
+        assertThat(deliveries.stream().mapToInt(this::attempts).sum()).as("three attempts made, none burnt by the others").isEqualTo(3);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM delivery WHERE subscription_id = ? AND attempts = 0 AND status = 'pending'",
+                Integer.class, subscription)).isEqualTo(7);
+    }
+
     /** Two workers on one database never send one delivery twice. */
     @Test
     void shouldSendEachDeliveryOnceWithTwoWorkers() {
