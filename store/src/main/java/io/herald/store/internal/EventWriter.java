@@ -44,6 +44,10 @@ public final class EventWriter {
     private record Planned(byte[] hash, EventPosition stored, int newIndex) {
     }
 
+    /** One request's plan: where each of its events ends up, or the conflict that fails it. */
+    private record Plan(List<Planned> events, AppendResult.Conflicted conflict) {
+    }
+
     /**
      * Writes the group in one statement on a connection in autocommit mode: the statement is its own
      * transaction, durable when this returns. Empty when some key was stored already (then nothing
@@ -101,9 +105,9 @@ public final class EventWriter {
             throws SQLException {
         Map<EventKey, Planned> known = lookUpStored(connection, requests);
         List<IncomingEvent> fresh = new ArrayList<>();
-        List<Object> outcomes = new ArrayList<>(requests.size());
+        List<Plan> plans = new ArrayList<>(requests.size());
         for (List<IncomingEvent> request : requests) {
-            outcomes.add(plan(request, known, fresh));
+            plans.add(plan(request, known, fresh));
         }
         EventPosition[] positions;
         try {
@@ -115,14 +119,12 @@ public final class EventWriter {
             throw e;
         }
         List<AppendResult> results = new ArrayList<>(requests.size());
-        for (Object outcome : outcomes) {
-            if (outcome instanceof AppendResult.Conflicted conflicted) {
-                results.add(conflicted);
+        for (Plan plan : plans) {
+            if (plan.conflict() != null) {
+                results.add(plan.conflict());
                 continue;
             }
-            @SuppressWarnings("unchecked")
-            List<Planned> planned = (List<Planned>) outcome;
-            results.add(new AppendResult.Appended(planned.stream()
+            results.add(new AppendResult.Appended(plan.events().stream()
                     .map(p -> p.stored() != null ? p.stored() : positions[p.newIndex()])
                     .toList()));
         }
@@ -134,7 +136,7 @@ public final class EventWriter {
      * the request's {@link Planned} events, adding its new ones to {@code fresh}, or a conflict
      * (then nothing of it is added).
      */
-    private static Object plan(List<IncomingEvent> request, Map<EventKey, Planned> known, List<IncomingEvent> fresh) {
+    private static Plan plan(List<IncomingEvent> request, Map<EventKey, Planned> known, List<IncomingEvent> fresh) {
         Map<EventKey, Planned> added = new LinkedHashMap<>();
         List<IncomingEvent> newEvents = new ArrayList<>();
         List<Planned> planned = new ArrayList<>(request.size());
@@ -142,7 +144,7 @@ public final class EventWriter {
             Planned existing = added.getOrDefault(event.key(), known.get(event.key()));
             if (existing != null) {
                 if (!Arrays.equals(existing.hash(), event.contentHash())) {
-                    return new AppendResult.Conflicted(event.key());
+                    return new Plan(List.of(), new AppendResult.Conflicted(event.key()));
                 }
                 planned.add(existing);
                 continue;
@@ -154,7 +156,7 @@ public final class EventWriter {
         }
         known.putAll(added);
         fresh.addAll(newEvents);
-        return planned;
+        return new Plan(planned, null);
     }
 
     private static Map<EventKey, Planned> lookUpStored(Connection connection, List<List<IncomingEvent>> requests)
