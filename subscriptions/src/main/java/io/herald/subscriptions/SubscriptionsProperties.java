@@ -18,6 +18,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxPerConsumer     how many subscriptions one consumer may have
  * @param validation         the validation handshake
  * @param matcher            the change-feed consumer that turns events into deliveries
+ * @param outbound           where handshakes and deliveries may go
  */
 @ConfigurationProperties("herald.subscriptions")
 public record SubscriptionsProperties(
@@ -27,7 +28,23 @@ public record SubscriptionsProperties(
         @DefaultValue("1024") int maxFilterLength,
         @DefaultValue("1000") int maxPerConsumer,
         @DefaultValue Validation validation,
-        @DefaultValue Matcher matcher) {
+        @DefaultValue Matcher matcher,
+        @DefaultValue Outbound outbound) {
+
+    /**
+     * @param allowedNetworks internal networks (CIDRs) that endpoints may nevertheless be in, e.g.
+     *                        {@code 127.0.0.0/8} for local development; by default none
+     */
+    public record Outbound(List<String> allowedNetworks) {
+
+        public Outbound {
+            allowedNetworks = allowedNetworks == null ? List.of() : List.copyOf(allowedNetworks);
+        }
+
+        public OutboundGuard guard() {
+            return new OutboundGuard(allowedNetworks);
+        }
+    }
 
     /**
      * @param retryDelays    waits between handshake attempts; after the last the subscription stays unvalidated

@@ -26,6 +26,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
+import io.herald.dispatcher.DeliveryOutcome;
 import io.herald.dispatcher.DispatcherProperties;
 import io.herald.dispatcher.RetryDecision;
 import io.herald.dispatcher.RetryPolicy;
@@ -36,6 +37,7 @@ import io.herald.store.StoredEvent;
 import io.herald.store.WorkLoop;
 import io.herald.subscriptions.DeliveriesCreated;
 import io.herald.subscriptions.DeliveryTarget;
+import io.herald.subscriptions.OutboundGuard;
 import io.herald.subscriptions.SubscriptionId;
 import io.herald.subscriptions.SubscriptionService;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -65,12 +67,14 @@ public final class DeliveryWorker implements SmartLifecycle {
     private final Semaphore inFlight;
     private final Map<String, Semaphore> perEndpoint = new ConcurrentHashMap<>();
     private final CircuitBreakerRegistry breakers;
+    private final OutboundGuard guard;
     private final ExecutorService httpThreads;
     private final WebhookClient client;
     private final WorkLoop loop;
 
     DeliveryWorker(EventStore store, SubscriptionService subscriptions, DeliveryQueue queue, RetryPolicy policy,
-            DispatcherProperties settings, Clock clock, MeterRegistry meters) {
+            DispatcherProperties settings, OutboundGuard guard, Clock clock, MeterRegistry meters) {
+        this.guard = guard;
         this.store = store;
         this.subscriptions = subscriptions;
         this.queue = queue;
@@ -147,6 +151,12 @@ public final class DeliveryWorker implements SmartLifecycle {
 
     private boolean send(ClaimedDelivery delivery, DeliveryTarget target, StoredEvent event) {
         URI endpoint = target.endpoint();
+        Optional<String> refusal = guard.refusal(endpoint);
+        if (refusal.isPresent()) {
+            SendResult refused = new SendResult(SendResult.NO_ANSWER, null, 0, null, "Refused", refusal.get());
+            settle(delivery, refused, new DeliveryOutcome.Refused(refusal.get()));
+            return false;
+        }
         String key = endpointKey(endpoint);
         CircuitBreaker breaker = breakers.circuitBreaker(key);
         if (!breaker.tryAcquirePermission()) {
@@ -199,7 +209,11 @@ public final class DeliveryWorker implements SmartLifecycle {
     }
 
     private void settle(ClaimedDelivery delivery, SendResult result) {
-        var decision = policy.decide(delivery.attempt(), Outcomes.of(result, clock.instant()));
+        settle(delivery, result, Outcomes.of(result, clock.instant()));
+    }
+
+    private void settle(ClaimedDelivery delivery, SendResult result, DeliveryOutcome outcome) {
+        var decision = policy.decide(delivery.attempt(), outcome);
         if (decision instanceof RetryDecision.RetryAt retry) {
             queue.record(delivery, result, "retry", "pending", retry.delay());
             metrics.attempt("retry", result.latencyMillis());

@@ -14,6 +14,7 @@ import io.herald.dispatcher.DispatcherProperties;
 import io.herald.dispatcher.RetryPolicy;
 import io.herald.store.EventStore;
 import io.herald.subscriptions.SubscriptionService;
+import io.herald.subscriptions.SubscriptionsProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /** The dispatcher's beans: the retry policy and, unless turned off, the worker that pushes deliveries. */
@@ -29,9 +30,9 @@ class DispatcherConfiguration {
     @Bean
     @ConditionalOnBooleanProperty(name = "herald.dispatcher.enabled", matchIfMissing = true)
     DeliveryWorker deliveryWorker(EventStore store, SubscriptionService subscriptions, JdbcTemplate jdbc,
-            PlatformTransactionManager transactions, RetryPolicy policy, DispatcherProperties properties, Clock clock,
-            MeterRegistry meters) {
+            PlatformTransactionManager transactions, RetryPolicy policy, DispatcherProperties properties,
+            SubscriptionsProperties subscriptionsProperties, Clock clock, MeterRegistry meters) {
         return new DeliveryWorker(store, subscriptions, new DeliveryQueue(jdbc, new TransactionTemplate(transactions)), policy,
-                properties, clock, meters);
+                properties, subscriptionsProperties.outbound().guard(), clock, meters);
     }
 }

@@ -49,6 +49,7 @@ import io.herald.store.StoreProperties;
 import io.herald.store.TestDatabases;
 import io.herald.store.TestEvents;
 import io.herald.subscriptions.NewSubscription;
+import io.herald.subscriptions.OutboundGuard;
 import io.herald.subscriptions.SubscriptionService;
 import io.herald.subscriptions.SubscriptionsProperties;
 import io.herald.subscriptions.TestSubscriptions;
@@ -106,13 +107,17 @@ class DeliveryWorkerIT {
     }
 
     private DeliveryWorker worker(Map<String, String> settings) {
+        return worker(settings, new OutboundGuard(List.of("127.0.0.0/8")));
+    }
+
+    private DeliveryWorker worker(Map<String, String> settings, OutboundGuard guard) {
         var source = new java.util.HashMap<>(Map.of("herald.dispatcher.poll-interval", "20ms",
                 "herald.dispatcher.retry.schedule", "100ms,100ms", "herald.dispatcher.retry.jitter", "0"));
         source.putAll(settings);
         DispatcherProperties properties = new Binder(new MapConfigurationPropertySource(source))
                 .bindOrCreate("herald.dispatcher", DispatcherProperties.class);
         var worker = new DeliveryWorker(store, subscriptions, new DeliveryQueue(jdbc, transactions),
-                new RetryPolicy(properties.retry()), properties, Clock.systemUTC(), meters);
+                new RetryPolicy(properties.retry()), properties, guard, Clock.systemUTC(), meters);
         workers.add(worker);
         worker.start();
         return worker;
@@ -310,6 +315,20 @@ class DeliveryWorkerIT {
         assertThat(deliveries.stream().mapToInt(this::attempts).sum()).as("three attempts made, none burnt by the others").isEqualTo(3);
         assertThat(jdbc.queryForObject("SELECT count(*) FROM delivery WHERE subscription_id = ? AND attempts = 0 AND status = 'pending'",
                 Integer.class, subscription)).isEqualTo(7);
+    }
+
+    /** The outbound guard: an endpoint on an internal address gets nothing, and the delivery is dead-lettered at once. */
+    @Test
+    void shouldRefuseAnEndpointOnAnInternalAddress() {
+        endpoint.stubFor(post(urlEqualTo(HOOK)).willReturn(aResponse().withStatus(200)));
+        long delivery = delivery(subscription(endpoint).getKey(), TestEvents.event(TestEvents.uniqueResource()));
+
+        worker(Map.of(), new OutboundGuard(List.of()));
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> status(delivery).equals("dead"));
+        assertThat(jdbc.queryForObject("SELECT last_error FROM delivery WHERE id = ?", String.class, delivery))
+                .contains("internal address");
+        endpoint.verify(0, postRequestedFor(urlEqualTo(HOOK)));
     }
 
     /** Two workers on one database never send one delivery twice. */

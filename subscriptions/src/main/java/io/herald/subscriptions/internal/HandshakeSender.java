@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import tools.jackson.databind.json.JsonMapper;
+import io.herald.subscriptions.OutboundGuard;
 
 /**
  * Sends one handshake: a {@code platform.events.validatesubscription} CloudEvent POSTed in
@@ -33,7 +34,10 @@ final class HandshakeSender {
     // The outbound address guard and signing arrive with the dispatcher's delivery path.
     private final HttpClient client;
 
-    HandshakeSender(Clock clock, Duration timeout) {
+    private final OutboundGuard guard;
+
+    HandshakeSender(Clock clock, Duration timeout, OutboundGuard guard) {
+        this.guard = guard;
         this.clock = clock;
         this.timeout = timeout;
         this.client = HttpClient.newBuilder()
@@ -55,6 +59,10 @@ final class HandshakeSender {
             return new HandshakeOutcome.Failed("invalid endpoint URL: " + e.getReason() + " at index " + e.getIndex());
         } catch (IllegalArgumentException e) {
             return failed(e, pending.endpoint());
+        }
+        var refusal = guard.refusal(request.uri());
+        if (refusal.isPresent()) {
+            return new HandshakeOutcome.Failed("refused: " + refusal.get());
         }
         try {
             HttpResponse<InputStream> response = client.send(request, BodyHandlers.ofInputStream());

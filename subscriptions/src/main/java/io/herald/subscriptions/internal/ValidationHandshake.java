@@ -74,7 +74,7 @@ public class ValidationHandshake implements SmartLifecycle {
         requirePositive("timeout", validation.timeout());
         requirePositive("sweep-interval", validation.sweepInterval());
         this.store = new HandshakeStore(dataSource);
-        this.sender = new HandshakeSender(clock, validation.timeout());
+        this.sender = new HandshakeSender(clock, validation.timeout(), properties.outbound().guard());
         this.retries = new ValidationRetrySchedule(validation.retryDelays());
         this.timeout = validation.timeout();
         this.sweepInterval = validation.sweepInterval();

@@ -247,7 +247,8 @@ class ValidationHandshakeIT {
         var validation = new SubscriptionsProperties.Validation(
                 List.of(Duration.ofMillis(100), Duration.ofMillis(200)), Duration.ofSeconds(1), sweepInterval);
         var properties = new SubscriptionsProperties(null, true, defaults.maxEndpointLength(), defaults.maxFilterLength(),
-                defaults.maxPerConsumer(), validation, defaults.matcher());
+                defaults.maxPerConsumer(), validation, defaults.matcher(),
+                new SubscriptionsProperties.Outbound(List.of("127.0.0.0/8")));
         ValidationHandshake handshake = new ValidationHandshake(dataSource, clock, properties, meters);
         handshake.start();
         started.add(handshake);
