@@ -18,7 +18,6 @@ import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
-import io.herald.api.subscription.SubscriptionNotFoundException;
 import io.herald.store.FieldError;
 import io.herald.store.InvalidEventException;
 import io.herald.store.StoreUnavailableException;
@@ -72,8 +71,8 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         return ResponseEntity.status(HttpStatus.CONFLICT).body(problem);
     }
 
-    @ExceptionHandler(SubscriptionNotFoundException.class)
-    ResponseEntity<ProblemDetail> subscriptionNotFound(SubscriptionNotFoundException e) {
+    @ExceptionHandler(NotFoundException.class)
+    ResponseEntity<ProblemDetail> notFound(NotFoundException e) {
         return ResponseEntity.status(HttpStatus.NOT_FOUND).body(ApiProblem.of(HttpStatus.NOT_FOUND, "not-found", e.getMessage()));
     }
 

@@ -1,0 +1,182 @@
+package io.herald.api.subscription;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.ToLongFunction;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
+
+import io.herald.api.problem.NotFoundException;
+import io.herald.api.problem.BadRequestException;
+import io.herald.dispatcher.AttemptView;
+import io.herald.dispatcher.Deliveries;
+import io.herald.dispatcher.DeliveryView;
+import io.herald.subscriptions.SubscriptionId;
+import io.herald.subscriptions.SubscriptionService;
+
+/**
+ * {@code /events/api/v1/subscriptions/{id}/...}: what happened to a subscription's events — its
+ * deliveries and every attempt at them (keyset-paged: {@code after} an id, with the next page's URL
+ * in the {@code next} and {@code Link} headers, as the feeds do) — and the replay of dead letters.
+ * Only the subscription's owner sees them; for anybody else it does not exist (404).
+ */
+@RestController
+@RequestMapping(path = SubscriptionController.PATH + "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
+public class DeliveryController {
+
+    static final int DEFAULT_SIZE = 50;
+    static final int MAX_SIZE = 1000;
+    static final String NEXT_HEADER = "next";
+
+    private final SubscriptionService subscriptions;
+    private final Deliveries deliveries;
+
+    public DeliveryController(SubscriptionService subscriptions, Deliveries deliveries) {
+        this.subscriptions = subscriptions;
+        this.deliveries = deliveries;
+    }
+
+    /** The subscription's deliveries in id order, optionally only those of one status. */
+    @GetMapping("/deliveries")
+    ResponseEntity<List<DeliveryView>> deliveries(@PathVariable("id") String id,
+            @RequestParam(name = "status", required = false) String status,
+            @RequestParam(name = "after", required = false) String after,
+            @RequestParam(name = "size", required = false) String size,
+            @AuthenticationPrincipal Jwt caller) {
+        SubscriptionId subscription = owned(id, caller);
+        Optional<String> wanted = status(status);
+        long afterId = after(after);
+        List<DeliveryView> page = deliveries.list(subscription, wanted, afterId, size(size));
+        return page(page, afterId, DeliveryView::id);
+    }
+
+    /** Every attempt at the subscription's deliveries, in id order. */
+    @GetMapping("/attempts")
+    ResponseEntity<List<AttemptView>> attempts(@PathVariable("id") String id,
+            @RequestParam(name = "after", required = false) String after,
+            @RequestParam(name = "size", required = false) String size,
+            @AuthenticationPrincipal Jwt caller) {
+        SubscriptionId subscription = owned(id, caller);
+        long afterId = after(after);
+        List<AttemptView> page = deliveries.attempts(subscription, afterId, size(size));
+        return page(page, afterId, AttemptView::id);
+    }
+
+    /** 202: the dead letter is due again now, with a fresh count of attempts. */
+    @PostMapping("/deliveries/{deliveryId}/replay")
+    ResponseEntity<?> replay(@PathVariable("id") String id, @PathVariable("deliveryId") String deliveryId,
+            @AuthenticationPrincipal Jwt caller) {
+        SubscriptionId subscription = owned(id, caller);
+        long delivery = positive("deliveryId", deliveryId);
+        if (!deliveries.replay(subscription, delivery)) {
+            throw new NotFoundException("subscription " + subscription + " has no dead letter " + delivery);
+        }
+        return ResponseEntity.status(HttpStatus.ACCEPTED).build();
+    }
+
+    /** 202 with how many dead letters are due again (at most {@link Deliveries#DEFAULT_REPLAY_CAP} per call). */
+    @PostMapping("/dead-letters/replay")
+    ResponseEntity<Map<String, Integer>> replayDeadLetters(@PathVariable("id") String id, @AuthenticationPrincipal Jwt caller) {
+        SubscriptionId subscription = owned(id, caller);
+        int replayed = deliveries.replayDeadLetters(subscription, Deliveries.DEFAULT_REPLAY_CAP);
+        return ResponseEntity.status(HttpStatus.ACCEPTED).body(Map.of("replayed", replayed));
+    }
+
+    /** The subscription, if it is the caller's; otherwise 404, exactly as for one that does not exist. */
+    private SubscriptionId owned(String text, Jwt caller) {
+        SubscriptionId subscription = subscriptionId(text);
+        if (subscriptions.get(Callers.consumer(caller), subscription).isEmpty()) {
+            throw new SubscriptionNotFoundException(subscription);
+        }
+        return subscription;
+    }
+
+    private static <T> ResponseEntity<List<T>> page(List<T> page, long afterId, ToLongFunction<T> idOf) {
+        long last = page.isEmpty() ? afterId : idOf.applyAsLong(page.get(page.size() - 1));
+        String next = ServletUriComponentsBuilder.fromCurrentRequest()
+                .replaceQueryParam("after", Long.toString(last))
+                .build()
+                .toUriString();
+        return ResponseEntity.ok()
+                .header(NEXT_HEADER, next)
+                .header(HttpHeaders.LINK, "<" + next + ">; rel=\"next\"")
+                .body(page);
+    }
+
+    private static Optional<String> status(String status) {
+        if (status == null) {
+            return Optional.empty();
+        }
+        if (!Deliveries.STATUSES.contains(status)) {
+            throw BadRequestException.invalidParameter("status", "must be pending, delivered or dead but was '" + shown(status) + "'");
+        }
+        return Optional.of(status);
+    }
+
+    private static long after(String after) {
+        if (after == null) {
+            return 0;
+        }
+        try {
+            long value = Long.parseLong(after);
+            if (value >= 0) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw BadRequestException.invalidParameter("after", "must be an id (0 or a positive number) but was '" + shown(after) + "'");
+    }
+
+    private static int size(String size) {
+        if (size == null) {
+            return DEFAULT_SIZE;
+        }
+        try {
+            int value = Integer.parseInt(size);
+            if (value >= 1 && value <= MAX_SIZE) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw BadRequestException.invalidParameter("size", "must be between 1 and " + MAX_SIZE + " but was '" + shown(size) + "'");
+    }
+
+    private static long positive(String name, String text) {
+        try {
+            long value = Long.parseLong(text);
+            if (value > 0) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw BadRequestException.invalidParameter(name, "must be a positive number but was '" + shown(text) + "'");
+    }
+
+    private static SubscriptionId subscriptionId(String text) {
+        try {
+            return SubscriptionId.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw BadRequestException.invalidParameter("id", "must be a subscription id (a positive number) but was '" + shown(text) + "'");
+        }
+    }
+
+    private static String shown(String text) {
+        return text.length() > 40 ? text.substring(0, 40) + "…" : text;
+    }
+}
