@@ -24,6 +24,7 @@ import io.herald.api.problem.BadRequestException;
 import io.herald.dispatcher.AttemptView;
 import io.herald.dispatcher.Deliveries;
 import io.herald.dispatcher.DeliveryView;
+import io.herald.dispatcher.TestDeliveries;
 import io.herald.subscriptions.SubscriptionId;
 import io.herald.subscriptions.SubscriptionService;
 
@@ -43,10 +44,22 @@ public class DeliveryController {
 
     private final SubscriptionService subscriptions;
     private final Deliveries deliveries;
+    private final TestDeliveries tests;
 
-    public DeliveryController(SubscriptionService subscriptions, Deliveries deliveries) {
+    public DeliveryController(SubscriptionService subscriptions, Deliveries deliveries, TestDeliveries tests) {
         this.subscriptions = subscriptions;
         this.deliveries = deliveries;
+        this.tests = tests;
+    }
+
+    /**
+     * 200 with what the endpoint answered to a signed {@code platform.events.test} event sent now
+     * (not stored, not retried).
+     */
+    @PostMapping("/test")
+    TestDeliveries.TestResult test(@PathVariable("id") String id, @AuthenticationPrincipal Jwt caller) {
+        SubscriptionId subscription = owned(id, caller);
+        return tests.send(subscription).orElseThrow(() -> new SubscriptionNotFoundException(subscription));
     }
 
     /** The subscription's deliveries in id order, optionally only those of one status. */

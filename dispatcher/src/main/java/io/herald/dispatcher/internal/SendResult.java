@@ -5,11 +5,11 @@ package io.herald.dispatcher.internal;
  * {@code Retry-After} header, how long it took, a short excerpt of the answer, and the error when
  * the request failed (its class and message, never a secret).
  */
-record SendResult(int status, String retryAfter, long latencyMillis, String excerpt, String errorClass, String error) {
+public record SendResult(int status, String retryAfter, long latencyMillis, String excerpt, String errorClass, String error) {
 
     static final int NO_ANSWER = -1;
 
-    boolean answered() {
+    public boolean answered() {
         return status != NO_ANSWER;
     }
 }

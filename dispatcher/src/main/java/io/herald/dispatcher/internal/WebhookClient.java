@@ -16,7 +16,7 @@ import java.util.concurrent.Executor;
  * POSTs one CloudEvent to an endpoint with the JDK {@link HttpClient}: HTTP/1.1, no redirects
  * followed, connect and response timeouts, and only the first bytes of the answer read.
  */
-final class WebhookClient {
+public final class WebhookClient {
 
     static final String CONTENT_TYPE = "application/cloudevents+json";
     private static final int EXCERPT_BYTES = 512;
@@ -24,7 +24,7 @@ final class WebhookClient {
     private final HttpClient http;
     private final Duration responseTimeout;
 
-    WebhookClient(Duration connectTimeout, Duration responseTimeout, Executor executor) {
+    public WebhookClient(Duration connectTimeout, Duration responseTimeout, Executor executor) {
         this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER)
@@ -34,7 +34,7 @@ final class WebhookClient {
         this.responseTimeout = responseTimeout;
     }
 
-    CompletableFuture<SendResult> post(URI endpoint, byte[] body, Map<String, String> headers) {
+    public CompletableFuture<SendResult> post(URI endpoint, byte[] body, Map<String, String> headers) {
         long start = System.nanoTime();
         HttpRequest.Builder request = HttpRequest.newBuilder(endpoint)
                 .timeout(responseTimeout)

@@ -1,0 +1,104 @@
+package io.herald.dispatcher;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.stereotype.Service;
+
+import io.herald.dispatcher.internal.SendResult;
+import io.herald.dispatcher.internal.WebhookClient;
+import io.herald.subscriptions.DeliveryTarget;
+import io.herald.subscriptions.OutboundGuard;
+import io.herald.subscriptions.SubscriptionId;
+import io.herald.subscriptions.SubscriptionService;
+import io.herald.subscriptions.SubscriptionsProperties;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Sends a subscription's endpoint a {@code platform.events.test} CloudEvent at once, signed like
+ * every delivery and through the same outbound guard, and reports what the endpoint answered. Not
+ * stored, not retried: it is for the subscriber to check its receiver.
+ */
+@Service
+public class TestDeliveries implements DisposableBean {
+
+    public static final String TYPE = "platform.events.test";
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    /** What the endpoint made of the test event: its status ({@code null} when no answer came) or the error. */
+    public record TestResult(String webhookId, Integer status, long latencyMillis, String error) {
+    }
+
+    private final SubscriptionService subscriptions;
+    private final WebhookSigner signer = new WebhookSigner();
+    private final OutboundGuard guard;
+    private final Clock clock;
+    private final ExecutorService threads = Executors.newFixedThreadPool(1, runnable -> {
+        Thread thread = new Thread(runnable, "herald-test-delivery");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final WebhookClient client;
+
+    public TestDeliveries(SubscriptionService subscriptions, DispatcherProperties dispatcher,
+            SubscriptionsProperties subscriptionsProperties, Clock clock) {
+        this.subscriptions = subscriptions;
+        this.guard = subscriptionsProperties.outbound().guard();
+        this.clock = clock;
+        this.client = new WebhookClient(dispatcher.connectTimeout(), dispatcher.responseTimeout(), threads);
+    }
+
+    /** Empty when the subscription does not exist. */
+    public Optional<TestResult> send(SubscriptionId id) {
+        Optional<DeliveryTarget> target = subscriptions.deliveryTarget(id);
+        if (target.isEmpty()) {
+            return Optional.empty();
+        }
+        String webhookId = "test_" + UUID.randomUUID().toString().replace("-", "");
+        URI endpoint = target.get().endpoint();
+        Optional<String> refusal = guard.refusal(endpoint);
+        if (refusal.isPresent()) {
+            return Optional.of(new TestResult(webhookId, null, 0, "refused: " + refusal.get()));
+        }
+        ObjectNode event = JSON.createObjectNode();
+        event.put("specversion", "1.0");
+        event.put("id", UUID.randomUUID().toString());
+        event.put("source", "urn:herald:subscriptions");
+        event.put("type", TYPE);
+        event.put("subject", "/subscription/" + id);
+        event.put("time", DateTimeFormatter.ISO_INSTANT.format(clock.instant().truncatedTo(ChronoUnit.MILLIS)));
+        event.putObject("data").put("subscriptionId", id.value());
+        byte[] body = JSON.writeValueAsString(event).getBytes(StandardCharsets.UTF_8);
+        long timestamp = clock.instant().getEpochSecond();
+        Map<String, String> headers = Map.of(
+                WebhookSigner.ID_HEADER, webhookId,
+                WebhookSigner.TIMESTAMP_HEADER, Long.toString(timestamp),
+                WebhookSigner.SIGNATURE_HEADER, signer.signature(webhookId, timestamp, body, target.get().secrets()));
+        try {
+            SendResult result = client.post(endpoint, body, headers).get();
+            return Optional.of(new TestResult(webhookId, result.answered() ? result.status() : null, result.latencyMillis(),
+                    result.errorClass() == null ? null : result.errorClass() + ": " + result.error()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.of(new TestResult(webhookId, null, 0, "interrupted"));
+        } catch (ExecutionException e) {
+            return Optional.of(new TestResult(webhookId, null, 0, e.getCause().getClass().getSimpleName()));
+        }
+    }
+
+    @Override
+    public void destroy() {
+        threads.shutdownNow();
+    }
+}
