@@ -66,6 +66,35 @@ class TestEventIT extends ApiTestSupport {
         assertThat(new String(request.getBody(), StandardCharsets.UTF_8)).contains("\"subscriptionId\":" + id);
     }
 
+    /** Rotation: both secrets sign during the overlap, so a receiver that knows either one accepts the request. */
+    @Test
+    void shouldSignWithTheOldAndTheNewSecretAfterARotation() {
+        String owner = tokenWithOrg("rotation" + UUID.randomUUID().toString().substring(0, 6));
+        ObjectNode body = JSON.createObjectNode();
+        body.put("endPoint", "http://127.0.0.1:" + endpoint.port() + HOOK);
+        body.put("resourceFilter", "urn:altinn:resource:app_ttd_testevent");
+        JsonNode created = post("/events/api/v1/subscriptions", "application/json", body.toString(), owner).json();
+        long id = created.get("id").asLong();
+        String oldSecret = created.get("secret").asString();
+
+        Response rotated = post("/events/api/v1/subscriptions/" + id + "/rotate-secret", "application/json", "", owner);
+        String newSecret = rotated.json().get("secret").asString();
+        Response test = post("/events/api/v1/subscriptions/" + id + "/test", "application/json", "", owner);
+
+        assertThat(rotated.status()).isEqualTo(200);
+        assertThat(newSecret).startsWith("whsec_").isNotEqualTo(oldSecret);
+        String webhookId = test.json().get("webhookId").asString();
+        LoggedRequest request = endpoint.findAll(postRequestedFor(urlEqualTo(HOOK))
+                .withRequestBody(matchingJsonPath("$.type", equalTo("platform.events.test")))).get(0);
+        long timestamp = Long.parseLong(request.getHeader("webhook-timestamp"));
+        WebhookSigner signer = new WebhookSigner();
+        assertThat(request.getHeader("webhook-signature").split(" ")).containsExactly(
+                signer.signature(webhookId, timestamp, request.getBody(), List.of(newSecret)),
+                signer.signature(webhookId, timestamp, request.getBody(), List.of(oldSecret)));
+        assertThat(post("/events/api/v1/subscriptions/" + id + "/rotate-secret", "application/json", "",
+                tokenWithOrg("intruder" + UUID.randomUUID().toString().substring(0, 6))).status()).isEqualTo(404);
+    }
+
     @Test
     void shouldAnswer404ForAnotherConsumersSubscription() {
         String owner = tokenWithOrg("testowner" + UUID.randomUUID().toString().substring(0, 6));

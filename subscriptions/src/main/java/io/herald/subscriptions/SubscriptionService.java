@@ -35,6 +35,7 @@ public class SubscriptionService {
     private final int maxPerConsumer;
     private final ApplicationEventPublisher events;
     private final Clock clock;
+    private final java.time.Duration secretOverlap;
 
     public SubscriptionService(SubscriptionRepository repository, SecretCipher cipher, SubscriptionsProperties properties,
             ApplicationEventPublisher events, Clock clock) {
@@ -44,6 +45,7 @@ public class SubscriptionService {
         this.maxPerConsumer = properties.maxPerConsumer();
         this.events = events;
         this.clock = clock;
+        this.secretOverlap = properties.secretOverlap();
     }
 
     /**
@@ -83,7 +85,21 @@ public class SubscriptionService {
      */
     public Optional<DeliveryTarget> deliveryTarget(SubscriptionId id) {
         return repository.findForDelivery(id).map(found -> new DeliveryTarget(id, found.getKey().endpoint(),
-                List.of(cipher.decrypt(found.getValue())), found.getKey().active()));
+                found.getValue().stream().map(cipher::decrypt).toList(), found.getKey().active()));
+    }
+
+    /**
+     * A new signing secret, shown only in this answer; the previous one keeps signing beside it
+     * (two signatures per request) for {@code overlap}, so the receiver can switch without a gap.
+     */
+    public Optional<String> rotateSecret(String consumer, SubscriptionId id) {
+        java.time.Duration overlap = secretOverlap;
+        String secret = cipher.newSecret();
+        if (!repository.rotateSecret(consumer, id, cipher.encrypt(secret), clock.instant().plus(overlap))) {
+            return Optional.empty();
+        }
+        log.info("Subscription {} has a new signing secret; the previous one signs too for {}", id, overlap);
+        return Optional.of(secret);
     }
 
     /** Turns it off because its endpoint said it is gone for good (410); its owner sees the reason and may resume it. */

@@ -19,6 +19,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param validation         the validation handshake
  * @param matcher            the change-feed consumer that turns events into deliveries
  * @param outbound           where handshakes and deliveries may go
+ * @param secretOverlap      how long a rotated-out signing secret keeps signing beside the new one
  */
 @ConfigurationProperties("herald.subscriptions")
 public record SubscriptionsProperties(
@@ -29,7 +30,8 @@ public record SubscriptionsProperties(
         @DefaultValue("1000") int maxPerConsumer,
         @DefaultValue Validation validation,
         @DefaultValue Matcher matcher,
-        @DefaultValue Outbound outbound) {
+        @DefaultValue Outbound outbound,
+        @DefaultValue("24h") Duration secretOverlap) {
 
     /**
      * @param allowedNetworks internal networks (CIDRs) that endpoints may nevertheless be in, e.g.

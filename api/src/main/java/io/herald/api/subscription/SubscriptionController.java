@@ -89,6 +89,26 @@ public class SubscriptionController {
                 .orElseThrow(() -> new SubscriptionNotFoundException(subscription));
     }
 
+    /** A secret rotation's answer: the new secret, shown only here. */
+    public record RotatedSecret(String secret) {
+
+        @Override
+        public String toString() {
+            return "RotatedSecret[(not shown)]";
+        }
+    }
+
+    /**
+     * A new signing secret (shown once); the previous one keeps signing beside it for
+     * {@code herald.subscriptions.secret-overlap}, so the receiver can switch without a gap.
+     */
+    @PostMapping("/{id}/rotate-secret")
+    RotatedSecret rotateSecret(@PathVariable("id") String id, @AuthenticationPrincipal Jwt caller) {
+        SubscriptionId subscription = id(id);
+        return subscriptions.rotateSecret(Callers.consumer(caller), subscription).map(RotatedSecret::new)
+                .orElseThrow(() -> new SubscriptionNotFoundException(subscription));
+    }
+
     private static SubscriptionId id(String text) {
         try {
             return SubscriptionId.parse(text);

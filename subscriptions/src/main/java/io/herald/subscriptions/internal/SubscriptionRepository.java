@@ -126,9 +126,22 @@ public final class SubscriptionRepository {
     }
 
     /** Any consumer's subscription by id, with its sealed secret: for the dispatcher, never for an API caller. */
-    public Optional<Map.Entry<Subscription, byte[]>> findForDelivery(SubscriptionId id) {
-        return guarded("read the subscription", () -> jdbc.query("SELECT " + COLUMNS + ", secret FROM subscription WHERE id = ?",
-                (row, n) -> Map.entry(SubscriptionCatalog.map(row, n), row.getBytes("secret")), id.value()).stream().findFirst());
+    public Optional<Map.Entry<Subscription, List<byte[]>>> findForDelivery(SubscriptionId id) {
+        return guarded("read the subscription", () -> jdbc.query("SELECT " + COLUMNS + ", secret, "
+                        + "CASE WHEN previous_secret_until > now() THEN previous_secret END AS previous FROM subscription WHERE id = ?",
+                (row, n) -> {
+                    byte[] previous = row.getBytes("previous");
+                    List<byte[]> secrets = previous == null ? List.of(row.getBytes("secret"))
+                            : List.of(row.getBytes("secret"), previous);
+                    return Map.entry(SubscriptionCatalog.map(row, n), secrets);
+                }, id.value()).stream().findFirst());
+    }
+
+    /** Replaces the signing secret; the old one keeps signing beside it until {@code overlapUntil}. False if not the consumer's. */
+    public boolean rotateSecret(String consumer, SubscriptionId id, byte[] sealedSecret, java.time.Instant overlapUntil) {
+        return guarded("rotate the signing secret", () -> jdbc.update(
+                "UPDATE subscription SET previous_secret = secret, previous_secret_until = ?, secret = ? WHERE id = ? AND consumer = ?",
+                java.sql.Timestamp.from(overlapUntil), sealedSecret, id.value(), consumer) == 1);
     }
 
     /** Turns the subscription off for a reason its owner sees (an endpoint answered 410 Gone); it stays paused until resumed. */

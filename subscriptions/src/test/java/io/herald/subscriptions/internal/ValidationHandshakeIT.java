@@ -248,7 +248,7 @@ class ValidationHandshakeIT {
                 List.of(Duration.ofMillis(100), Duration.ofMillis(200)), Duration.ofSeconds(1), sweepInterval);
         var properties = new SubscriptionsProperties(null, true, defaults.maxEndpointLength(), defaults.maxFilterLength(),
                 defaults.maxPerConsumer(), validation, defaults.matcher(),
-                new SubscriptionsProperties.Outbound(List.of("127.0.0.0/8")));
+                new SubscriptionsProperties.Outbound(List.of("127.0.0.0/8")), defaults.secretOverlap());
         ValidationHandshake handshake = new ValidationHandshake(dataSource, clock, properties, meters);
         handshake.start();
         started.add(handshake);
