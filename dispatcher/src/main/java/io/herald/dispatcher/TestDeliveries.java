@@ -22,6 +22,7 @@ import io.herald.subscriptions.OutboundGuard;
 import io.herald.subscriptions.SubscriptionId;
 import io.herald.subscriptions.SubscriptionService;
 import io.herald.subscriptions.SubscriptionsProperties;
+import io.herald.subscriptions.WebhookSigner;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 

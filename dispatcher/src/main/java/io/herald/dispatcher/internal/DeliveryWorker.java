@@ -30,7 +30,6 @@ import io.herald.dispatcher.DeliveryOutcome;
 import io.herald.dispatcher.DispatcherProperties;
 import io.herald.dispatcher.RetryDecision;
 import io.herald.dispatcher.RetryPolicy;
-import io.herald.dispatcher.WebhookSigner;
 import io.herald.store.EventPosition;
 import io.herald.store.EventStore;
 import io.herald.store.StoredEvent;
@@ -40,6 +39,7 @@ import io.herald.subscriptions.DeliveryTarget;
 import io.herald.subscriptions.OutboundGuard;
 import io.herald.subscriptions.SubscriptionId;
 import io.herald.subscriptions.SubscriptionService;
+import io.herald.subscriptions.WebhookSigner;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**

@@ -39,7 +39,6 @@ import com.zaxxer.hikari.HikariDataSource;
 
 import io.herald.dispatcher.DispatcherProperties;
 import io.herald.dispatcher.RetryPolicy;
-import io.herald.dispatcher.WebhookSigner;
 import io.herald.store.AppendResult;
 import io.herald.store.EventPosition;
 import io.herald.store.EventStore;
@@ -53,6 +52,7 @@ import io.herald.subscriptions.OutboundGuard;
 import io.herald.subscriptions.SubscriptionService;
 import io.herald.subscriptions.SubscriptionsProperties;
 import io.herald.subscriptions.TestSubscriptions;
+import io.herald.subscriptions.WebhookSigner;
 import io.herald.subscriptions.internal.SecretCipher;
 import io.herald.subscriptions.internal.SubscriptionRepository;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

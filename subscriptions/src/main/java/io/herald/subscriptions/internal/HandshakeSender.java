@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -18,6 +19,7 @@ import java.util.UUID;
 
 import tools.jackson.databind.json.JsonMapper;
 import io.herald.subscriptions.OutboundGuard;
+import io.herald.subscriptions.WebhookSigner;
 
 /**
  * Sends one handshake: a {@code platform.events.validatesubscription} CloudEvent POSTed in
@@ -36,8 +38,12 @@ final class HandshakeSender {
 
     private final OutboundGuard guard;
 
-    HandshakeSender(Clock clock, Duration timeout, OutboundGuard guard) {
+    private final SecretCipher cipher;
+    private final WebhookSigner signer = new WebhookSigner();
+
+    HandshakeSender(Clock clock, Duration timeout, OutboundGuard guard, SecretCipher cipher) {
         this.guard = guard;
+        this.cipher = cipher;
         this.clock = clock;
         this.timeout = timeout;
         this.client = HttpClient.newBuilder()
@@ -48,12 +54,26 @@ final class HandshakeSender {
     }
 
     HandshakeOutcome send(PendingHandshake pending) throws InterruptedException {
+        String secret;
+        try {
+            secret = cipher.decrypt(pending.sealedSecret());
+        } catch (RuntimeException e) {
+            return new HandshakeOutcome.Failed("the subscription's signing secret cannot be read with this instance's key");
+        }
         HttpRequest request;
         try {
+            byte[] body = event(pending);
+            // signed like every delivery, so a receiver that checks signatures accepts the handshake too
+            String webhookId = "msg_validate_" + pending.id() + "_" + pending.attempt();
+            long timestamp = clock.instant().getEpochSecond();
             request = HttpRequest.newBuilder(new URI(pending.endpoint()))
                     .timeout(timeout)
                     .header("Content-Type", CONTENT_TYPE)
-                    .POST(BodyPublishers.ofByteArray(event(pending)))
+                    .header(WebhookSigner.ID_HEADER, webhookId)
+                    .header(WebhookSigner.TIMESTAMP_HEADER, Long.toString(timestamp))
+                    .header(WebhookSigner.SIGNATURE_HEADER, signer.signature(webhookId, timestamp, body,
+                            List.of(secret)))
+                    .POST(BodyPublishers.ofByteArray(body))
                     .build();
         } catch (URISyntaxException e) {
             return new HandshakeOutcome.Failed("invalid endpoint URL: " + e.getReason() + " at index " + e.getIndex());

@@ -24,7 +24,7 @@ import io.herald.subscriptions.SubscriptionId;
  */
 final class HandshakeStore {
 
-    private static final String CLAIMED = "RETURNING id, end_point, resource_filter, validation_attempts";
+    private static final String CLAIMED = "RETURNING id, end_point, resource_filter, validation_attempts, secret";
 
     /** Due retries, and rows that never had a first attempt scheduled. */
     private static final String CLAIM_DUE = """
@@ -150,7 +150,8 @@ final class HandshakeStore {
         try (ResultSet rows = statement.executeQuery()) {
             while (rows.next()) {
                 claimed.add(new PendingHandshake(new SubscriptionId(rows.getLong("id")), rows.getString("end_point"),
-                        rows.getString("resource_filter"), rows.getInt("validation_attempts") + 1));
+                        rows.getString("resource_filter"), rows.getInt("validation_attempts") + 1,
+                        rows.getBytes("secret")));
             }
         }
         return claimed;

@@ -5,7 +5,8 @@ import io.herald.subscriptions.SubscriptionId;
 /**
  * A handshake this instance has claimed and is about to send.
  *
- * @param attempt  which attempt this is, from 1
+ * @param attempt      which attempt this is, from 1
+ * @param sealedSecret the signing secret as stored, to sign the handshake like every delivery
  */
-record PendingHandshake(SubscriptionId id, String endpoint, String resource, int attempt) {
+record PendingHandshake(SubscriptionId id, String endpoint, String resource, int attempt, byte[] sealedSecret) {
 }

@@ -69,12 +69,13 @@ public class ValidationHandshake implements SmartLifecycle {
     private volatile ThreadPoolExecutor workers;
     private ScheduledExecutorService sweeper;
 
-    public ValidationHandshake(DataSource dataSource, Clock clock, SubscriptionsProperties properties, MeterRegistry meterRegistry) {
+    public ValidationHandshake(DataSource dataSource, Clock clock, SubscriptionsProperties properties, SecretCipher cipher,
+            MeterRegistry meterRegistry) {
         SubscriptionsProperties.Validation validation = properties.validation();
         requirePositive("timeout", validation.timeout());
         requirePositive("sweep-interval", validation.sweepInterval());
         this.store = new HandshakeStore(dataSource);
-        this.sender = new HandshakeSender(clock, validation.timeout(), properties.outbound().guard());
+        this.sender = new HandshakeSender(clock, validation.timeout(), properties.outbound().guard(), cipher);
         this.retries = new ValidationRetrySchedule(validation.retryDelays());
         this.timeout = validation.timeout();
         this.sweepInterval = validation.sweepInterval();

@@ -14,7 +14,6 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -43,11 +42,16 @@ import io.herald.store.TestDatabases;
 import io.herald.subscriptions.SubscriptionCreated;
 import io.herald.subscriptions.SubscriptionId;
 import io.herald.subscriptions.SubscriptionsProperties;
+import io.herald.subscriptions.WebhookSigner;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 class ValidationHandshakeIT {
+
+    private static final SecretCipher CIPHER = new SecretCipher(
+            java.util.Base64.getEncoder().encodeToString(new byte[32]), new java.security.SecureRandom());
+    private static final String SECRET = CIPHER.newSecret();
 
     private static final String RESOURCE = "urn:altinn:resource:app_ttd_handshake";
     private static final Instant NOW = Instant.parse("2026-03-02T10:15:30.123Z");
@@ -116,6 +120,9 @@ class ValidationHandshakeIT {
         assertThat(event.get("resource").asString()).isEqualTo(RESOURCE);
         assertThat(Instant.parse(event.get("time").asString())).isEqualTo(NOW);
         assertThat(event.get("data").get("subscriptionId").asLong()).isEqualTo(id.value());
+        String webhookId = request.getHeader("webhook-id");
+        assertThat(request.getHeader("webhook-signature")).as("signed like every delivery").isEqualTo(new WebhookSigner()
+                .signature(webhookId, Long.parseLong(request.getHeader("webhook-timestamp")), request.getBody(), List.of(SECRET)));
     }
 
     @Test
@@ -249,7 +256,7 @@ class ValidationHandshakeIT {
         var properties = new SubscriptionsProperties(null, true, defaults.maxEndpointLength(), defaults.maxFilterLength(),
                 defaults.maxPerConsumer(), validation, defaults.matcher(),
                 new SubscriptionsProperties.Outbound(List.of("127.0.0.0/8")), defaults.secretOverlap());
-        ValidationHandshake handshake = new ValidationHandshake(dataSource, clock, properties, meters);
+        ValidationHandshake handshake = new ValidationHandshake(dataSource, clock, properties, CIPHER, meters);
         handshake.start();
         started.add(handshake);
         return handshake;
@@ -264,7 +271,7 @@ class ValidationHandshakeIT {
                      """)) {
             statement.setString(1, endPoint);
             statement.setString(2, RESOURCE);
-            statement.setBytes(3, "not a real secret".getBytes(StandardCharsets.UTF_8));
+            statement.setBytes(3, CIPHER.encrypt(SECRET));
             try (ResultSet rows = statement.executeQuery()) {
                 rows.next();
                 return new SubscriptionId(rows.getLong(1));

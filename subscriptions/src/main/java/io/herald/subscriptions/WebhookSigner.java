@@ -1,4 +1,4 @@
-package io.herald.dispatcher;
+package io.herald.subscriptions;
 
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;

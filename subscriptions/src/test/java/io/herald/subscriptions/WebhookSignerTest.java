@@ -1,4 +1,4 @@
-package io.herald.dispatcher;
+package io.herald.subscriptions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
