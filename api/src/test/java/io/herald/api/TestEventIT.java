@@ -45,10 +45,7 @@ class TestEventIT extends ApiTestSupport {
     @Test
     void shouldSendASignedTestEventAndReportTheAnswer() {
         String owner = tokenWithOrg("testevents" + UUID.randomUUID().toString().substring(0, 6));
-        ObjectNode body = JSON.createObjectNode();
-        body.put("endPoint", "http://127.0.0.1:" + endpoint.port() + HOOK);
-        body.put("resourceFilter", "urn:altinn:resource:app_ttd_testevent");
-        JsonNode created = post("/events/api/v1/subscriptions", "application/json", body.toString(), owner).json();
+        JsonNode created = subscribe(owner);
         long id = created.get("id").asLong();
 
         Response response = post("/events/api/v1/subscriptions/" + id + "/test", "application/json", "", owner);
@@ -70,10 +67,7 @@ class TestEventIT extends ApiTestSupport {
     @Test
     void shouldSignWithTheOldAndTheNewSecretAfterARotation() {
         String owner = tokenWithOrg("rotation" + UUID.randomUUID().toString().substring(0, 6));
-        ObjectNode body = JSON.createObjectNode();
-        body.put("endPoint", "http://127.0.0.1:" + endpoint.port() + HOOK);
-        body.put("resourceFilter", "urn:altinn:resource:app_ttd_testevent");
-        JsonNode created = post("/events/api/v1/subscriptions", "application/json", body.toString(), owner).json();
+        JsonNode created = subscribe(owner);
         long id = created.get("id").asLong();
         String oldSecret = created.get("secret").asString();
 
@@ -98,10 +92,7 @@ class TestEventIT extends ApiTestSupport {
     @Test
     void shouldAnswer404ForAnotherConsumersSubscription() {
         String owner = tokenWithOrg("testowner" + UUID.randomUUID().toString().substring(0, 6));
-        ObjectNode body = JSON.createObjectNode();
-        body.put("endPoint", "http://127.0.0.1:" + endpoint.port() + HOOK);
-        body.put("resourceFilter", "urn:altinn:resource:app_ttd_testevent");
-        long id = post("/events/api/v1/subscriptions", "application/json", body.toString(), owner).json().get("id").asLong();
+        long id = subscribe(owner).get("id").asLong();
 
         Response response = post("/events/api/v1/subscriptions/" + id + "/test", "application/json", "",
                 tokenWithOrg("someoneelse" + UUID.randomUUID().toString().substring(0, 6)));
@@ -109,6 +100,14 @@ class TestEventIT extends ApiTestSupport {
         assertThat(response.status()).isEqualTo(404);
         assertThat(endpoint.findAll(postRequestedFor(urlEqualTo(HOOK))
                 .withRequestBody(matchingJsonPath("$.type", equalTo("platform.events.test"))))).isEmpty();
+    }
+
+    /** A subscription of this owner to the test endpoint, as created (secret included). */
+    private JsonNode subscribe(String owner) {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("endPoint", "http://127.0.0.1:" + endpoint.port() + HOOK);
+        body.put("resourceFilter", "urn:altinn:resource:app_ttd_testevent");
+        return post("/events/api/v1/subscriptions", "application/json", body.toString(), owner).json();
     }
 
     private String tokenWithOrg(String org) {

@@ -3,11 +3,10 @@ package io.herald.api.feed;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
+import io.herald.api.NextLinks;
 import io.herald.store.FeedPage;
 import io.herald.store.StoredEvent;
 
@@ -18,16 +17,10 @@ import io.herald.store.StoredEvent;
  */
 final class FeedResponses {
 
-    static final String NEXT_HEADER = "next";
-
     private FeedResponses() {
     }
 
     static ResponseEntity<byte[]> page(FeedPage page) {
-        String next = ServletUriComponentsBuilder.fromCurrentRequest()
-                .replaceQueryParam("after", page.next().toString())
-                .build()
-                .toUriString();
         var body = new ByteArrayOutputStream(256 + page.events().size() * 512);
         body.write('[');
         boolean first = true;
@@ -39,10 +32,8 @@ final class FeedResponses {
             first = false;
         }
         body.write(']');
-        return ResponseEntity.ok()
+        return NextLinks.ok(page.next().toString())
                 .contentType(MediaType.APPLICATION_JSON)
-                .header(NEXT_HEADER, next)
-                .header(HttpHeaders.LINK, "<" + next + ">; rel=\"next\"")
                 .body(body.toByteArray());
     }
 }

@@ -5,7 +5,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.ToLongFunction;
 
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -17,8 +16,9 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
+import io.herald.api.NextLinks;
+import io.herald.api.feed.FeedParameters;
 import io.herald.api.problem.NotFoundException;
 import io.herald.api.problem.BadRequestException;
 import io.herald.dispatcher.AttemptView;
@@ -38,18 +38,18 @@ import io.herald.subscriptions.SubscriptionService;
 @RequestMapping(path = SubscriptionController.PATH + "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
 public class DeliveryController {
 
-    static final int DEFAULT_SIZE = 50;
-    static final int MAX_SIZE = 1000;
-    static final String NEXT_HEADER = "next";
 
     private final SubscriptionService subscriptions;
     private final Deliveries deliveries;
     private final TestDeliveries tests;
+    private final FeedParameters parameters;
 
-    public DeliveryController(SubscriptionService subscriptions, Deliveries deliveries, TestDeliveries tests) {
+    public DeliveryController(SubscriptionService subscriptions, Deliveries deliveries, TestDeliveries tests,
+            FeedParameters parameters) {
         this.subscriptions = subscriptions;
         this.deliveries = deliveries;
         this.tests = tests;
+        this.parameters = parameters;
     }
 
     /**
@@ -67,12 +67,12 @@ public class DeliveryController {
     ResponseEntity<List<DeliveryView>> deliveries(@PathVariable("id") String id,
             @RequestParam(name = "status", required = false) String status,
             @RequestParam(name = "after", required = false) String after,
-            @RequestParam(name = "size", required = false) String size,
+            @RequestParam(name = "size", required = false) Integer size,
             @AuthenticationPrincipal Jwt caller) {
         SubscriptionId subscription = owned(id, caller);
         Optional<String> wanted = status(status);
         long afterId = after(after);
-        List<DeliveryView> page = deliveries.list(subscription, wanted, afterId, size(size));
+        List<DeliveryView> page = deliveries.list(subscription, wanted, afterId, parameters.size(size));
         return page(page, afterId, DeliveryView::id);
     }
 
@@ -80,11 +80,11 @@ public class DeliveryController {
     @GetMapping("/attempts")
     ResponseEntity<List<AttemptView>> attempts(@PathVariable("id") String id,
             @RequestParam(name = "after", required = false) String after,
-            @RequestParam(name = "size", required = false) String size,
+            @RequestParam(name = "size", required = false) Integer size,
             @AuthenticationPrincipal Jwt caller) {
         SubscriptionId subscription = owned(id, caller);
         long afterId = after(after);
-        List<AttemptView> page = deliveries.attempts(subscription, afterId, size(size));
+        List<AttemptView> page = deliveries.attempts(subscription, afterId, parameters.size(size));
         return page(page, afterId, AttemptView::id);
     }
 
@@ -119,14 +119,7 @@ public class DeliveryController {
 
     private static <T> ResponseEntity<List<T>> page(List<T> page, long afterId, ToLongFunction<T> idOf) {
         long last = page.isEmpty() ? afterId : idOf.applyAsLong(page.get(page.size() - 1));
-        String next = ServletUriComponentsBuilder.fromCurrentRequest()
-                .replaceQueryParam("after", Long.toString(last))
-                .build()
-                .toUriString();
-        return ResponseEntity.ok()
-                .header(NEXT_HEADER, next)
-                .header(HttpHeaders.LINK, "<" + next + ">; rel=\"next\"")
-                .body(page);
+        return NextLinks.ok(Long.toString(last)).body(page);
     }
 
     private static Optional<String> status(String status) {
@@ -152,21 +145,6 @@ public class DeliveryController {
             // reported below
         }
         throw BadRequestException.invalidParameter("after", "must be an id (0 or a positive number) but was '" + shown(after) + "'");
-    }
-
-    private static int size(String size) {
-        if (size == null) {
-            return DEFAULT_SIZE;
-        }
-        try {
-            int value = Integer.parseInt(size);
-            if (value >= 1 && value <= MAX_SIZE) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw BadRequestException.invalidParameter("size", "must be between 1 and " + MAX_SIZE + " but was '" + shown(size) + "'");
     }
 
     private static long positive(String name, String text) {
