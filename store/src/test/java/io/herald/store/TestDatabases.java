@@ -21,12 +21,18 @@ public final class TestDatabases {
     /** The server, as {@code jdbc:postgresql://host:port/}; set by the build, overridable with -Dherald.test.postgres.url. */
     public static final String SERVER = System.getProperty("herald.test.postgres.url", "jdbc:postgresql://127.0.0.1:5432/");
     public static final String USER = System.getProperty("herald.test.postgres.user", "postgres");
+    /**
+     * Put before every test database name, so that two checkouts can run their suites side by side
+     * on one server without dropping each other's databases (environment HERALD_TEST_DB_PREFIX).
+     */
+    public static final String PREFIX = System.getenv().getOrDefault("HERALD_TEST_DB_PREFIX", "");
 
     private TestDatabases() {
     }
 
     /** Drops and creates the database {@code name}; returns its JDBC URL. */
-    public static String recreate(String name) {
+    public static String recreate(String baseName) {
+        String name = PREFIX + baseName;
         if (!name.matches("[a-z0-9_]+")) {
             throw new IllegalArgumentException("test database names are lower-case letters, digits and _ but was " + name);
         }

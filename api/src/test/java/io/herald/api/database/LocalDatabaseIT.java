@@ -40,7 +40,7 @@ import io.herald.store.TestDatabases;
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class LocalDatabaseIT {
 
-    private static final String DATABASE = "herald_local_db_it";
+    private static final String DATABASE = TestDatabases.PREFIX + "herald_local_db_it";
     private static final URI SERVER = URI.create(TestDatabases.SERVER.substring("jdbc:".length()));
 
     private final LocalDatabaseEnvironmentPostProcessor postProcessor =
