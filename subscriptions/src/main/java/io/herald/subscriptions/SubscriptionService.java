@@ -63,7 +63,7 @@ public class SubscriptionService {
         SubscriptionValidator.Checked checked = validator.check(request);
         String secret = cipher.newSecret();
         Subscription stored = repository.insert(new SubscriptionRepository.NewRow(consumer, createdBy, checked.endpoint(),
-                checked.filter(), cipher.encrypt(secret), clock.instant()), maxPerConsumer);
+                checked.filter(), request.orderedDelivery(), cipher.encrypt(secret), clock.instant()), maxPerConsumer);
         // The endpoint and the consumer stay out of the log: URLs carry tokens, consumers can be person numbers.
         log.info("Subscription {} created on {}", stored.id(), stored.filter().resource());
         afterCommit(new SubscriptionCreated(stored.id()));

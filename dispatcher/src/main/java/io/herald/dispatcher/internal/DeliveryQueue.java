@@ -13,7 +13,11 @@ import io.herald.subscriptions.SubscriptionId;
 /**
  * The {@code delivery} table as a work queue: due deliveries are claimed in one statement with
  * {@code FOR UPDATE SKIP LOCKED} (so instances never claim the same one) by moving their due time
- * a lease ahead; a crashed instance's claims fall due again when the lease ends.
+ * a lease ahead; a crashed instance's claims fall due again when the lease ends. A delivery of a
+ * subscription with ordered delivery is claimed only when no earlier one of it is still pending
+ * (claimed, waiting for a retry, or held back): the next event waits until the one before it was
+ * delivered or dead-lettered, on every instance, since the claim itself keeps the earlier one
+ * pending.
  */
 final class DeliveryQueue {
 
@@ -28,9 +32,13 @@ final class DeliveryQueue {
     List<ClaimedDelivery> claim(int limit, Duration lease) {
         return jdbc.query("""
                 UPDATE delivery SET next_attempt_at = now() + ?::interval, attempts = attempts + 1
-                WHERE id IN (SELECT id FROM delivery
-                             WHERE status = 'pending' AND next_attempt_at <= now()
-                             ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED)
+                WHERE id IN (SELECT d.id FROM delivery d JOIN subscription s ON s.id = d.subscription_id
+                             WHERE d.status = 'pending' AND d.next_attempt_at <= now()
+                               AND (NOT s.ordered_delivery OR NOT EXISTS (
+                                    SELECT 1 FROM delivery earlier
+                                    WHERE earlier.subscription_id = d.subscription_id AND earlier.status = 'pending'
+                                      AND (earlier.event_tx, earlier.event_seq) < (d.event_tx, d.event_seq)))
+                             ORDER BY d.next_attempt_at LIMIT ? FOR UPDATE OF d SKIP LOCKED)
                 RETURNING id, subscription_id, event_tx, event_seq, event_stored_at, attempts
                 """, (row, n) -> new ClaimedDelivery(row.getLong(1), new SubscriptionId(row.getLong(2)),
                         new EventReference(new EventPosition(row.getLong(3), row.getLong(4)), row.getTimestamp(5).toInstant()),
@@ -44,9 +52,19 @@ final class DeliveryQueue {
                 interval(delay), delivery.id());
     }
 
-    /** Records the attempt and what follows from it: delivered, due again after {@code retryIn}, or dead-lettered. */
+    /**
+     * Records the attempt and what follows from it: delivered, due again after {@code retryIn}, or
+     * dead-lettered; and keeps the subscription's {@code failing_since}: set at the first failure
+     * after a success, cleared by a success (written only when that flips, so the hot path rarely
+     * touches the subscription row).
+     */
     void record(ClaimedDelivery delivery, SendResult result, String outcome, String status, Duration retryIn) {
+        boolean failed = !"delivered".equals(status);
         transactions.executeWithoutResult(tx -> {
+            jdbc.update("""
+                    UPDATE subscription SET failing_since = CASE WHEN ? THEN now() END
+                    WHERE id = ? AND (failing_since IS NULL) = ?
+                    """, failed, delivery.subscription().value(), failed);
             jdbc.update("""
                     INSERT INTO delivery_attempt (delivery_id, attempt, attempted_at, status_code, latency_ms,
                                                   response_excerpt, error, outcome)

@@ -71,9 +71,11 @@ public final class DeliveryWorker implements SmartLifecycle {
     private final ExecutorService httpThreads;
     private final WebhookClient client;
     private final WorkLoop loop;
+    private final EndpointHealth health;
 
     DeliveryWorker(EventStore store, SubscriptionService subscriptions, DeliveryQueue queue, RetryPolicy policy,
-            DispatcherProperties settings, OutboundGuard guard, Clock clock, MeterRegistry meters) {
+            DispatcherProperties settings, OutboundGuard guard, EndpointHealth health, Clock clock, MeterRegistry meters) {
+        this.health = health;
         this.guard = guard;
         this.store = store;
         this.subscriptions = subscriptions;
@@ -223,7 +225,7 @@ public final class DeliveryWorker implements SmartLifecycle {
             metrics.deadLettered();
         } else if (decision instanceof RetryDecision.Disable disable) {
             queue.record(delivery, result, "disabled: " + disable.reason(), "dead", null);
-            subscriptions.disable(delivery.subscription(), disable.reason());
+            health.disableNow(delivery.subscription(), disable.reason());
             metrics.attempt("disabled", result.latencyMillis());
             metrics.deadLettered();
         } else {
@@ -248,8 +250,8 @@ public final class DeliveryWorker implements SmartLifecycle {
     /** Stops claiming, and waits (within the response timeout) for the requests in flight to be recorded. */
     @Override
     public void stop() {
-        loop.stop(settings.pollInterval().plusSeconds(5));
         long waitMillis = settings.responseTimeout().plus(settings.connectTimeout()).toMillis();
+        loop.stop(java.time.Duration.ofMillis(waitMillis));
         try {
             if (inFlight.tryAcquire(settings.maxInFlight(), waitMillis, TimeUnit.MILLISECONDS)) {
                 inFlight.release(settings.maxInFlight());

@@ -4,10 +4,8 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -157,15 +155,13 @@ public final class ChangeFeedMatcher implements SmartLifecycle {
             }
             return 0;
         }
-        Map<String, Set<String>> parents = parties.parentsOf(organisations(page.events()));
+        PartyRegistry.Parents parents = parties.parentsOfEvents(page.events());
         List<Long> subscriptions = new ArrayList<>();
         List<Long> txs = new ArrayList<>();
         List<Long> seqs = new ArrayList<>();
         List<Timestamp> storedAt = new ArrayList<>();
         for (StoredEvent event : page.events()) {
-            String organisation = organisation(event);
-            Set<String> parentsOfEvent = organisation == null ? Set.of() : parents.getOrDefault(organisation, Set.of());
-            for (Subscription subscription : catalog.index().match(event, parentsOfEvent)) {
+            for (Subscription subscription : catalog.index().match(event, parents.of(event))) {
                 subscriptions.add(subscription.id().value());
                 txs.add(event.position().tx());
                 seqs.add(event.position().seq());
@@ -206,23 +202,6 @@ public final class ChangeFeedMatcher implements SmartLifecycle {
         if (fenced != 1) {
             throw new LeaseLostException();
         }
-    }
-
-    private static Set<String> organisations(List<StoredEvent> events) {
-        Set<String> numbers = new HashSet<>();
-        for (StoredEvent event : events) {
-            String number = organisation(event);
-            if (number != null) {
-                numbers.add(number);
-            }
-        }
-        return numbers;
-    }
-
-    /** The organisation number of an {@code /org/{number}} alternative subject, or null. */
-    private static String organisation(StoredEvent event) {
-        String alternative = event.alternativeSubject();
-        return alternative != null && alternative.startsWith("/org/") ? alternative.substring(5) : null;
     }
 
     /** Asks the matcher to look for new events now rather than after its poll interval. */

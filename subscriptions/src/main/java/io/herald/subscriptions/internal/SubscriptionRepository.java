@@ -47,8 +47,8 @@ public final class SubscriptionRepository {
     }
 
     /** A subscription to insert, checked already; the secret sealed by {@link SecretCipher}. */
-    public record NewRow(String consumer, String createdBy, URI endpoint, SubscriptionFilter filter, byte[] sealedSecret,
-            Instant createdAt) {
+    public record NewRow(String consumer, String createdBy, URI endpoint, SubscriptionFilter filter, boolean orderedDelivery,
+            byte[] sealedSecret, Instant createdAt) {
     }
 
     /**
@@ -71,12 +71,13 @@ public final class SubscriptionRepository {
             SubscriptionFilter filter = row.filter();
             return jdbc.queryForObject("""
                     INSERT INTO subscription (consumer, created_by, end_point, resource_filter, source_filter,
-                        subject_filter, alternative_subject_filter, type_filter, include_subunits, secret, created_at, version)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        subject_filter, alternative_subject_filter, type_filter, include_subunits, ordered_delivery, secret,
+                        created_at, version)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     RETURNING\s""" + COLUMNS, SubscriptionCatalog::map,
                     row.consumer(), row.createdBy(), row.endpoint().toString(), filter.resource(), filter.sourcePrefix(),
                     filter.subject(), filter.alternativeSubject(), filter.type(), filter.includeSubunits(),
-                    row.sealedSecret(), Timestamp.from(row.createdAt()), version);
+                    row.orderedDelivery(), row.sealedSecret(), Timestamp.from(row.createdAt()), version);
         }));
     }
 
@@ -111,13 +112,15 @@ public final class SubscriptionRepository {
             long version = nextVersion();
             Optional<Subscription> changed = jdbc.query(
                     "UPDATE subscription SET paused = ?, version = ?, disabled_reason = CASE WHEN ? THEN disabled_reason END, "
+                            // a resume gives a failing endpoint a fresh start before it can be disabled again
+                            + "failing_since = CASE WHEN ? THEN failing_since END, "
                             // a resume also restarts a handshake that gave up, so the owner can revive it
                             + "validation_attempts = CASE WHEN NOT ? AND validated_at IS NULL AND next_validation_at IS NULL "
                             + "AND validation_attempts > 0 THEN 0 ELSE validation_attempts END, "
                             + "next_validation_at = CASE WHEN NOT ? AND validated_at IS NULL AND next_validation_at IS NULL "
                             + "AND validation_attempts > 0 THEN now() ELSE next_validation_at END "
                             + "WHERE id = ? AND consumer = ? RETURNING " + COLUMNS,
-                    SubscriptionCatalog::map, paused, version, paused, paused, paused, id.value(), consumer).stream().findFirst();
+                    SubscriptionCatalog::map, paused, version, paused, paused, paused, paused, id.value(), consumer).stream().findFirst();
             if (changed.isEmpty()) {
                 status.setRollbackOnly();
             }
@@ -148,7 +151,7 @@ public final class SubscriptionRepository {
     public boolean disable(SubscriptionId id, String reason) {
         return guarded("disable the subscription", () -> transactions.execute(status -> {
             long version = nextVersion();
-            int changed = jdbc.update("UPDATE subscription SET paused = true, disabled_reason = ?, version = ? WHERE id = ?",
+            int changed = jdbc.update("UPDATE subscription SET paused = true, disabled_reason = ?, failing_since = NULL, version = ? WHERE id = ?",
                     reason, version, id.value());
             if (changed == 0) {
                 status.setRollbackOnly();
