@@ -42,6 +42,7 @@ class DeliveryApiIT extends ApiTestSupport {
     private String resource;
     private String publisher;
     private String subscriber;
+    private String subscriberOrg;
     private String stranger;
 
     @BeforeEach
@@ -54,7 +55,8 @@ class DeliveryApiIT extends ApiTestSupport {
         endpoint.stubFor(WireMock.post(urlEqualTo(HOOK)).atPriority(5).willReturn(aResponse().withStatus(500)));
         resource = "urn:altinn:resource:app_ttd_deliveries" + UUID.randomUUID().toString().substring(0, 8);
         publisher = token(PUBLISH);
-        subscriber = tokenForAgency(newOrg());
+        subscriberOrg = newOrg();
+        subscriber = tokenForAgency(subscriberOrg);
         stranger = tokenForAgency(newOrg());
     }
 
@@ -210,6 +212,36 @@ class DeliveryApiIT extends ApiTestSupport {
         return endpoint.findAll(WireMock.postRequestedFor(urlEqualTo(HOOK))
                 .withRequestBody(matchingJsonPath("$.resource", equalTo(resource)))
                 .withRequestBody(WireMock.notContaining("validatesubscription"))).size();
+    }
+
+    /**
+     * The endpoint health check runs on Quartz's clustered job store in the running Herald: a
+     * subscription whose endpoint has failed for longer than allowed is disabled, with the
+     * reason on it, and its owner finds the notice in its feed.
+     */
+    @Test
+    void shouldDisableAnEndpointThatKeepsFailingAndTellTheOwnerInItsFeed() {
+        long id = createActiveSubscription();
+        assertThat(jdbc.queryForList("SELECT trigger_name FROM qrtz_triggers", String.class))
+                .as("the cluster's jobs are in the database").contains("endpoint-health", "log-maintenance");
+
+        jdbc.update("UPDATE subscription SET failing_since = now() - interval '6 days' WHERE id = ?", id);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> "disabled".equals(
+                get(SUBSCRIPTIONS + "/" + id, subscriber).json().get("status").asString()));
+        assertThat(get(SUBSCRIPTIONS + "/" + id, subscriber).json().get("disabledReason").asString())
+                .contains("failed every attempt since");
+        String notices = "/events/api/v1/events?resource=urn:herald:subscriptions&subject=/org/" + subscriberOrg + "&after=0";
+        await().atMost(Duration.ofSeconds(20)).until(() -> get(notices, subscriber).json().size() == 1);
+        JsonNode notice = get(notices, subscriber).json().get(0);
+        assertThat(notice.get("type").asString()).isEqualTo("platform.events.subscription.disabled");
+        assertThat(notice.get("data").get("subscriptionId").asLong()).isEqualTo(id);
+
+        Response resumed = post(SUBSCRIPTIONS + "/" + id + "/resume", "application/json", "", subscriber);
+        assertThat(resumed.status()).as(resumed.body()).isEqualTo(200);
+        assertThat(resumed.json().get("status").asString()).isEqualTo("active");
+        assertThat(jdbc.queryForObject("SELECT failing_since FROM subscription WHERE id = ?", java.sql.Timestamp.class, id))
+                .as("a resume starts the count afresh").isNull();
     }
 
     @Test
