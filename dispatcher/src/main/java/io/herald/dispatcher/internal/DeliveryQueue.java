@@ -46,6 +46,18 @@ final class DeliveryQueue {
                 interval(lease), limit);
     }
 
+    /** How much waits: deliveries due now, all pending ones (due later too), and how late the oldest due one is. */
+    record Depth(long due, long pending, double oldestDueSeconds) {
+    }
+
+    Depth depth() {
+        return jdbc.queryForObject("""
+                SELECT count(*) FILTER (WHERE next_attempt_at <= now()), count(*),
+                       coalesce(extract(epoch FROM now() - min(next_attempt_at) FILTER (WHERE next_attempt_at <= now())), 0)
+                FROM delivery WHERE status = 'pending'
+                """, (row, n) -> new Depth(row.getLong(1), row.getLong(2), row.getDouble(3)));
+    }
+
     /** Puts a claimed delivery back without counting the attempt (its endpoint is busy, or its subscription paused). */
     void postpone(ClaimedDelivery delivery, Duration delay) {
         jdbc.update("UPDATE delivery SET next_attempt_at = now() + ?::interval, attempts = attempts - 1 WHERE id = ?",

@@ -25,7 +25,6 @@ import org.springframework.context.event.EventListener;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
-import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.herald.dispatcher.DeliveryOutcome;
 import io.herald.dispatcher.DispatcherProperties;
 import io.herald.dispatcher.RetryDecision;
@@ -102,7 +101,8 @@ public final class DeliveryWorker implements SmartLifecycle {
                 .waitDurationInOpenState(breaker.waitInOpenState())
                 .permittedNumberOfCallsInHalfOpenState(breaker.probes())
                 .build());
-        TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(meters);
+        metrics.breakerStates(breakers);
+        metrics.queueDepth(queue::depth);
     }
 
     /** The breaker of an endpoint, by host and port: for tests and operators' questions. */

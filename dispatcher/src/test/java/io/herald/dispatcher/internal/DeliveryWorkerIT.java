@@ -339,6 +339,10 @@ class DeliveryWorkerIT {
         assertThat(deliveries.stream().mapToInt(this::attempts).sum()).as("three attempts made, none burnt by the others").isEqualTo(3);
         assertThat(jdbc.queryForObject("SELECT count(*) FROM delivery WHERE subscription_id = ? AND attempts = 0 AND status = 'pending'",
                 Integer.class, subscription)).isEqualTo(7);
+        assertThat(meters.get("herald.delivery.breakers").tag("state", "open").gauge().value()).isEqualTo(1);
+        assertThat(meters.get("herald.delivery.queue.pending").gauge().value()).as("all ten wait: three for a retry, seven held")
+                .isEqualTo(10);
+        assertThat(meters.get("herald.delivery.queue.due").gauge().value()).as("none is due while the breaker is open").isZero();
     }
 
     /** The outbound guard: an endpoint on an internal address gets nothing, and the delivery is dead-lettered at once. */
