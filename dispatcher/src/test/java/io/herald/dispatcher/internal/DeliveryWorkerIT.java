@@ -222,7 +222,9 @@ class DeliveryWorkerIT {
         worker(Map.of());
 
         await().atMost(Duration.ofSeconds(20)).until(() -> status(delivery).equals("dead"));
-        assertThat(jdbc.queryForObject("SELECT paused FROM subscription WHERE id = ?", Boolean.class, subscription.getKey())).isTrue();
+        // the owner is told first, then the subscription is disabled
+        await().atMost(Duration.ofSeconds(20)).until(() ->
+                jdbc.queryForObject("SELECT paused FROM subscription WHERE id = ?", Boolean.class, subscription.getKey()));
         assertThat(jdbc.queryForObject("SELECT disabled_reason FROM subscription WHERE id = ?", String.class, subscription.getKey()))
                 .contains("410");
         // readable once no transaction that began before it is still open (docs/adr/0002-cursor.md)
@@ -239,15 +241,113 @@ class DeliveryWorkerIT {
                 .toList();
     }
 
-    @Test
-    void shouldNotFollowRedirects() {
-        endpoint.stubFor(post(urlEqualTo(HOOK)).willReturn(aResponse().withStatus(307).withHeader("Location", "/elsewhere")));
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {301, 307})
+    void shouldNotFollowRedirects(int status) {
+        endpoint.stubFor(post(urlEqualTo(HOOK)).willReturn(aResponse().withStatus(status).withHeader("Location", "/elsewhere")));
         long delivery = delivery(subscription(endpoint).getKey(), TestEvents.event(TestEvents.uniqueResource()));
 
         worker(Map.of());
 
         await().atMost(Duration.ofSeconds(20)).until(() -> attempts(delivery) >= 1);
         endpoint.verify(0, postRequestedFor(urlEqualTo("/elsewhere")));
+        assertThat(jdbc.queryForObject("SELECT last_status FROM delivery WHERE id = ?", Integer.class, delivery)).isEqualTo(status);
+        assertThat(status(delivery)).as("a redirect is a failed attempt, retried").isIn("pending", "dead");
+    }
+
+    /**
+     * The schedule and Retry-After, as the dispatcher applies them: after each failed attempt the
+     * next one is due after the scheduled wait (no jitter here), or after a longer Retry-After on
+     * 503 and 429. Each wait is read off the database and then cut short, so the test takes
+     * seconds, not minutes.
+     */
+    @Test
+    void shouldFollowTheRetryScheduleAndHonourRetryAfter() {
+        String[] states = {Scenario.STARTED, "unavailable", "throttled", "up"};
+        endpoint.stubFor(post(urlEqualTo(HOOK)).inScenario("s").whenScenarioStateIs(states[0])
+                .willReturn(aResponse().withStatus(500)).willSetStateTo(states[1]));
+        endpoint.stubFor(post(urlEqualTo(HOOK)).inScenario("s").whenScenarioStateIs(states[1])
+                .willReturn(aResponse().withStatus(503).withHeader("Retry-After", "120")).willSetStateTo(states[2]));
+        endpoint.stubFor(post(urlEqualTo(HOOK)).inScenario("s").whenScenarioStateIs(states[2])
+                .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "300")).willSetStateTo(states[3]));
+        endpoint.stubFor(post(urlEqualTo(HOOK)).inScenario("s").whenScenarioStateIs(states[3])
+                .willReturn(aResponse().withStatus(200)));
+        long delivery = delivery(subscription(endpoint).getKey(), TestEvents.event(TestEvents.uniqueResource()));
+
+        worker(Map.of("herald.dispatcher.retry.schedule", "10s,30s,1m,5m", "herald.dispatcher.retry.jitter", "0"));
+
+        assertThat(waitAfterAttempt(delivery, 1)).as("the schedule's first wait").isCloseTo(10, org.assertj.core.data.Offset.offset(2.0));
+        dueNow(delivery);
+        assertThat(waitAfterAttempt(delivery, 2)).as("503: Retry-After 120 s beats the scheduled 30 s")
+                .isCloseTo(120, org.assertj.core.data.Offset.offset(2.0));
+        dueNow(delivery);
+        assertThat(waitAfterAttempt(delivery, 3)).as("429: Retry-After 300 s beats the scheduled 1 min")
+                .isCloseTo(300, org.assertj.core.data.Offset.offset(2.0));
+        dueNow(delivery);
+        await().atMost(Duration.ofSeconds(20)).until(() -> status(delivery).equals("delivered"));
+        assertThat(attempts(delivery)).isEqualTo(4);
+    }
+
+    /** Seconds from attempt {@code n} to the next one's due time, once attempt {@code n} is recorded. */
+    private double waitAfterAttempt(long delivery, int n) {
+        await().atMost(Duration.ofSeconds(20)).until(() -> attempts(delivery) == n);
+        return jdbc.queryForObject("""
+                SELECT extract(epoch FROM d.next_attempt_at - a.attempted_at)
+                FROM delivery d JOIN delivery_attempt a ON a.delivery_id = d.id AND a.attempt = ?
+                WHERE d.id = ?
+                """, Double.class, n, delivery);
+    }
+
+    private void dueNow(long delivery) {
+        jdbc.update("UPDATE delivery SET next_attempt_at = now() WHERE id = ?", delivery);
+    }
+
+    /** A reset connection and an endpoint that stalls (30 s, past the response timeout) are failed attempts, retried. */
+    @Test
+    void shouldRetryAfterAConnectionResetAndAStall() {
+        endpoint.stubFor(post(urlEqualTo(HOOK)).inScenario("faults").whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(aResponse().withFault(com.github.tomakehurst.wiremock.http.Fault.CONNECTION_RESET_BY_PEER))
+                .willSetStateTo("stalling"));
+        endpoint.stubFor(post(urlEqualTo(HOOK)).inScenario("faults").whenScenarioStateIs("stalling")
+                .willReturn(aResponse().withStatus(200).withFixedDelay(30_000)).willSetStateTo("up"));
+        endpoint.stubFor(post(urlEqualTo(HOOK)).inScenario("faults").whenScenarioStateIs("up")
+                .willReturn(aResponse().withStatus(200)));
+        long delivery = delivery(subscription(endpoint).getKey(), TestEvents.event(TestEvents.uniqueResource()));
+
+        worker(Map.of("herald.dispatcher.response-timeout", "1s", "herald.dispatcher.retry.schedule", "50ms,50ms,50ms"));
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> status(delivery).equals("delivered"));
+        List<Map<String, Object>> tried = jdbc.queryForList(
+                "SELECT status_code, error, outcome FROM delivery_attempt WHERE delivery_id = ? ORDER BY attempt", delivery);
+        assertThat(tried).hasSize(3);
+        assertThat(tried.get(0).get("status_code")).isNull();
+        assertThat((String) tried.get(0).get("error")).as("the reset").isNotBlank();
+        assertThat(tried.get(0).get("outcome")).isEqualTo("retry");
+        assertThat((String) tried.get(1).get("error")).as("the stall").contains("Timeout");
+        assertThat(tried.get(2).get("outcome")).isEqualTo("delivered");
+    }
+
+    /** An open breaker lets a probe through after its wait; the endpoint answering again closes it and the held deliveries go. */
+    @Test
+    void shouldProbeAnOpenBreakerAndCloseItWhenTheEndpointRecovers() {
+        endpoint.stubFor(post(urlEqualTo(HOOK)).willReturn(aResponse().withStatus(500)));
+        long subscription = subscription(endpoint).getKey();
+        List<Long> deliveries = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            deliveries.add(delivery(subscription, TestEvents.event(TestEvents.uniqueResource())));
+        }
+        DeliveryWorker worker = worker(Map.of("herald.dispatcher.max-in-flight-per-endpoint", "1",
+                "herald.dispatcher.retry.schedule", "50ms,50ms,50ms,50ms,50ms", "herald.dispatcher.breaker.minimum-number-of-calls", "3",
+                "herald.dispatcher.breaker.sliding-window-size", "3", "herald.dispatcher.breaker.wait-in-open-state", "2s"));
+        var breaker = worker.breaker(java.net.URI.create("http://127.0.0.1:" + endpoint.port() + HOOK));
+        await().atMost(Duration.ofSeconds(20)).until(() -> breaker.getState() == io.github.resilience4j.circuitbreaker.CircuitBreaker.State.OPEN);
+
+        endpoint.stubFor(post(urlEqualTo(HOOK)).willReturn(aResponse().withStatus(200)));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> deliveries.stream().allMatch(id -> status(id).equals("delivered")));
+        assertThat(breaker.getState()).isEqualTo(io.github.resilience4j.circuitbreaker.CircuitBreaker.State.CLOSED);
+        assertThat(deliveries.stream().mapToInt(this::attempts).sum()).as("three failures, then each delivered once")
+                .isEqualTo(3 + 6);
     }
 
     /** Isolation: a stalling endpoint holds only its own slots; a healthy one is served meanwhile. */
