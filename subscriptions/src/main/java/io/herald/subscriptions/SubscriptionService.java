@@ -84,8 +84,22 @@ public class SubscriptionService {
      * decrypted signing secrets and whether it takes pushes now. Empty once it was deleted.
      */
     public Optional<DeliveryTarget> deliveryTarget(SubscriptionId id) {
-        return repository.findForDelivery(id).map(found -> new DeliveryTarget(id, found.getKey().endpoint(),
-                found.getValue().stream().map(cipher::decrypt).toList(), found.getKey().active()));
+        return repository.findForDelivery(id).map(this::target);
+    }
+
+    /** {@link #deliveryTarget} for several subscriptions in one look-up; deleted ones are absent from the answer. */
+    public java.util.Map<SubscriptionId, DeliveryTarget> deliveryTargets(java.util.Collection<SubscriptionId> ids) {
+        java.util.Map<SubscriptionId, DeliveryTarget> targets = new java.util.HashMap<>();
+        for (var found : repository.findForDelivery(ids)) {
+            DeliveryTarget target = target(found);
+            targets.put(target.id(), target);
+        }
+        return targets;
+    }
+
+    private DeliveryTarget target(java.util.Map.Entry<Subscription, List<byte[]>> found) {
+        return new DeliveryTarget(found.getKey().id(), found.getKey().endpoint(),
+                found.getValue().stream().map(cipher::decrypt).toList(), found.getKey().active());
     }
 
     /**
