@@ -85,7 +85,9 @@ class OutboundHttpIT {
         endpoint.stubFor(post(urlEqualTo("/busy")).willReturn(aResponse().withStatus(503).withHeader("Retry-After", "7")
                 .withBody("x".repeat(10_000))));
 
-        OutboundResult result = send(client(LOOPBACK_ALLOWED), "http://127.0.0.1:" + endpoint.port() + "/busy");
+        OutboundHttp client = client(LOOPBACK_ALLOWED);
+
+        OutboundResult result = send(client, "http://127.0.0.1:" + endpoint.port() + "/busy");
 
         assertThat(result).isInstanceOfSatisfying(OutboundResult.Answered.class, answered -> {
             assertThat(answered.status()).isEqualTo(503);
@@ -97,6 +99,8 @@ class OutboundHttpIT {
                 .withHeader("Content-Type", equalTo("application/cloudevents+json"))
                 .withHeader("webhook-id", equalTo("msg_1")));
         assertThat(endpoint.findAll(postRequestedFor(urlEqualTo("/busy"))).get(0).getBody()).isEqualTo(EVENT);
+        assertThat(send(client, url("127.0.0.1"))).as("the connection cut after the excerpt is not reused")
+                .isInstanceOf(OutboundResult.Answered.class);
     }
 
     @Test
