@@ -18,7 +18,6 @@ import org.springframework.stereotype.Service;
 import io.herald.dispatcher.internal.SendResult;
 import io.herald.dispatcher.internal.WebhookClient;
 import io.herald.subscriptions.DeliveryTarget;
-import io.herald.subscriptions.OutboundGuard;
 import io.herald.subscriptions.SubscriptionId;
 import io.herald.subscriptions.SubscriptionService;
 import io.herald.subscriptions.SubscriptionsProperties;
@@ -28,7 +27,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Sends a subscription's endpoint a {@code platform.events.test} CloudEvent at once, signed like
- * every delivery and through the same outbound guard, and reports what the endpoint answered. Not
+ * every delivery and through the same client and outbound guard, and reports what the endpoint answered. Not
  * stored, not retried: it is for the subscriber to check its receiver.
  */
 @Service
@@ -43,7 +42,6 @@ public class TestDeliveries implements DisposableBean {
 
     private final SubscriptionService subscriptions;
     private final WebhookSigner signer = new WebhookSigner();
-    private final OutboundGuard guard;
     private final Clock clock;
     private final ExecutorService threads = Executors.newFixedThreadPool(1, runnable -> {
         Thread thread = new Thread(runnable, "herald-test-delivery");
@@ -55,9 +53,8 @@ public class TestDeliveries implements DisposableBean {
     public TestDeliveries(SubscriptionService subscriptions, DispatcherProperties dispatcher,
             SubscriptionsProperties subscriptionsProperties, Clock clock) {
         this.subscriptions = subscriptions;
-        this.guard = subscriptionsProperties.outbound().guard();
         this.clock = clock;
-        this.client = new WebhookClient(dispatcher.connectTimeout(), dispatcher.responseTimeout(), threads);
+        this.client = new WebhookClient(subscriptionsProperties.outbound().guard(), dispatcher, threads);
     }
 
     /** Empty when the subscription does not exist. */
@@ -68,10 +65,6 @@ public class TestDeliveries implements DisposableBean {
         }
         String webhookId = "test_" + UUID.randomUUID().toString().replace("-", "");
         URI endpoint = target.get().endpoint();
-        Optional<String> refusal = guard.refusal(endpoint);
-        if (refusal.isPresent()) {
-            return Optional.of(new TestResult(webhookId, null, 0, "refused: " + refusal.get()));
-        }
         ObjectNode event = JSON.createObjectNode();
         event.put("specversion", "1.0");
         event.put("id", UUID.randomUUID().toString());
@@ -88,8 +81,9 @@ public class TestDeliveries implements DisposableBean {
                 WebhookSigner.SIGNATURE_HEADER, signer.signature(webhookId, timestamp, body, target.get().secrets()));
         try {
             SendResult result = client.post(endpoint, body, headers).get();
-            return Optional.of(new TestResult(webhookId, result.answered() ? result.status() : null, result.latencyMillis(),
-                    result.errorClass() == null ? null : result.errorClass() + ": " + result.error()));
+            String error = result.refused() ? "refused: " + result.error()
+                    : result.errorClass() == null ? null : result.errorClass() + ": " + result.error();
+            return Optional.of(new TestResult(webhookId, result.answered() ? result.status() : null, result.latencyMillis(), error));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Optional.of(new TestResult(webhookId, null, 0, "interrupted"));
@@ -100,6 +94,7 @@ public class TestDeliveries implements DisposableBean {
 
     @Override
     public void destroy() {
+        client.close();
         threads.shutdownNow();
     }
 }

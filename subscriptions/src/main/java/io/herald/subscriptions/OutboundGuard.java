@@ -1,11 +1,13 @@
 package io.herald.subscriptions;
 
+import java.net.IDN;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -14,39 +16,88 @@ import java.util.Optional;
  * multicast, unspecified and other special-purpose addresses, in IPv4 and IPv6 — including
  * IPv4-mapped and -compatible IPv6 forms and NAT64 — unless an allow-list names the network.
  *
- * <p>Every address the endpoint's host resolves to is checked, right before each request; a host
- * is refused if any of them is internal. The JDK HTTP client resolves again when it connects, so
- * a DNS answer that changes between the two (rebinding) is not caught here: that needs a client
- * that lets Herald supply the addresses it connects to (docs/adr/0007-outbound-guard.md).
+ * <p>{@link OutboundHttp} asks {@link #addressesToConnect} for the addresses of every connection
+ * it opens, so the addresses checked are the addresses connected to: a name whose DNS answer
+ * changes after an earlier check (rebinding) is still refused. A host is refused if any address
+ * it resolves to is internal (docs/adr/0007-outbound-guard.md).
  */
 public final class OutboundGuard {
 
+    /** Turns a host name (or an IP literal) into addresses; the system's DNS unless a test supplies another. */
+    @FunctionalInterface
+    public interface Resolver {
+
+        Resolver SYSTEM = InetAddress::getAllByName;
+
+        InetAddress[] resolve(String host) throws UnknownHostException;
+    }
+
     private final List<Network> allowed;
+    private final Resolver resolver;
 
     /** @param allowedNetworks CIDRs (e.g. {@code 127.0.0.0/8}, {@code ::1/128}) reachable even though internal */
     public OutboundGuard(List<String> allowedNetworks) {
-        this.allowed = allowedNetworks.stream().map(Network::parse).toList();
+        this(allowedNetworks, Resolver.SYSTEM);
     }
 
-    /** Why the endpoint may not be called, or empty when it may. */
+    /** With another resolver: tests use it to give a name the answers a rebinding DNS server would. */
+    public OutboundGuard(List<String> allowedNetworks, Resolver resolver) {
+        this.allowed = allowedNetworks.stream().map(Network::parse).toList();
+        this.resolver = Objects.requireNonNull(resolver, "resolver");
+    }
+
+    /**
+     * Why the endpoint may not be called, or empty when it may (or when its host does not resolve:
+     * the request then fails like any unreachable endpoint's). A check ahead of the request; the
+     * one that counts is made again when the connection is opened.
+     */
     public Optional<String> refusal(URI endpoint) {
         String host = endpoint.getHost();
         if (host == null || host.isEmpty()) {
             return Optional.of("the endpoint has no host");
         }
-        InetAddress[] addresses;
         try {
-            addresses = InetAddress.getAllByName(host);
+            addressesToConnect(host);
+            return Optional.empty();
+        } catch (AddressRefusedException e) {
+            return Optional.of(e.reason());
         } catch (UnknownHostException e) {
-            return Optional.empty(); // the request itself will fail and be retried like any unreachable endpoint
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * The addresses a connection to {@code host} may try, resolved now.
+     *
+     * @throws AddressRefusedException when any of them is internal and not in an allowed network
+     * @throws UnknownHostException    when the name does not resolve
+     */
+    public InetAddress[] addressesToConnect(String host) throws UnknownHostException {
+        InetAddress[] addresses = resolver.resolve(normalize(host));
+        if (addresses == null || addresses.length == 0) {
+            throw new UnknownHostException(host);
         }
         for (InetAddress address : addresses) {
             if (isInternal(address) && allowed.stream().noneMatch(network -> network.contains(address))) {
-                return Optional.of("the endpoint's host resolves to an internal address (" + address.getHostAddress()
-                        + "); allow its network with herald.subscriptions.outbound.allowed-networks if intended");
+                throw new AddressRefusedException("the endpoint's host resolves to an internal address ("
+                        + address.getHostAddress() + "); allow its network with herald.subscriptions.outbound.allowed-networks"
+                        + " if intended");
             }
         }
-        return Optional.empty();
+        return addresses;
+    }
+
+    /** {@code [::1]} as {@code ::1}, and an international name in its ASCII form, as DNS knows it. */
+    private static String normalize(String host) {
+        String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        if (bare.chars().allMatch(c -> c < 0x80)) {
+            return bare;
+        }
+        try {
+            return IDN.toASCII(bare);
+        } catch (IllegalArgumentException e) {
+            return bare;
+        }
     }
 
     /** True for any address a webhook on the internet cannot have. */

@@ -94,13 +94,13 @@ public final class DeliveryWorker implements SmartLifecycle {
         this.metrics = new DeliveryMetrics(meters);
         this.inFlight = new Semaphore(settings.maxInFlight());
         var counter = new AtomicInteger();
-        // two threads: what the JDK client needs on two cores to keep many requests in flight
+        // two threads record the answers, off the HTTP client's own I/O threads
         this.httpThreads = Executors.newFixedThreadPool(2, runnable -> {
             Thread thread = new Thread(runnable, "herald-webhook-" + counter.incrementAndGet());
             thread.setDaemon(true);
             return thread;
         });
-        this.client = new WebhookClient(settings.connectTimeout(), settings.responseTimeout(), httpThreads);
+        this.client = new WebhookClient(guard, settings, httpThreads);
         this.loop = new WorkLoop("herald-dispatcher", settings.pollInterval(), this::dispatchOnce);
         DispatcherProperties.Breaker breaker = settings.breaker();
         this.breakers = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
@@ -212,6 +212,8 @@ public final class DeliveryWorker implements SmartLifecycle {
                     : new SendResult(SendResult.NO_ANSWER, null, 0, null, failure.getClass().getSimpleName(), failure.getMessage());
             if (outcome.answered() && outcome.status() >= 200 && outcome.status() <= 299) {
                 breaker.onSuccess(outcome.latencyMillis(), TimeUnit.MILLISECONDS);
+            } else if (outcome.refused()) {
+                breaker.releasePermission(); // Herald's own refusal says nothing about the endpoint's health
             } else {
                 breaker.onError(outcome.latencyMillis(), TimeUnit.MILLISECONDS, new EndpointFailure(outcome));
             }
@@ -340,6 +342,7 @@ public final class DeliveryWorker implements SmartLifecycle {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        client.close();
         httpThreads.shutdownNow();
         log.info("Dispatcher stopped");
     }

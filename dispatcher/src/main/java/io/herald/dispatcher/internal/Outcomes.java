@@ -12,6 +12,9 @@ final class Outcomes {
     }
 
     static DeliveryOutcome of(SendResult result, Instant now) {
+        if (result.refused()) {
+            return new DeliveryOutcome.Refused(result.error());
+        }
         if (!result.answered()) {
             return new DeliveryOutcome.NetworkFailure(result.errorClass() == null ? "unknown" : result.errorClass());
         }

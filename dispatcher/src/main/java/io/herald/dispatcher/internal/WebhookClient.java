@@ -1,67 +1,50 @@
 package io.herald.dispatcher.internal;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
+import io.herald.dispatcher.DispatcherProperties;
+import io.herald.subscriptions.OutboundGuard;
+import io.herald.subscriptions.OutboundHttp;
+import io.herald.subscriptions.OutboundResult;
+
 /**
- * POSTs one CloudEvent to an endpoint with the JDK {@link HttpClient}: HTTP/1.1, no redirects
- * followed, connect and response timeouts, and only the first bytes of the answer read.
+ * POSTs one CloudEvent to an endpoint through {@link OutboundHttp} (HTTP/1.1, no redirects, the
+ * dispatcher's timeouts, the outbound guard checked on the addresses connected to), with a pool as
+ * large as {@code max-in-flight} and {@code max-in-flight-per-endpoint}. Results are handed to
+ * {@code executor}, so recording them never holds the client's I/O threads.
  */
-public final class WebhookClient {
+public final class WebhookClient implements AutoCloseable {
 
-    static final String CONTENT_TYPE = "application/cloudevents+json";
-    private static final int EXCERPT_BYTES = 512;
+    private final OutboundHttp http;
+    private final Executor executor;
 
-    private final HttpClient http;
-    private final Duration responseTimeout;
-
-    public WebhookClient(Duration connectTimeout, Duration responseTimeout, Executor executor) {
-        this.http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(connectTimeout)
-                .executor(executor)
-                .build();
-        this.responseTimeout = responseTimeout;
+    public WebhookClient(OutboundGuard guard, DispatcherProperties settings, Executor executor) {
+        this.http = new OutboundHttp(guard, new OutboundHttp.Settings("herald-webhook", settings.connectTimeout(),
+                settings.responseTimeout(), settings.maxInFlight(), settings.maxInFlightPerEndpoint()));
+        this.executor = executor;
     }
 
     public CompletableFuture<SendResult> post(URI endpoint, byte[] body, Map<String, String> headers) {
-        long start = System.nanoTime();
-        HttpRequest.Builder request = HttpRequest.newBuilder(endpoint)
-                .timeout(responseTimeout)
-                .header("Content-Type", CONTENT_TYPE)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-        headers.forEach(request::header);
-        return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofInputStream())
-                .thenApply(response -> new SendResult(response.statusCode(),
-                        response.headers().firstValue("Retry-After").orElse(null), millisSince(start),
-                        excerpt(response.body()), null, null))
-                .exceptionally(failure -> {
-                    Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
-                    return new SendResult(SendResult.NO_ANSWER, null, millisSince(start), null,
-                            cause.getClass().getSimpleName(), cause.getMessage());
-                });
+        return http.post(endpoint, body, headers).thenApplyAsync(WebhookClient::sendResult, executor);
     }
 
-    private static String excerpt(InputStream body) {
-        try (body) {
-            byte[] first = body.readNBytes(EXCERPT_BYTES);
-            return new String(first, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return null;
+    private static SendResult sendResult(OutboundResult result) {
+        if (result instanceof OutboundResult.Answered answered) {
+            return new SendResult(answered.status(), answered.retryAfter().orElse(null), answered.latencyMillis(),
+                    answered.excerpt(), null, null);
         }
+        if (result instanceof OutboundResult.Refused refused) {
+            return SendResult.refused(refused.reason(), refused.latencyMillis());
+        }
+        OutboundResult.Failed failed = (OutboundResult.Failed) result;
+        return new SendResult(SendResult.NO_ANSWER, null, failed.latencyMillis(), null, failed.errorClass(), failed.message());
     }
 
-    private static long millisSince(long start) {
-        return (System.nanoTime() - start) / 1_000_000;
+    @Override
+    public void close() {
+        http.close();
     }
 }

@@ -53,6 +53,7 @@ import io.herald.store.TestDatabases;
 import io.herald.store.TestEvents;
 import io.herald.subscriptions.NewSubscription;
 import io.herald.subscriptions.OutboundGuard;
+import io.herald.subscriptions.ScriptedResolver;
 import io.herald.subscriptions.SubscriptionService;
 import io.herald.subscriptions.SubscriptionsProperties;
 import io.herald.subscriptions.TestSubscriptions;
@@ -133,11 +134,19 @@ class DeliveryWorkerIT {
 
     /** A validated subscription to this endpoint; returns its id and signing secret. */
     private Map.Entry<Long, String> subscription(WireMockServer server) {
-        return subscription(server, false);
+        return subscription("127.0.0.1", server, false);
     }
 
     private Map.Entry<Long, String> subscription(WireMockServer server, boolean ordered) {
-        var created = subscriptions.create(new NewSubscription("http://127.0.0.1:" + server.port() + HOOK,
+        return subscription("127.0.0.1", server, ordered);
+    }
+
+    private Map.Entry<Long, String> subscription(String host, WireMockServer server) {
+        return subscription(host, server, false);
+    }
+
+    private Map.Entry<Long, String> subscription(String host, WireMockServer server, boolean ordered) {
+        var created = subscriptions.create(new NewSubscription("http://" + host + ":" + server.port() + HOOK,
                 TestEvents.uniqueResource(), null, null, null, null, false, ordered), OWNER, "test");
         long id = created.subscription().id().value();
         new TestSubscriptions(jdbc, transactions).validate(id);
@@ -457,6 +466,39 @@ class DeliveryWorkerIT {
         assertThat(jdbc.queryForObject("SELECT last_error FROM delivery WHERE id = ?", String.class, delivery))
                 .contains("internal address");
         endpoint.verify(0, postRequestedFor(urlEqualTo(HOOK)));
+    }
+
+    /**
+     * Issue 5, DNS rebinding: the endpoint's name is public when the worker checks it and loopback
+     * when the client connects a moment later; the connect-time check refuses, WireMock gets nothing,
+     * and the delivery is dead-lettered at once like any refused one.
+     */
+    @Test
+    void shouldRefuseAtConnectTimeAnEndpointWhoseNameRebindsToLoopback() {
+        endpoint.stubFor(post(urlEqualTo(HOOK)).willReturn(aResponse().withStatus(200)));
+        ScriptedResolver dns = ScriptedResolver.rebinding("rebind.test", "93.184.216.34", "127.0.0.1");
+        long delivery = delivery(subscription("rebind.test", endpoint).getKey(), TestEvents.event(TestEvents.uniqueResource()));
+
+        worker(Map.of(), new OutboundGuard(List.of(), dns));
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> status(delivery).equals("dead"));
+        assertThat(dns.lookups()).as("checked before the request, then again when connecting").isEqualTo(2);
+        assertThat(attempts(delivery)).isEqualTo(1);
+        assertThat(jdbc.queryForObject("SELECT last_error FROM delivery WHERE id = ?", String.class, delivery))
+                .contains("internal address (127.0.0.1)");
+        endpoint.verify(0, postRequestedFor(urlEqualTo(HOOK)));
+    }
+
+    /** The other side: the client connects to the address the guard resolved when the allow-list permits it. */
+    @Test
+    void shouldDeliverToTheAddressTheGuardResolvedWhenTheAllowListPermitsIt() {
+        endpoint.stubFor(post(urlEqualTo(HOOK)).willReturn(aResponse().withStatus(200)));
+        long delivery = delivery(subscription("hooks.test", endpoint).getKey(), TestEvents.event(TestEvents.uniqueResource()));
+
+        worker(Map.of(), new OutboundGuard(List.of("127.0.0.0/8"), ScriptedResolver.resolving("hooks.test", "127.0.0.1")));
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> status(delivery).equals("delivered"));
+        endpoint.verify(1, postRequestedFor(urlEqualTo(HOOK)));
     }
 
     /**

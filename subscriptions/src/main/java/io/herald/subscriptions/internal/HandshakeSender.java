@@ -1,56 +1,39 @@
 package io.herald.subscriptions.internal;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpRequest.BodyPublishers;
-import java.net.http.HttpResponse;
-import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Clock;
-import java.time.Duration;
-import java.util.List;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 
 import tools.jackson.databind.json.JsonMapper;
-import io.herald.subscriptions.OutboundGuard;
+import io.herald.subscriptions.OutboundHttp;
+import io.herald.subscriptions.OutboundResult;
 import io.herald.subscriptions.WebhookSigner;
 
 /**
  * Sends one handshake: a {@code platform.events.validatesubscription} CloudEvent POSTed in
- * structured mode. Only the status counts; the response body is not read.
+ * structured mode through {@link OutboundHttp}, whose outbound guard checks the addresses it
+ * connects to. Only the status counts.
  */
 final class HandshakeSender {
-
-    static final String CONTENT_TYPE = "application/cloudevents+json";
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final Clock clock;
-    private final Duration timeout;
-    // The outbound address guard and signing arrive with the dispatcher's delivery path.
-    private final HttpClient client;
-
-    private final OutboundGuard guard;
-
+    private final OutboundHttp http;
     private final SecretCipher cipher;
     private final WebhookSigner signer = new WebhookSigner();
 
-    HandshakeSender(Clock clock, Duration timeout, OutboundGuard guard, SecretCipher cipher) {
-        this.guard = guard;
-        this.cipher = cipher;
+    HandshakeSender(Clock clock, OutboundHttp http, SecretCipher cipher) {
         this.clock = clock;
-        this.timeout = timeout;
-        this.client = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(timeout)
-                .build();
+        this.http = http;
+        this.cipher = cipher;
     }
 
     HandshakeOutcome send(PendingHandshake pending) throws InterruptedException {
@@ -60,43 +43,44 @@ final class HandshakeSender {
         } catch (RuntimeException e) {
             return new HandshakeOutcome.Failed("the subscription's signing secret cannot be read with this instance's key");
         }
-        HttpRequest request;
+        URI endpoint;
         try {
-            byte[] body = event(pending);
-            // signed like every delivery, so a receiver that checks signatures accepts the handshake too
-            String webhookId = "msg_validate_" + pending.id() + "_" + pending.attempt();
-            long timestamp = clock.instant().getEpochSecond();
-            request = HttpRequest.newBuilder(new URI(pending.endpoint()))
-                    .timeout(timeout)
-                    .header("Content-Type", CONTENT_TYPE)
-                    .header(WebhookSigner.ID_HEADER, webhookId)
-                    .header(WebhookSigner.TIMESTAMP_HEADER, Long.toString(timestamp))
-                    .header(WebhookSigner.SIGNATURE_HEADER, signer.signature(webhookId, timestamp, body,
-                            List.of(secret)))
-                    .POST(BodyPublishers.ofByteArray(body))
-                    .build();
+            endpoint = new URI(pending.endpoint());
         } catch (URISyntaxException e) {
             return new HandshakeOutcome.Failed("invalid endpoint URL: " + e.getReason() + " at index " + e.getIndex());
-        } catch (IllegalArgumentException e) {
-            return failed(e, pending.endpoint());
         }
-        var refusal = guard.refusal(request.uri());
-        if (refusal.isPresent()) {
-            return new HandshakeOutcome.Failed("refused: " + refusal.get());
-        }
+        byte[] body = event(pending);
+        // signed like every delivery, so a receiver that checks signatures accepts the handshake too
+        String webhookId = "msg_validate_" + pending.id() + "_" + pending.attempt();
+        long timestamp = clock.instant().getEpochSecond();
+        Map<String, String> headers = Map.of(
+                WebhookSigner.ID_HEADER, webhookId,
+                WebhookSigner.TIMESTAMP_HEADER, Long.toString(timestamp),
+                WebhookSigner.SIGNATURE_HEADER, signer.signature(webhookId, timestamp, body, List.of(secret)));
+        CompletableFuture<OutboundResult> request = http.post(endpoint, body, headers);
+        OutboundResult result;
         try {
-            HttpResponse<InputStream> response = client.send(request, BodyHandlers.ofInputStream());
-            closeQuietly(response.body());
-            int status = response.statusCode();
+            result = request.get();
+        } catch (InterruptedException e) {
+            request.cancel(true);
+            throw e;
+        } catch (ExecutionException e) {
+            return failed(e.getCause().getClass().getSimpleName(), e.getCause().getMessage(), pending.endpoint());
+        }
+        if (result instanceof OutboundResult.Answered answered) {
+            int status = answered.status();
             if (status >= 200 && status < 300) {
                 return new HandshakeOutcome.Accepted(status);
             }
             return new HandshakeOutcome.Failed(status >= 300 && status < 400
                     ? "HTTP " + status + " (redirects are not followed)"
                     : "HTTP " + status);
-        } catch (IOException e) {
-            return failed(e, pending.endpoint());
         }
+        if (result instanceof OutboundResult.Refused refused) {
+            return new HandshakeOutcome.Failed("refused: " + refused.reason());
+        }
+        OutboundResult.Failed failure = (OutboundResult.Failed) result;
+        return failed(failure.errorClass(), failure.message(), pending.endpoint());
     }
 
     private byte[] event(PendingHandshake pending) {
@@ -117,23 +101,10 @@ final class HandshakeSender {
      * The error's class and message, with the endpoint cut out: a subscriber may have put a
      * token in its URL, and the reason is shown to whoever can read the subscription.
      */
-    private static HandshakeOutcome.Failed failed(Exception e, String endpoint) {
-        String message = e.getMessage();
-        if (message == null && e.getCause() != null) {
-            message = e.getCause().getMessage();
-        }
-        String name = e.getClass().getSimpleName();
+    private static HandshakeOutcome.Failed failed(String errorClass, String message, String endpoint) {
         if (message == null || message.isBlank()) {
-            return new HandshakeOutcome.Failed(name);
+            return new HandshakeOutcome.Failed(errorClass);
         }
-        return new HandshakeOutcome.Failed(name + ": " + message.replace(endpoint, "<endpoint>"));
-    }
-
-    private static void closeQuietly(InputStream body) {
-        try {
-            body.close();
-        } catch (IOException e) {
-            // the status is all we wanted
-        }
+        return new HandshakeOutcome.Failed(errorClass + ": " + message.replace(endpoint, "<endpoint>"));
     }
 }

@@ -19,6 +19,7 @@ import javax.sql.DataSource;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
@@ -26,6 +27,8 @@ import org.springframework.stereotype.Component;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
+import io.herald.subscriptions.OutboundGuard;
+import io.herald.subscriptions.OutboundHttp;
 import io.herald.subscriptions.SubscriptionCreated;
 import io.herald.subscriptions.SubscriptionsProperties;
 
@@ -55,7 +58,9 @@ public class ValidationHandshake implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(ValidationHandshake.class);
 
     private final HandshakeStore store;
-    private final HandshakeSender sender;
+    private final Clock clock;
+    private final SecretCipher cipher;
+    private final OutboundGuard guard;
     private final ValidationRetrySchedule retries;
     private final Duration timeout;
     private final Duration sweepInterval;
@@ -67,15 +72,26 @@ public class ValidationHandshake implements SmartLifecycle {
 
     private final Object lifecycle = new Object();
     private volatile ThreadPoolExecutor workers;
+    private volatile HandshakeSender sender;
+    private OutboundHttp http;
     private ScheduledExecutorService sweeper;
 
+    @Autowired
     public ValidationHandshake(DataSource dataSource, Clock clock, SubscriptionsProperties properties, SecretCipher cipher,
             MeterRegistry meterRegistry) {
+        this(dataSource, clock, properties, cipher, meterRegistry, properties.outbound().guard());
+    }
+
+    /** With a guard of the caller's: tests give it a resolver that answers as a rebinding DNS server would. */
+    ValidationHandshake(DataSource dataSource, Clock clock, SubscriptionsProperties properties, SecretCipher cipher,
+            MeterRegistry meterRegistry, OutboundGuard guard) {
         SubscriptionsProperties.Validation validation = properties.validation();
         requirePositive("timeout", validation.timeout());
         requirePositive("sweep-interval", validation.sweepInterval());
         this.store = new HandshakeStore(dataSource);
-        this.sender = new HandshakeSender(clock, validation.timeout(), properties.outbound().guard(), cipher);
+        this.clock = clock;
+        this.cipher = cipher;
+        this.guard = guard;
         this.retries = new ValidationRetrySchedule(validation.retryDelays());
         this.timeout = validation.timeout();
         this.sweepInterval = validation.sweepInterval();
@@ -182,6 +198,9 @@ public class ValidationHandshake implements SmartLifecycle {
             ThreadPoolExecutor pool = new ThreadPoolExecutor(CONCURRENCY, CONCURRENCY, 30, TimeUnit.SECONDS,
                     new LinkedBlockingQueue<>(), daemonThreads("herald-handshake-"));
             pool.allowCoreThreadTimeOut(true);
+            // a client per run: a stopped one cannot be started again
+            http = new OutboundHttp(guard, new OutboundHttp.Settings("herald-handshake", timeout, timeout, CONCURRENCY, CONCURRENCY));
+            sender = new HandshakeSender(clock, http, cipher);
             sweeper = Executors.newSingleThreadScheduledExecutor(daemonThreads("herald-handshake-sweep-"));
             long interval = sweepInterval.toMillis();
             sweeper.scheduleWithFixedDelay(this::sweep, interval, interval, TimeUnit.MILLISECONDS);
@@ -207,6 +226,8 @@ public class ValidationHandshake implements SmartLifecycle {
             } catch (InterruptedException e) {
                 slots.release(pool.shutdownNow().size());
                 Thread.currentThread().interrupt();
+            } finally {
+                http.close();
             }
         }
     }

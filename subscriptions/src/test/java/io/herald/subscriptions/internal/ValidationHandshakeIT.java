@@ -39,6 +39,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import io.herald.store.MutableClock;
 import io.herald.store.TestDatabases;
+import io.herald.subscriptions.OutboundGuard;
+import io.herald.subscriptions.ScriptedResolver;
 import io.herald.subscriptions.SubscriptionCreated;
 import io.herald.subscriptions.SubscriptionId;
 import io.herald.subscriptions.SubscriptionsProperties;
@@ -105,7 +107,9 @@ class ValidationHandshakeIT {
         assertThat(row.attempts()).isZero();
         assertThat(catalogVersion()).isEqualTo(catalogBefore + 1);
         assertThat(row.version()).isEqualTo(catalogBefore + 1);
-        assertThat(meters.counter("herald.subscriptions.validation", "outcome", "validated").count()).isEqualTo(1);
+        // counted just after the row is written: await it rather than race the handshake thread
+        await().atMost(PATIENCE).until(() ->
+                meters.counter("herald.subscriptions.validation", "outcome", "validated").count() == 1);
 
         List<LoggedRequest> requests = endpoint.findAll(postRequestedFor(urlEqualTo("/hooks/ok")));
         assertThat(requests).hasSize(1);
@@ -153,8 +157,9 @@ class ValidationHandshakeIT {
         assertThat(row.attempts()).isEqualTo(1);
         assertThat(row.lastError()).isNull();
         endpoint.verify(2, postRequestedFor(urlEqualTo("/hooks/flaky")));
+        await().atMost(PATIENCE).until(() ->
+                meters.counter("herald.subscriptions.validation", "outcome", "validated").count() == 1);
         assertThat(meters.counter("herald.subscriptions.validation", "outcome", "failed").count()).isEqualTo(1);
-        assertThat(meters.counter("herald.subscriptions.validation", "outcome", "validated").count()).isEqualTo(1);
     }
 
     @Test
@@ -187,8 +192,9 @@ class ValidationHandshakeIT {
         assertThat(row.validatedAt()).isNull();
         assertThat(row.validatedTx()).isNull();
         assertThat(row.lastError()).isEqualTo("HTTP 500");
+        await().atMost(PATIENCE).until(() ->
+                meters.counter("herald.subscriptions.validation", "outcome", "gave-up").count() == 1);
         assertThat(meters.counter("herald.subscriptions.validation", "outcome", "failed").count()).isEqualTo(2);
-        assertThat(meters.counter("herald.subscriptions.validation", "outcome", "gave-up").count()).isEqualTo(1);
         await().during(Duration.ofMillis(500)).atMost(PATIENCE)
                 .until(() -> endpoint.countRequestsMatching(postRequestedFor(urlEqualTo("/hooks/broken")).build()).getCount() == 3);
     }
@@ -243,20 +249,64 @@ class ValidationHandshakeIT {
         for (int i = 0; i < ids.size(); i++) {
             endpoint.verify(1, postRequestedFor(urlEqualTo("/hooks/shared/" + i)));
         }
-        double validated = first.counter("herald.subscriptions.validation", "outcome", "validated").count()
-                + second.counter("herald.subscriptions.validation", "outcome", "validated").count();
-        assertThat(validated).isEqualTo(ids.size());
+        await().atMost(PATIENCE).until(() -> first.counter("herald.subscriptions.validation", "outcome", "validated").count()
+                + second.counter("herald.subscriptions.validation", "outcome", "validated").count() == ids.size());
         assertThat(catalogVersion()).isEqualTo(catalogBefore + ids.size());
     }
 
+    /** Issue 5: the guard checks the address the handshake connects to; a name for loopback gets nothing. */
+    @Test
+    void shouldFailTheAttemptWhenTheEndpointsNameResolvesToLoopbackAtConnectTime() throws Exception {
+        endpoint.stubFor(post("/hooks/internal").willReturn(ok()));
+        start(Duration.ofMillis(50), new SimpleMeterRegistry(),
+                new OutboundGuard(List.of(), ScriptedResolver.resolving("hooks.test", "127.0.0.1")));
+
+        SubscriptionId id = insertSubscription("http://hooks.test:" + endpoint.port() + "/hooks/internal");
+
+        await().atMost(PATIENCE).until(() -> row(id).attempts() >= 1);
+        assertThat(row(id).lastError()).startsWith("refused: ").contains("internal address (127.0.0.1)");
+        assertThat(row(id).validatedAt()).isNull();
+        assertThat(endpoint.findAll(anyRequestedFor(urlEqualTo("/hooks/internal")))).isEmpty();
+    }
+
+    @Test
+    void shouldFailTheAttemptForAnIpv4MappedLoopbackEndpoint() throws Exception {
+        endpoint.stubFor(post("/hooks/mapped").willReturn(ok()));
+        start(Duration.ofMillis(50), new SimpleMeterRegistry(), new OutboundGuard(List.of()));
+
+        SubscriptionId id = insertSubscription("http://[::ffff:7f00:1]:" + endpoint.port() + "/hooks/mapped");
+
+        await().atMost(PATIENCE).until(() -> row(id).attempts() >= 1);
+        assertThat(row(id).lastError()).startsWith("refused: ");
+        assertThat(endpoint.findAll(anyRequestedFor(urlEqualTo("/hooks/mapped")))).isEmpty();
+    }
+
+    /** The other side: when the allow-list permits it, the handshake reaches the address the guard resolved. */
+    @Test
+    void shouldValidateThroughTheGuardsResolverWhenTheAllowListPermitsTheAddress() throws Exception {
+        endpoint.stubFor(post("/hooks/allowed").willReturn(ok()));
+        start(Duration.ofMillis(50), new SimpleMeterRegistry(),
+                new OutboundGuard(List.of("127.0.0.0/8"), ScriptedResolver.resolving("hooks.test", "127.0.0.1")));
+
+        SubscriptionId id = insertSubscription("http://hooks.test:" + endpoint.port() + "/hooks/allowed");
+
+        await().atMost(PATIENCE).until(() -> row(id).validatedAt() != null);
+        endpoint.verify(1, postRequestedFor(urlEqualTo("/hooks/allowed")));
+    }
+
     private ValidationHandshake start(Duration sweepInterval, SimpleMeterRegistry meters) {
+        return start(sweepInterval, meters, null);
+    }
+
+    private ValidationHandshake start(Duration sweepInterval, SimpleMeterRegistry meters, OutboundGuard guard) {
         SubscriptionsProperties defaults = SubscriptionsProperties.defaults();
         var validation = new SubscriptionsProperties.Validation(
                 List.of(Duration.ofMillis(100), Duration.ofMillis(200)), Duration.ofSeconds(1), sweepInterval);
         var properties = new SubscriptionsProperties(null, true, defaults.maxEndpointLength(), defaults.maxFilterLength(),
                 defaults.maxPerConsumer(), validation, defaults.matcher(),
                 new SubscriptionsProperties.Outbound(List.of("127.0.0.0/8")), defaults.secretOverlap());
-        ValidationHandshake handshake = new ValidationHandshake(dataSource, clock, properties, CIPHER, meters);
+        ValidationHandshake handshake = guard == null ? new ValidationHandshake(dataSource, clock, properties, CIPHER, meters)
+                : new ValidationHandshake(dataSource, clock, properties, CIPHER, meters, guard);
         handshake.start();
         started.add(handshake);
         return handshake;
