@@ -2,7 +2,8 @@
 # Delivery benchmarks (docs/benchmarks.md), each against a raw baseline in the same run, each bounded
 # in time, each creating and dropping its own bench_* database on 127.0.0.1:5432:
 #   bench/run-delivery.sh throughput [seconds=10] [endpoints=8]          -> bench_delivery
-#   bench/run-delivery.sh isolation  [backlog-per-endpoint=1000] [steady-seconds=30] [steady-events/s=25]  -> bench_isolation
+#   bench/run-delivery.sh isolation  [backlog-per-endpoint=1000] [steady-seconds=30] [steady-events/s=25] [stall-seconds=10]
+#                                                                       -> bench_isolation
 #   bench/run-delivery.sh e2e        [rates=200,1000] [seconds=20]         -> bench_e2e
 # herald.dispatcher.* settings may follow as -D options, e.g. -Dherald.dispatcher.batch-size=200.
 #

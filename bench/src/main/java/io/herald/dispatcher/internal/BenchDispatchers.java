@@ -29,4 +29,9 @@ public final class BenchDispatchers {
         return new DeliveryWorker(store, subscriptions, new DeliveryQueue(jdbc, transactions),
                 new RetryPolicy(properties.retry()), properties, guard, clock, meters);
     }
+
+    /** The state of an endpoint's circuit breaker, e.g. {@code OPEN}: to explain a benchmark's figures. */
+    public static String breakerState(DeliveryWorker worker, java.net.URI endpoint) {
+        return worker.breaker(endpoint).getState().name();
+    }
 }
