@@ -21,4 +21,7 @@ case $mode in
   *) echo "unknown mode $mode" >&2; exit 2 ;;
 esac
 bench/classpath.sh
-exec java -Xmx1g ${props[@]+"${props[@]}"} -cp "bench/target/classes:$(cat bench/target/classpath.txt)" "$main" ${args[@]+"${args[@]}"}
+# the machine is shared: the load before and after says how far to trust a run's figures
+echo "load before: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) CPUs), $(date -u +%FT%TZ)"
+trap 'echo "load after: $(cut -d" " -f1-3 /proc/loadavg)"' EXIT
+java -Xmx1g ${props[@]+"${props[@]}"} -cp "bench/target/classes:$(cat bench/target/classpath.txt)" "$main" ${args[@]+"${args[@]}"}
