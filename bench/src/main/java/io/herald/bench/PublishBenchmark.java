@@ -54,7 +54,7 @@ public final class PublishBenchmark {
     public static void main(String[] args) throws Exception {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
         int clients = args.length > 1 ? Integer.parseInt(args[1]) : 8;
-        String url = recreate("herald_bench");
+        String url = recreate("bench_publish");
         try (HikariDataSource dataSource = pool(url, clients + 4)) {
             Flyway.configure().dataSource(dataSource).load().migrate();
             try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
@@ -123,6 +123,10 @@ public final class PublishBenchmark {
             System.out.printf("batches of 100: herald %.0f events/s vs raw 100-row transactions %.0f rows/s -> ratio %.2f (target >= 0.5)%n",
                     heraldBatch, rawBatch, heraldBatch / rawBatch);
             System.out.printf("feed: 50-event page read in %.2f ms on average (one reader, sequential)%n", pageMillis);
+        }
+        try (Connection admin = DriverManager.getConnection(SERVER + "postgres", "postgres", "");
+             Statement statement = admin.createStatement()) {
+            statement.execute("DROP DATABASE IF EXISTS bench_publish WITH (FORCE)");
         }
     }
 
