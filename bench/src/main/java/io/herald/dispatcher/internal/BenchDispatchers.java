@@ -27,7 +27,8 @@ public final class BenchDispatchers {
             TransactionTemplate transactions, DispatcherProperties properties, OutboundGuard guard, Clock clock,
             MeterRegistry meters) {
         return new DeliveryWorker(store, subscriptions, new DeliveryQueue(jdbc, transactions),
-                new RetryPolicy(properties.retry()), properties, guard, clock, meters);
+                new RetryPolicy(properties.retry()), properties, guard,
+                new EndpointHealth(jdbc, subscriptions, store, properties.health().disableAfter(), clock), clock, meters);
     }
 
     /** The state of an endpoint's circuit breaker, e.g. {@code OPEN}: to explain a benchmark's figures. */
