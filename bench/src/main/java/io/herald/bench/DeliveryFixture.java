@@ -81,7 +81,7 @@ final class DeliveryFixture implements AutoCloseable {
 
     /** A subscription to {@code endpoint} for events of {@code resource}, validated as the handshake would. */
     long subscribe(URI endpoint, String resource) {
-        var created = subscriptions.create(new NewSubscription(endpoint.toString(), resource, null, null, null, null, false),
+        var created = subscriptions.create(new NewSubscription(endpoint.toString(), resource, null, null, null, null, false, false),
                 "/org/ttd", "bench");
         long id = created.subscription().id().value();
         transactions.executeWithoutResult(status -> {
