@@ -52,8 +52,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 public final class DeliveryWorker implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(DeliveryWorker.class);
-    /** How long a delivery waits when its endpoint has no free slot: soon, but not in a busy loop. */
-    private static final Duration BUSY_ENDPOINT_DELAY = Duration.ofMillis(500);
     /** The most attempts written in one transaction. */
     private static final int RECORD_BATCH = 200;
     /** How long a paused subscription's deliveries wait before they are looked at again. */
@@ -155,11 +153,8 @@ public final class DeliveryWorker implements SmartLifecycle {
                 putBack.computeIfAbsent(PAUSED_DELAY, d -> new ArrayList<>()).add(delivery);
                 continue;
             }
-            Duration wait = send(delivery, target, event);
-            if (wait == null) {
+            if (send(delivery, target, event, putBack)) {
                 sent++;
-            } else if (!wait.isZero()) {
-                putBack.computeIfAbsent(wait, d -> new ArrayList<>()).add(delivery);
             }
         }
         putBack.forEach((delay, deliveries) -> queue.postponeAll(deliveries, delay));
@@ -172,25 +167,27 @@ public final class DeliveryWorker implements SmartLifecycle {
     }
 
     /**
-     * Sends the delivery, or says how long it must wait instead: {@code null} when it went out,
-     * zero when it was settled without a request (refused by the outbound guard), else the delay
-     * before it is due again (its endpoint's breaker is open, or its slots are all in use).
+     * Sends the delivery and returns true; or settles it without a request (refused by the outbound
+     * guard), or puts it in {@code putBack} under the delay before it is due again (its endpoint's
+     * breaker is open, or its slots are all in use), and returns false.
      */
-    private Duration send(ClaimedDelivery delivery, DeliveryTarget target, StoredEvent event) {
+    private boolean send(ClaimedDelivery delivery, DeliveryTarget target, StoredEvent event,
+            Map<Duration, List<ClaimedDelivery>> putBack) {
         URI endpoint = target.endpoint();
         Optional<String> refusal = guard.refusal(endpoint);
         if (refusal.isPresent()) {
             SendResult refused = new SendResult(SendResult.NO_ANSWER, null, 0, null, "Refused", refusal.get());
             inFlight.acquireUninterruptibly();
             settle(delivery, refused, new DeliveryOutcome.Refused(refusal.get()));
-            return Duration.ZERO;
+            return false;
         }
         String key = endpointKey(endpoint);
         CircuitBreaker breaker = breakers.circuitBreaker(key);
         if (!breaker.tryAcquirePermission()) {
             // a failing endpoint gets probes, not traffic; its deliveries wait without using up attempts
             metrics.heldByBreaker();
-            return settings.breaker().waitInOpenState();
+            putBack.computeIfAbsent(settings.breaker().waitInOpenState(), d -> new ArrayList<>()).add(delivery);
+            return false;
         }
         Semaphore endpointSlots = perEndpoint.computeIfAbsent(key, k -> new Semaphore(settings.maxInFlightPerEndpoint()));
         if (!endpointSlots.tryAcquire()) {
@@ -198,7 +195,8 @@ public final class DeliveryWorker implements SmartLifecycle {
             // this endpoint's deliveries are not claimed again until one of its requests is answered
             waitingForSlot.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(delivery.subscription().value());
             metrics.postponed();
-            return BUSY_ENDPOINT_DELAY;
+            putBack.computeIfAbsent(Duration.ZERO, d -> new ArrayList<>()).add(delivery);
+            return false;
         }
         inFlight.acquireUninterruptibly();
         byte[] body = event.json().getBytes(StandardCharsets.UTF_8);
@@ -223,7 +221,7 @@ public final class DeliveryWorker implements SmartLifecycle {
             }
             settle(delivery, outcome, Outcomes.of(outcome, clock.instant()));
         });
-        return null;
+        return true;
     }
 
     /** What the breaker counts as a failed attempt: no stack trace, nothing but the outcome. */
