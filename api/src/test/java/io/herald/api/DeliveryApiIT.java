@@ -52,9 +52,10 @@ class DeliveryApiIT extends ApiTestSupport {
                 .withRequestBody(matchingJsonPath("$.type", equalTo("platform.events.validatesubscription")))
                 .willReturn(aResponse().withStatus(200)));
         endpoint.stubFor(WireMock.post(urlEqualTo(HOOK)).atPriority(5).willReturn(aResponse().withStatus(500)));
-        resource = "urn:altinn:resource:app_ttd_deliveries" + UUID.randomUUID().toString().substring(0, 8);
+        String org = newOrg();
+        resource = "urn:altinn:resource:app_" + org + "_deliveries" + UUID.randomUUID().toString().substring(0, 8);
         publisher = token(PUBLISH);
-        subscriber = tokenForAgency(newOrg());
+        subscriber = tokenForAgency(org);
         stranger = tokenForAgency(newOrg());
     }
 

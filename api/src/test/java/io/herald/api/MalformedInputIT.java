@@ -25,7 +25,7 @@ class MalformedInputIT extends ApiTestSupport {
     @BeforeEach
     void tokens() {
         publisher = token(PUBLISH);
-        reader = token(SUBSCRIBE);
+        reader = agencyToken(TEST_AGENCY);
     }
 
     private static void assertProblem(Response response, int status, String code) {

@@ -43,9 +43,11 @@ public class DeliveryController {
     private final Deliveries deliveries;
     private final TestDeliveries tests;
     private final FeedParameters parameters;
+    private final Callers callers;
 
-    public DeliveryController(SubscriptionService subscriptions, Deliveries deliveries, TestDeliveries tests,
-            FeedParameters parameters) {
+    DeliveryController(SubscriptionService subscriptions, Deliveries deliveries, TestDeliveries tests,
+            FeedParameters parameters, Callers callers) {
+        this.callers = callers;
         this.subscriptions = subscriptions;
         this.deliveries = deliveries;
         this.tests = tests;
@@ -111,7 +113,7 @@ public class DeliveryController {
     /** The subscription, if it is the caller's; otherwise 404, exactly as for one that does not exist. */
     private SubscriptionId owned(String text, Jwt caller) {
         SubscriptionId subscription = subscriptionId(text);
-        if (subscriptions.get(Callers.consumer(caller), subscription).isEmpty()) {
+        if (subscriptions.get(callers.consumer(caller), subscription).isEmpty()) {
             throw new SubscriptionNotFoundException(subscription);
         }
         return subscription;

@@ -33,6 +33,9 @@ import io.herald.subscriptions.DeliveriesCreated;
 import io.herald.subscriptions.PartyRegistry;
 import io.herald.subscriptions.Subscription;
 import io.herald.subscriptions.SubscriptionsProperties;
+import io.herald.subscriptions.access.AppResource;
+import io.herald.subscriptions.access.Caller;
+import io.herald.subscriptions.access.ReadAccess;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -42,7 +45,9 @@ import io.micrometer.core.instrument.MeterRegistry;
  * index and writes one delivery per (subscription, event) — in the same transaction that moves
  * the range's checkpoint, fenced on the lease, so a batch counts once even when a lease changes
  * hands mid-way. The delivery insert re-checks each subscription's state in the database, so a
- * pause or delete committed before the batch commits stops its deliveries.
+ * pause or delete committed before the batch commits stops its deliveries. An event is matched to
+ * a subscription only if its owner may read it ({@link ReadAccess}, asked once per batch); a match
+ * it may not read writes no delivery and counts in {@code herald.matcher.denied}.
  */
 public final class ChangeFeedMatcher implements SmartLifecycle {
 
@@ -71,6 +76,8 @@ public final class ChangeFeedMatcher implements SmartLifecycle {
     private final TransactionTemplate transactions;
     private final SubscriptionCatalog catalog;
     private final PartyRegistry parties;
+    private final ReadAccess access;
+    private final Counter denied;
     private final RangeLeases leases;
     private final SubscriptionsProperties.Matcher settings;
     private final Clock clock;
@@ -86,16 +93,17 @@ public final class ChangeFeedMatcher implements SmartLifecycle {
     private ScheduledExecutorService heartbeats;
 
     public ChangeFeedMatcher(EventStore store, JdbcTemplate jdbc, TransactionTemplate transactions,
-            SubscriptionCatalog catalog, PartyRegistry parties, RangeLeases leases,
+            SubscriptionCatalog catalog, PartyRegistry parties, ReadAccess access, RangeLeases leases,
             SubscriptionsProperties.Matcher settings, Clock clock, MeterRegistry meters) {
-        this(store, jdbc, transactions, catalog, parties, leases, settings, clock, meters, created -> { });
+        this(store, jdbc, transactions, catalog, parties, access, leases, settings, clock, meters, created -> { });
     }
 
     /** @param created told after each commit that wrote new deliveries */
     public ChangeFeedMatcher(EventStore store, JdbcTemplate jdbc, TransactionTemplate transactions,
-            SubscriptionCatalog catalog, PartyRegistry parties, RangeLeases leases,
+            SubscriptionCatalog catalog, PartyRegistry parties, ReadAccess access, RangeLeases leases,
             SubscriptionsProperties.Matcher settings, Clock clock, MeterRegistry meters,
             Consumer<DeliveriesCreated> created) {
+        this.access = access;
         this.created = created;
         this.store = store;
         this.jdbc = jdbc;
@@ -109,6 +117,9 @@ public final class ChangeFeedMatcher implements SmartLifecycle {
         this.eventsMatched = Counter.builder("herald.matcher.events").description("events matched against subscriptions")
                 .tag("matcher", instance).register(meters);
         this.deliveriesCreated = Counter.builder("herald.matcher.deliveries").description("deliveries created")
+                .tag("matcher", instance).register(meters);
+        this.denied = Counter.builder("herald.matcher.denied")
+                .description("matches not delivered because the subscription's owner may not read the event")
                 .tag("matcher", instance).register(meters);
         Gauge.builder("herald.matcher.lag.seconds", this, m -> m.lagMillisByRange.values().stream()
                         .mapToLong(Long::longValue).max().orElse(0) / 1000.0)
@@ -158,20 +169,34 @@ public final class ChangeFeedMatcher implements SmartLifecycle {
             return 0;
         }
         Map<String, Set<String>> parents = parties.parentsOf(organisations(page.events()));
-        List<Long> subscriptions = new ArrayList<>();
-        List<Long> txs = new ArrayList<>();
-        List<Long> seqs = new ArrayList<>();
-        List<Timestamp> storedAt = new ArrayList<>();
+        List<Subscription> matchedSubscriptions = new ArrayList<>();
+        List<StoredEvent> matchedEvents = new ArrayList<>();
         for (StoredEvent event : page.events()) {
             String organisation = organisation(event);
             Set<String> parentsOfEvent = organisation == null ? Set.of() : parents.getOrDefault(organisation, Set.of());
             for (Subscription subscription : catalog.index().match(event, parentsOfEvent)) {
-                subscriptions.add(subscription.id().value());
-                txs.add(event.position().tx());
-                seqs.add(event.position().seq());
-                storedAt.add(Timestamp.from(event.storedAt()));
+                matchedSubscriptions.add(subscription);
+                matchedEvents.add(event);
             }
         }
+        boolean[] readable = readable(matchedSubscriptions, matchedEvents);
+        List<Long> subscriptions = new ArrayList<>();
+        List<Long> txs = new ArrayList<>();
+        List<Long> seqs = new ArrayList<>();
+        List<Timestamp> storedAt = new ArrayList<>();
+        int refused = 0;
+        for (int i = 0; i < matchedEvents.size(); i++) {
+            if (!readable[i]) {
+                refused++;
+                continue;
+            }
+            StoredEvent event = matchedEvents.get(i);
+            subscriptions.add(matchedSubscriptions.get(i).id().value());
+            txs.add(event.position().tx());
+            seqs.add(event.position().seq());
+            storedAt.add(Timestamp.from(event.storedAt()));
+        }
+        denied.increment(refused);
         EventPosition next = page.next();
         int created = transactions.execute(status -> {
             fence(range, checkpoint, next);
@@ -196,6 +221,38 @@ public final class ChangeFeedMatcher implements SmartLifecycle {
         boolean behind = page.events().size() == settings.batchSize();
         lagMillisByRange.put(range, behind ? Math.max(0, clock.millis() - last.storedAt().toEpochMilli()) : 0L);
         return page.events().size();
+    }
+
+    /**
+     * Whether each subscription's owner may read the event beside it, asked now (at match time),
+     * with the app scope recorded for the subscription at creation.
+     */
+    private boolean[] readable(List<Subscription> subscriptions, List<StoredEvent> events) {
+        if (subscriptions.isEmpty()) {
+            return new boolean[0];
+        }
+        // an agency's subscriptions to its own apps need no look-up; only the others may hold an app scope
+        Set<Long> ids = new HashSet<>();
+        for (int i = 0; i < subscriptions.size(); i++) {
+            AppResource app = AppResource.of(events.get(i).resource());
+            if (app == null || !subscriptions.get(i).consumer().equals("/org/" + app.org())) {
+                ids.add(subscriptions.get(i).id().value());
+            }
+        }
+        Map<Long, String> grants = new java.util.HashMap<>();
+        if (!ids.isEmpty()) {
+            jdbc.query("SELECT id, granted_scope FROM subscription WHERE id = ANY (?) AND granted_scope IS NOT NULL",
+                    statement -> statement.setArray(1, statement.getConnection().createArrayOf("bigint", ids.toArray())),
+                    row -> {
+                        grants.put(row.getLong(1), row.getString(2));
+                    });
+        }
+        List<Caller> callers = new ArrayList<>(subscriptions.size());
+        for (Subscription subscription : subscriptions) {
+            String grant = grants.get(subscription.id().value());
+            callers.add(Caller.ofPrincipal(subscription.consumer(), grant == null ? Set.of() : Set.of(grant)));
+        }
+        return access.mayRead(callers, events);
     }
 
     /** Moves the range's checkpoint, if this instance still owns it and nobody moved it meanwhile. */

@@ -48,7 +48,12 @@ public final class SubscriptionRepository {
 
     /** A subscription to insert, checked already; the secret sealed by {@link SecretCipher}. */
     public record NewRow(String consumer, String createdBy, URI endpoint, SubscriptionFilter filter, byte[] sealedSecret,
-            Instant createdAt) {
+            Instant createdAt, String grantedScope) {
+
+        public NewRow(String consumer, String createdBy, URI endpoint, SubscriptionFilter filter, byte[] sealedSecret,
+                Instant createdAt) {
+            this(consumer, createdBy, endpoint, filter, sealedSecret, createdAt, null);
+        }
     }
 
     /**
@@ -71,12 +76,13 @@ public final class SubscriptionRepository {
             SubscriptionFilter filter = row.filter();
             return jdbc.queryForObject("""
                     INSERT INTO subscription (consumer, created_by, end_point, resource_filter, source_filter,
-                        subject_filter, alternative_subject_filter, type_filter, include_subunits, secret, created_at, version)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        subject_filter, alternative_subject_filter, type_filter, include_subunits, secret, created_at, version,
+                        granted_scope)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     RETURNING\s""" + COLUMNS, SubscriptionCatalog::map,
                     row.consumer(), row.createdBy(), row.endpoint().toString(), filter.resource(), filter.sourcePrefix(),
                     filter.subject(), filter.alternativeSubject(), filter.type(), filter.includeSubunits(),
-                    row.sealedSecret(), Timestamp.from(row.createdAt()), version);
+                    row.sealedSecret(), Timestamp.from(row.createdAt()), version, row.grantedScope());
         }));
     }
 
