@@ -61,7 +61,17 @@ class AuthorizationMatrixIT extends ApiTestSupport {
      * answers, and which events are pushed to it.
      */
     record Row(String name, String token, String feed, String[] headers, int feedStatus, Set<String> feedSees,
-            ObjectNode subscription, int createStatus, Set<String> pushed) {
+            ObjectNode subscription, int createStatus, Set<String> pushed, String postBody) {
+
+        Row(String name, String token, String feed, String[] headers, int feedStatus, Set<String> feedSees,
+                ObjectNode subscription, int createStatus, Set<String> pushed) {
+            this(name, token, feed, headers, feedStatus, feedSees, subscription, createStatus, pushed, null);
+        }
+
+        /** A row for the original proposal's party feed, a POST with a body. */
+        static Row partyFeedPost(String name, String token, String body, Set<String> sees) {
+            return new Row(name, token, "/events/instanceeventsforparty", new String[0], 200, sees, null, 0, Set.of(), body);
+        }
     }
 
     @BeforeEach
@@ -123,6 +133,10 @@ class AuthorizationMatrixIT extends ApiTestSupport {
                 new Row("organisation D, original app feed", tokenD,
                         "/events/instanceevents/" + agencyA + "/" + app + "?from=2000-01-01T00:00:00Z", new String[0], 200,
                         Set.of("eP", "eQ"), null, 0, Set.of()),
+                Row.partyFeedPost("person P, original party feed", tokenP, originalPartyFeed(personP), Set.of("eP")),
+                Row.partyFeedPost("person Q, original party feed of P", tokenQ, originalPartyFeed(personP), Set.of()),
+                Row.partyFeedPost("professional R, original party feed of P", tokenR, originalPartyFeed(personP), Set.of("eP")),
+                Row.partyFeedPost("agency B, original party feed of P", tokenB, originalPartyFeed(personP), Set.of()),
                 new Row("agency B, original app feed", tokenB,
                         "/events/instanceevents/" + agencyA + "/" + app + "?from=2000-01-01T00:00:00Z", new String[0], 403,
                         Set.of(), null, 0, Set.of()));
@@ -153,7 +167,8 @@ class AuthorizationMatrixIT extends ApiTestSupport {
 
         softly = new SoftAssertions();
         for (Row row : rows) {
-            Response feed = get(row.feed(), row.token(), row.headers());
+            Response feed = row.postBody() == null ? get(row.feed(), row.token(), row.headers())
+                    : post(row.feed(), "application/json", row.postBody(), row.token());
             softly.assertThat(feed.status()).as(row.name() + ": feed " + feed.body()).isEqualTo(row.feedStatus());
             if (feed.status() == 200) {
                 softly.assertThat(names(feed, positions)).as(row.name() + ": feed sees").isEqualTo(new TreeSet<>(row.feedSees()));
@@ -201,6 +216,10 @@ class AuthorizationMatrixIT extends ApiTestSupport {
                 .as("no push to R after the revocation").isFalse();
         assertThat(names(get(partyFeedP, tokenR), positions)).as("R's feed after the revocation").isEmpty();
         assertThat(names(get(partyFeedP, tokenP), positions)).containsExactly("eP", "eP2");
+    }
+
+    private static String originalPartyFeed(String person) {
+        return "{\"party\":{\"personNumber\":\"" + person + "\"},\"storedAfter\":\"2000-01-01T00:00:00Z\"}";
     }
 
     private ObjectNode subscription(String hook, String subject) {
