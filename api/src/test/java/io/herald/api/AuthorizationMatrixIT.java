@@ -218,6 +218,51 @@ class AuthorizationMatrixIT extends ApiTestSupport {
         assertThat(names(get(partyFeedP, tokenP), positions)).containsExactly("eP", "eP2");
     }
 
+    @Test
+    void shouldLetAnOrganisationReadAndReceiveItsSubunitsEventsButNobodyElse() {
+        String parent = digits(9);
+        String subunit = digits(9);
+        jdbc.update("INSERT INTO party_unit (parent_org_number, subunit_org_number) VALUES (?, ?)", parent, subunit);
+        String tokenParent = identityToken(Map.of("orgNumber", parent));
+        String tokenSubunit = identityToken(Map.of("orgNumber", subunit));
+        String tokenA = agencyToken(agencyA);
+
+        ObjectNode forParent = subscription("parent", "/org/" + parent);
+        forParent.put("includeSubunits", true);
+        long parentSubscription = createActive(forParent, tokenParent);
+        long marker = createActive(subscription("marker", null), tokenA);
+        Response bySubunit = post("/events/api/v1/subscriptions", "application/json",
+                subscription("sub", "/org/" + parent).toString(), tokenSubunit);
+        assertThat(bySubunit.status()).as("a subunit may not read its parent's events").isEqualTo(403);
+
+        Map<String, String> positions = new java.util.HashMap<>();
+        String guid = UUID.randomUUID().toString();
+        ObjectNode event = cloudEvent(resource);
+        event.put("subject", "/party/" + digits(8));
+        event.put("alternativesubject", "/org/" + subunit);
+        event.put("resourceinstance", "1/" + guid);
+        Response published = post("/events/api/v1/events", "application/cloudevents+json", event.toString(), token(PUBLISH));
+        assertThat(published.status()).as(published.body()).isEqualTo(200);
+        String position = published.json().get("position").asString();
+        idsByName.put("eSub", event.get("id").asString());
+        await().atMost(Duration.ofSeconds(20)).until(() -> delivered(marker, position));
+
+        assertThat(delivered(parentSubscription, position)).as("pushed to the parent").isTrue();
+        assertThat(names(get("/events/api/v1/app/party?after=0&unit=" + subunit, tokenParent), positions)).containsExactly("eSub");
+        assertThat(names(get("/events/api/v1/app/party?after=0&unit=" + subunit, tokenSubunit), positions)).containsExactly("eSub");
+        assertThat(names(get("/events/api/v1/app/party?after=0&unit=" + subunit, identityToken(Map.of("orgNumber", digits(9)))),
+                positions)).as("another organisation").isEmpty();
+    }
+
+    private long createActive(ObjectNode body, String token) {
+        Response created = post("/events/api/v1/subscriptions", "application/json", body.toString(), token);
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        long id = created.json().get("id").asLong();
+        await().atMost(Duration.ofSeconds(20)).until(() -> "active".equals(
+                get("/events/api/v1/subscriptions/" + id, token).json().get("status").asString()));
+        return id;
+    }
+
     private static String originalPartyFeed(String person) {
         return "{\"party\":{\"personNumber\":\"" + person + "\"},\"storedAfter\":\"2000-01-01T00:00:00Z\"}";
     }

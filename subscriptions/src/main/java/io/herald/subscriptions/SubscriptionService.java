@@ -6,6 +6,7 @@ import java.util.Optional;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionSynchronization;
@@ -48,7 +49,7 @@ public class SubscriptionService {
         this(repository, cipher, properties, events, clock, null);
     }
 
-    @org.springframework.beans.factory.annotation.Autowired
+    @Autowired
     public SubscriptionService(SubscriptionRepository repository, SecretCipher cipher, SubscriptionsProperties properties,
             ApplicationEventPublisher events, Clock clock, AccessPolicy access) {
         this.access = access;

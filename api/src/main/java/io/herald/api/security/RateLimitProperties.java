@@ -19,7 +19,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("herald.rate-limit")
 public record RateLimitProperties(
         @DefaultValue("true") boolean enabled,
-        @DefaultValue("200") int limitForPeriod,
+        @DefaultValue("1000") int limitForPeriod,
         @DefaultValue("20") int anonymousLimitForPeriod,
         @DefaultValue("1s") Duration period,
         @DefaultValue("100000") long maxClients) {

@@ -5,6 +5,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import io.herald.subscriptions.PartyRegistry;
+
 /**
  * The access policy and its decision point, chosen by {@code herald.authorization.decision-point}.
  * The built-in delegation store exists either way, so its administration API answers; with
@@ -20,10 +22,10 @@ public class AccessConfiguration {
     }
 
     @Bean
-    AccessPolicy accessPolicy(AuthorizationProperties properties, DelegationStore delegations) {
+    AccessPolicy accessPolicy(AuthorizationProperties properties, DelegationStore delegations, PartyRegistry parties) {
         DecisionPoint decisionPoint = properties.decisionPoint() == AuthorizationProperties.Kind.XACML
                 ? new XacmlDecisionPoint(properties.xacml())
                 : delegations;
-        return new AccessPolicy(decisionPoint, properties);
+        return new AccessPolicy(decisionPoint, parties, properties);
     }
 }

@@ -2,9 +2,11 @@ package io.herald.subscriptions.access;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,6 +16,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
 
 import io.herald.store.StoredEvent;
+import io.herald.subscriptions.PartyRegistry;
 
 /**
  * "May this caller read events about this subject?" — the one question feeds, subscription
@@ -21,7 +24,8 @@ import io.herald.store.StoredEvent;
  * <ol>
  *   <li>the agency that owns an app resource ({@code app_{org}_{app}}), or an organisation holding
  *       that app's delegated scope, reads all of the app's events;</li>
- *   <li>a party reads the events whose subject or alternative subject is itself;</li>
+ *   <li>a party reads the events whose subject or alternative subject is itself, and an
+ *       organisation those of its subunits ({@link PartyRegistry});</li>
  *   <li>anyone else reads what the {@link DecisionPoint} permits (a delegation from the party),
  *       answers kept for at most {@code cacheLifetime}.</li>
  * </ol>
@@ -32,10 +36,17 @@ public final class AccessPolicy implements ReadAccess {
     private static final Logger log = LoggerFactory.getLogger(AccessPolicy.class);
 
     private final DecisionPoint decisionPoint;
+    private final PartyRegistry parties;
     private final Cache<AccessRequest, Decision> decisions;
 
+    /** Without a party registry: an organisation reads no subunit's events unless the decision point permits it. */
     public AccessPolicy(DecisionPoint decisionPoint, Duration cacheLifetime, long cacheSize, Ticker ticker) {
+        this(decisionPoint, organisations -> Map.of(), cacheLifetime, cacheSize, ticker);
+    }
+
+    public AccessPolicy(DecisionPoint decisionPoint, PartyRegistry parties, Duration cacheLifetime, long cacheSize, Ticker ticker) {
         this.decisionPoint = decisionPoint;
+        this.parties = parties;
         this.decisions = Caffeine.newBuilder()
                 .expireAfterWrite(cacheLifetime)
                 .maximumSize(cacheSize)
@@ -43,8 +54,8 @@ public final class AccessPolicy implements ReadAccess {
                 .build();
     }
 
-    public AccessPolicy(DecisionPoint decisionPoint, AuthorizationProperties properties) {
-        this(decisionPoint, properties.cacheLifetime(), properties.cacheSize(), Ticker.systemTicker());
+    public AccessPolicy(DecisionPoint decisionPoint, PartyRegistry parties, AuthorizationProperties properties) {
+        this(decisionPoint, parties, properties.cacheLifetime(), properties.cacheSize(), Ticker.systemTicker());
     }
 
     /** True when the caller reads every event of the resource: its agency, or holder of its app scope. */
@@ -79,11 +90,13 @@ public final class AccessPolicy implements ReadAccess {
     @Override
     public boolean[] mayRead(List<Caller> callers, List<StoredEvent> events) {
         boolean[] readable = new boolean[events.size()];
+        Map<String, Set<String>> parents = parentsOfSubunits(callers, events);
         Map<AccessRequest, List<Integer>> asked = new LinkedHashMap<>();
         for (int i = 0; i < events.size(); i++) {
             Caller caller = callers.get(i);
             StoredEvent event = events.get(i);
-            if (readsWholeResource(caller, event.resource()) || caller.is(event.subject()) || caller.is(event.alternativeSubject())) {
+            if (readsWholeResource(caller, event.resource()) || caller.is(event.subject()) || caller.is(event.alternativeSubject())
+                    || isParentOf(caller, event, parents)) {
                 readable[i] = true;
             } else if (event.resource() != null && (event.subject() != null || event.alternativeSubject() != null)
                     && caller.principal() != null) {
@@ -103,6 +116,30 @@ public final class AccessPolicy implements ReadAccess {
             }
         }
         return readable;
+    }
+
+    /** The parents of the subunits named by events that an organisation caller would otherwise have to ask about. */
+    private Map<String, Set<String>> parentsOfSubunits(List<Caller> callers, List<StoredEvent> events) {
+        Set<String> subunits = new HashSet<>();
+        for (int i = 0; i < events.size(); i++) {
+            String organisation = organisationOf(events.get(i));
+            if (organisation != null && callers.get(i).organisationNumber() != null
+                    && !organisation.equals(callers.get(i).organisationNumber())) {
+                subunits.add(organisation);
+            }
+        }
+        return subunits.isEmpty() ? Map.of() : parties.parentsOf(subunits);
+    }
+
+    private static boolean isParentOf(Caller caller, StoredEvent event, Map<String, Set<String>> parents) {
+        String organisation = organisationOf(event);
+        return organisation != null && caller.organisationNumber() != null
+                && parents.getOrDefault(organisation, Set.of()).contains(caller.organisationNumber());
+    }
+
+    private static String organisationOf(StoredEvent event) {
+        String alternative = event.alternativeSubject();
+        return alternative != null && alternative.startsWith("/org/") ? alternative.substring(5) : null;
     }
 
     /** Drops every kept decision: this instance sees a change of rights at once (others within the lifetime). */

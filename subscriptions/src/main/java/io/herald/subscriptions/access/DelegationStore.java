@@ -3,6 +3,7 @@ package io.herald.subscriptions.access;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -50,7 +51,7 @@ public final class DelegationStore implements DecisionPoint {
                         statement.setArray(2, statement.getConnection().createArrayOf("text", parties.toArray()));
                     },
                     row -> {
-                        granted.add(java.util.Arrays.asList(row.getString(1), row.getString(2), row.getString(3)));
+                        granted.add(Arrays.asList(row.getString(1), row.getString(2), row.getString(3)));
                     });
         }
         List<Decision> answers = new ArrayList<>(requests.size());
@@ -63,8 +64,8 @@ public final class DelegationStore implements DecisionPoint {
     private static boolean permits(Set<List<String>> granted, AccessRequest request) {
         String grantee = request.caller().principal();
         for (String party : new String[] {request.subject(), request.alternativeSubject()}) {
-            if (party != null && (granted.contains(java.util.Arrays.asList(party, grantee, request.resource()))
-                    || granted.contains(java.util.Arrays.asList(party, grantee, null)))) {
+            if (party != null && (granted.contains(Arrays.asList(party, grantee, request.resource()))
+                    || granted.contains(Arrays.asList(party, grantee, null)))) {
                 return true;
             }
         }

@@ -4,6 +4,7 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -239,7 +240,7 @@ public final class ChangeFeedMatcher implements SmartLifecycle {
                 ids.add(subscriptions.get(i).id().value());
             }
         }
-        Map<Long, String> grants = new java.util.HashMap<>();
+        Map<Long, String> grants = new HashMap<>();
         if (!ids.isEmpty()) {
             jdbc.query("SELECT id, granted_scope FROM subscription WHERE id = ANY (?) AND granted_scope IS NOT NULL",
                     statement -> statement.setArray(1, statement.getConnection().createArrayOf("bigint", ids.toArray())),

@@ -104,6 +104,21 @@ class AccessPolicyTest {
     }
 
     @Test
+    void shouldLetAnOrganisationReadItsSubunitsEventsAsTheRegistrySays() {
+        answer.set(Decision.NOT_APPLICABLE);
+        AccessPolicy withRegistry = new AccessPolicy(requests -> requests.stream().map(r -> answer.get()).toList(),
+                organisations -> organisations.contains("910022222") ? java.util.Map.of("910022222", Set.of("910011154"))
+                        : java.util.Map.of(),
+                Duration.ofSeconds(60), 1000, nanos::get);
+
+        assertThat(withRegistry.mayRead(organisation("910011154"), List.of(
+                event(APP, null, "/org/910022222"),
+                event(APP, null, "/org/910033333")))).containsExactly(true, false);
+        assertThat(withRegistry.mayRead(organisation("910099999"), List.of(event(APP, null, "/org/910022222"))))
+                .as("only the parent").containsExactly(false);
+    }
+
+    @Test
     void shouldForgetEveryDecisionWhenToldRightsChanged() {
         Caller professional = organisation("910011154");
         StoredEvent about = event(APP, "/party/1", null);
