@@ -31,7 +31,9 @@ import tools.jackson.databind.node.ObjectNode;
                 // quick handshake retries and matching, so tests wait milliseconds, not the production schedule
                 "herald.subscriptions.validation.retry-delays=500ms,500ms,500ms,500ms,500ms,500ms,500ms,500ms,500ms,500ms",
                 "herald.subscriptions.validation.sweep-interval=100ms",
-                "herald.subscriptions.matcher.poll-interval=50ms"})
+                "herald.subscriptions.matcher.poll-interval=50ms",
+                "herald.dispatcher.replay-max-events=3",
+                "herald.dispatcher.health.check-interval=1s"})
 @ActiveProfiles("local")
 public abstract class ApiTestSupport {
 

@@ -215,6 +215,12 @@ class AuthorizationMatrixIT extends ApiTestSupport {
         assertThat(delivered(subscriptions.get("professional R, delegated by P"), positions.get("eP2")))
                 .as("no push to R after the revocation").isFalse();
         assertThat(names(get(partyFeedP, tokenR), positions)).as("R's feed after the revocation").isEmpty();
+        long subscriptionR = subscriptions.get("professional R, delegated by P");
+        Response replay = post("/events/api/v1/subscriptions/" + subscriptionR + "/replay", "application/json",
+                "{\"after\":\"0\"}", tokenR);
+        assertThat(replay.status()).as(replay.body()).isEqualTo(202);
+        assertThat(replay.json().get("replayed").asInt()).as("a replay sends nothing R may no longer read").isZero();
+        assertThat(delivered(subscriptionR, positions.get("eP2"))).isFalse();
         assertThat(names(get(partyFeedP, tokenP), positions)).containsExactly("eP", "eP2");
     }
 

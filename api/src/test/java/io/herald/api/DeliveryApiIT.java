@@ -42,6 +42,7 @@ class DeliveryApiIT extends ApiTestSupport {
     private String resource;
     private String publisher;
     private String subscriber;
+    private String subscriberOrg;
     private String stranger;
 
     @BeforeEach
@@ -52,10 +53,10 @@ class DeliveryApiIT extends ApiTestSupport {
                 .withRequestBody(matchingJsonPath("$.type", equalTo("platform.events.validatesubscription")))
                 .willReturn(aResponse().withStatus(200)));
         endpoint.stubFor(WireMock.post(urlEqualTo(HOOK)).atPriority(5).willReturn(aResponse().withStatus(500)));
-        String org = newOrg();
-        resource = "urn:altinn:resource:app_" + org + "_deliveries" + UUID.randomUUID().toString().substring(0, 8);
+        subscriberOrg = newOrg();
+        resource = "urn:altinn:resource:app_" + subscriberOrg + "_deliveries" + UUID.randomUUID().toString().substring(0, 8);
         publisher = token(PUBLISH);
-        subscriber = tokenForAgency(org);
+        subscriber = tokenForAgency(subscriberOrg);
         stranger = tokenForAgency(newOrg());
     }
 
@@ -148,6 +149,99 @@ class DeliveryApiIT extends ApiTestSupport {
         assertThat(replayed.json().get("replayed").asInt()).isEqualTo(2);
 
         await().atMost(Duration.ofSeconds(20)).until(() -> ids(get(base + "/deliveries?status=delivered", subscriber)).size() == 2);
+    }
+
+    /**
+     * A range of the log replayed for one subscription: its events in the range are sent again (same
+     * webhook-id), bounded per call with a cursor to go on from, and never an event from before
+     * the subscription was validated.
+     */
+    @Test
+    void shouldReplayARangeOfEventsForTheSubscription() {
+        endpoint.stubFor(WireMock.post(urlEqualTo(HOOK)).atPriority(5).willReturn(aResponse().withStatus(200)));
+        assertThat(post("/events/api/v1/events", "application/cloudevents+json", cloudEvent(resource).toString(), publisher)
+                .status()).as("published before the subscription existed").isEqualTo(200);
+        long id = createActiveSubscription();
+        String base = SUBSCRIPTIONS + "/" + id;
+        List<String> positions = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            Response published = post("/events/api/v1/events", "application/cloudevents+json", cloudEvent(resource).toString(), publisher);
+            assertThat(published.status()).as(published.body()).isEqualTo(200);
+            positions.add(published.json().get("position").asString());
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> ids(get(base + "/deliveries?status=delivered", subscriber)).size() == 5);
+        assertThat(eventRequests()).isEqualTo(5);
+
+        Response fromStart = post(base + "/replay", "application/json", "{\"after\":\"0\",\"until\":\"" + positions.get(1) + "\"}",
+                subscriber);
+        assertThat(fromStart.status()).as(fromStart.body()).isEqualTo(202);
+        assertThat(fromStart.json().get("examined").asInt()).as("the first two after validation, not the one before").isEqualTo(2);
+        assertThat(fromStart.json().get("replayed").asInt()).isEqualTo(2);
+        assertThat(fromStart.json().get("next").isNull()).isTrue();
+        await().atMost(Duration.ofSeconds(20)).until(() -> eventRequests() == 7);
+
+        // at most three events per call (herald.dispatcher.replay-max-events in the tests): go on from next
+        Response first = post(base + "/replay", "application/json", "{\"after\":\"" + positions.get(0) + "\"}", subscriber);
+        assertThat(first.status()).as(first.body()).isEqualTo(202);
+        assertThat(first.json().get("examined").asInt()).isEqualTo(3);
+        assertThat(first.json().get("next").asString()).isEqualTo(positions.get(3));
+        Response rest = post(base + "/replay", "application/json", "{\"after\":\"" + first.json().get("next").asString() + "\"}",
+                subscriber);
+        assertThat(rest.json().get("examined").asInt()).isEqualTo(1);
+        assertThat(rest.json().get("next").isNull()).isTrue();
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> eventRequests() == 11);
+        assertThat(endpoint.findAll(WireMock.postRequestedFor(urlEqualTo(HOOK))
+                        .withRequestBody(matchingJsonPath("$.resource", equalTo(resource)))
+                        .withRequestBody(WireMock.notContaining("validatesubscription"))).stream()
+                .map(request -> request.getHeader("webhook-id")).distinct().count())
+                .as("replays keep each delivery's webhook-id").isEqualTo(5);
+        await().atMost(Duration.ofSeconds(20)).until(() -> ids(get(base + "/deliveries?status=delivered", subscriber)).size() == 5);
+
+        assertThat(post(base + "/replay", "application/json", "{\"after\":\"0\"}", stranger).status()).isEqualTo(404);
+        assertThat(post(base + "/replay", "application/json", "{}", subscriber).status()).isEqualTo(400);
+        assertThat(post(base + "/replay", "application/json", "{\"after\":\"0\",\"util\":\"5-1\"}", subscriber).status())
+                .isEqualTo(400);
+        assertThat(post(base + "/replay", "application/json", "{\"after\":\"" + positions.get(2) + "\",\"until\":\""
+                + positions.get(1) + "\"}", subscriber).status()).isEqualTo(400);
+        assertThat(post(base + "/replay", "application/json", "{\"from\":\"yesterday\"}", subscriber).status()).isEqualTo(400);
+        assertThat(post(base + "/replay", "application/json", "[1]", subscriber).status()).isEqualTo(400);
+    }
+
+    private int eventRequests() {
+        return endpoint.findAll(WireMock.postRequestedFor(urlEqualTo(HOOK))
+                .withRequestBody(matchingJsonPath("$.resource", equalTo(resource)))
+                .withRequestBody(WireMock.notContaining("validatesubscription"))).size();
+    }
+
+    /**
+     * The endpoint health check runs on Quartz's clustered job store in the running Herald: a
+     * subscription whose endpoint has failed for longer than allowed is disabled, with the
+     * reason on it, and its owner finds the notice in its feed.
+     */
+    @Test
+    void shouldDisableAnEndpointThatKeepsFailingAndTellTheOwnerInItsFeed() {
+        long id = createActiveSubscription();
+        assertThat(jdbc.queryForList("SELECT trigger_name FROM qrtz_triggers", String.class))
+                .as("the cluster's jobs are in the database").contains("endpoint-health", "log-maintenance");
+
+        jdbc.update("UPDATE subscription SET failing_since = now() - interval '6 days' WHERE id = ?", id);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> "disabled".equals(
+                get(SUBSCRIPTIONS + "/" + id, subscriber).json().get("status").asString()));
+        assertThat(get(SUBSCRIPTIONS + "/" + id, subscriber).json().get("disabledReason").asString())
+                .contains("failed every attempt since");
+        String notices = "/events/api/v1/events?resource=urn:herald:subscriptions&subject=/org/" + subscriberOrg + "&after=0";
+        await().atMost(Duration.ofSeconds(20)).until(() -> get(notices, subscriber).json().size() == 1);
+        JsonNode notice = get(notices, subscriber).json().get(0);
+        assertThat(notice.get("type").asString()).isEqualTo("platform.events.subscription.disabled");
+        assertThat(notice.get("data").get("subscriptionId").asLong()).isEqualTo(id);
+
+        Response resumed = post(SUBSCRIPTIONS + "/" + id + "/resume", "application/json", "", subscriber);
+        assertThat(resumed.status()).as(resumed.body()).isEqualTo(200);
+        assertThat(resumed.json().get("status").asString()).isEqualTo("active");
+        assertThat(jdbc.queryForObject("SELECT failing_since FROM subscription WHERE id = ?", java.sql.Timestamp.class, id))
+                .as("a resume starts the count afresh").isNull();
     }
 
     @Test

@@ -100,7 +100,7 @@ public final class MatchingBenchmark {
                     ? new SubscriptionFilter(resource, null, "/party/" + random.nextInt(1_000_000), null, null, false)
                     : new SubscriptionFilter(resource, null, null, null, TYPES[random.nextInt(TYPES.length)], false);
             index.put(new Subscription(new SubscriptionId(i), "/org/ttd", "bench", endpoint, filter, false,
-                    Instant.EPOCH, Instant.EPOCH, 0L, i, Subscription.Handshake.NONE));
+                    Instant.EPOCH, Instant.EPOCH, 0L, i, Subscription.Handshake.NONE, false, null));
         }
         return index;
     }

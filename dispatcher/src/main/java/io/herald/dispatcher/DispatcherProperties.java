@@ -20,6 +20,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxInFlightPerEndpoint  requests open at once to one endpoint (host and port): a slow endpoint uses these, not everyone's
  * @param retry                   the retry schedule and Retry-After handling
  * @param breaker                 the circuit breaker each endpoint has
+ * @param health                  when an endpoint that keeps failing is disabled
+ * @param replayMaxEvents         the most events one range replay call examines
  */
 @ConfigurationProperties("herald.dispatcher")
 public record DispatcherProperties(
@@ -32,7 +34,29 @@ public record DispatcherProperties(
         @DefaultValue("256") int maxInFlight,
         @DefaultValue("8") int maxInFlightPerEndpoint,
         @DefaultValue @NestedConfigurationProperty DeliveryRetry retry,
-        @DefaultValue Breaker breaker) {
+        @DefaultValue Breaker breaker,
+        @DefaultValue Health health,
+        @DefaultValue("10000") int replayMaxEvents) {
+
+    /**
+     * An endpoint that has failed every attempt (no 2xx) for {@code disableAfter} has its
+     * subscription disabled and its owner told; a check runs every {@code checkInterval}, on one
+     * instance of the cluster at a time.
+     *
+     * @param disableAfter  how long an endpoint may fail without a single success
+     * @param checkInterval how often failing endpoints are looked for
+     */
+    public record Health(
+            @DefaultValue("5d") Duration disableAfter,
+            @DefaultValue("5m") Duration checkInterval) {
+
+        public Health {
+            if (disableAfter.isNegative() || disableAfter.isZero() || checkInterval.isNegative() || checkInterval.isZero()) {
+                throw new IllegalArgumentException("herald.dispatcher.health.disable-after and check-interval must be positive "
+                        + "but were " + disableAfter + " and " + checkInterval);
+            }
+        }
+    }
 
     /**
      * Per endpoint (host and port): when enough of its recent attempts failed, it gets no traffic
@@ -65,9 +89,10 @@ public record DispatcherProperties(
 
 
     public DispatcherProperties {
-        if (batchSize < 1 || maxInFlight < 1 || maxInFlightPerEndpoint < 1) {
-            throw new IllegalArgumentException("herald.dispatcher.batch-size, max-in-flight and max-in-flight-per-endpoint "
-                    + "must be at least 1 but were " + batchSize + ", " + maxInFlight + ", " + maxInFlightPerEndpoint);
+        if (batchSize < 1 || maxInFlight < 1 || maxInFlightPerEndpoint < 1 || replayMaxEvents < 1) {
+            throw new IllegalArgumentException("herald.dispatcher.batch-size, max-in-flight, max-in-flight-per-endpoint and "
+                    + "replay-max-events must be at least 1 but were " + batchSize + ", " + maxInFlight + ", "
+                    + maxInFlightPerEndpoint + ", " + replayMaxEvents);
         }
         if (claimLease.compareTo(responseTimeout.plus(connectTimeout)) <= 0) {
             throw new IllegalArgumentException("herald.dispatcher.claim-lease (" + claimLease

@@ -12,10 +12,12 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import io.herald.store.internal.PartitionMaintenance;
-import io.herald.store.internal.PartitionMaintenanceJob;
 import io.herald.store.internal.PostgresEventStore;
 
-/** The store module's beans: the {@link EventStore} on PostgreSQL and its partition maintenance. */
+/**
+ * The store module's beans: the {@link EventStore} on PostgreSQL and its {@link LogMaintenance},
+ * run once here before Herald serves; the cluster's scheduler runs it from then on.
+ */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(StoreProperties.class)
 public class StoreConfiguration {
@@ -28,8 +30,10 @@ public class StoreConfiguration {
 
     @Bean
     @DependsOnDatabaseInitialization
-    PartitionMaintenanceJob partitionMaintenanceJob(DataSource dataSource, Clock clock, StoreProperties properties) {
-        return new PartitionMaintenanceJob(new PartitionMaintenance(dataSource, clock, properties), properties.maintenanceInterval());
+    LogMaintenance logMaintenance(DataSource dataSource, Clock clock, StoreProperties properties) {
+        LogMaintenance maintenance = new PartitionMaintenance(dataSource, clock, properties).asLogMaintenance();
+        maintenance.run(); // the current month can be written before the first publish
+        return maintenance;
     }
 
     /**
@@ -50,7 +54,7 @@ public class StoreConfiguration {
     @Bean(destroyMethod = "close")
     @DependsOnDatabaseInitialization
     EventStore eventStore(DataSource dataSource, Clock clock, StoreProperties properties,
-            PartitionMaintenanceJob partitionsReady, ApplicationEventPublisher events) {
+            LogMaintenance partitionsReady, ApplicationEventPublisher events) {
         return new PostgresEventStore(dataSource, clock, properties, events::publishEvent);
     }
 }

@@ -43,11 +43,15 @@ public final class WorkLoop {
         wakeUp.release();
     }
 
-    /** Stops after the round in progress (interrupting a wait) and waits up to {@code timeout} for it. */
+    /**
+     * Stops after the round in progress (ending a wait at once) and waits up to {@code timeout} for
+     * it. The round itself is never interrupted: an interrupt in the middle of one (a connection
+     * wait, say) could leave work it had claimed unfinished until its lease ran out.
+     */
     public synchronized void stop(Duration timeout) {
         running = false;
+        wakeUp.release();
         if (thread != null) {
-            thread.interrupt();
             try {
                 thread.join(timeout.toMillis());
             } catch (InterruptedException e) {

@@ -3,7 +3,7 @@ package io.herald.subscriptions;
 /**
  * What a subscriber asks for, as sent: nothing is checked yet. Field names are those of the
  * API's JSON, so that every error names what the subscriber wrote. {@code null} leaves a filter
- * out.
+ * out. {@code orderedDelivery} asks for the subscription's events one at a time, in log order.
  */
 public record NewSubscription(
         String endPoint,
@@ -12,5 +12,6 @@ public record NewSubscription(
         String subjectFilter,
         String alternativeSubjectFilter,
         String typeFilter,
-        boolean includeSubunits) {
+        boolean includeSubunits,
+        boolean orderedDelivery) {
 }

@@ -6,7 +6,10 @@ import java.time.Instant;
 /**
  * A subscription as stored. It is matched once validated ({@code validatedTx} set) and not
  * paused; it then receives the events of transactions after {@code validatedTx}.
- * {@code handshake} tells how its validation is going.
+ * {@code handshake} tells how its validation is going. With {@code orderedDelivery} its next
+ * event is pushed only once the one before it was delivered or dead-lettered.
+ * {@code disabledReason} is set when Herald turned it off (its endpoint answered 410 Gone, or kept
+ * failing); it is then paused until its owner resumes it.
  */
 public record Subscription(
         SubscriptionId id,
@@ -19,7 +22,9 @@ public record Subscription(
         Instant validatedAt,
         Long validatedTx,
         long version,
-        Handshake handshake) {
+        Handshake handshake,
+        boolean orderedDelivery,
+        String disabledReason) {
 
     /**
      * Where the validation handshake stands while the subscription is not validated: attempts
@@ -41,10 +46,14 @@ public record Subscription(
     }
 
     /**
-     * {@code paused}, {@code pending-validation} or {@code active}: what a subscriber sees. Paused
-     * wins, so a pause is visible even before the handshake succeeded.
+     * {@code disabled}, {@code paused}, {@code pending-validation} or {@code active}: what a
+     * subscriber sees. Paused wins over validation, so a pause is visible even before the handshake
+     * succeeded; disabled is a pause Herald made, with its reason.
      */
     public String status() {
+        if (paused && disabledReason != null) {
+            return "disabled";
+        }
         if (paused) {
             return "paused";
         }

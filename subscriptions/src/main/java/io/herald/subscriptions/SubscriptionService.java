@@ -75,7 +75,7 @@ public class SubscriptionService {
         requireIdentity(consumer, "consumer");
         requireIdentity(createdBy, "createdBy");
         SubscriptionValidator.Checked checked = validator.check(request);
-        return store(checked, consumer, createdBy, null);
+        return store(checked, request.orderedDelivery(), consumer, createdBy, null);
     }
 
     /**
@@ -107,13 +107,14 @@ public class SubscriptionService {
         } else if (!access.mayRead(caller, filter.subject(), filter.alternativeSubject(), filter.resource())) {
             throw new AccessDeniedException("the caller may not read events of " + filter.resource() + " about the party named");
         }
-        return store(checked, consumer, createdBy, grantedScope);
+        return store(checked, request.orderedDelivery(), consumer, createdBy, grantedScope);
     }
 
-    private CreatedSubscription store(SubscriptionValidator.Checked checked, String consumer, String createdBy, String grantedScope) {
+    private CreatedSubscription store(SubscriptionValidator.Checked checked, boolean orderedDelivery, String consumer,
+            String createdBy, String grantedScope) {
         String secret = cipher.newSecret();
         Subscription stored = repository.insert(new SubscriptionRepository.NewRow(consumer, createdBy, checked.endpoint(),
-                checked.filter(), cipher.encrypt(secret), clock.instant(), grantedScope), maxPerConsumer);
+                checked.filter(), orderedDelivery, cipher.encrypt(secret), clock.instant(), grantedScope), maxPerConsumer);
         // The endpoint and the consumer stay out of the log: URLs carry tokens, consumers can be person numbers.
         log.info("Subscription {} created on {}", stored.id(), stored.filter().resource());
         afterCommit(new SubscriptionCreated(stored.id()));
@@ -134,8 +135,22 @@ public class SubscriptionService {
      * decrypted signing secrets and whether it takes pushes now. Empty once it was deleted.
      */
     public Optional<DeliveryTarget> deliveryTarget(SubscriptionId id) {
-        return repository.findForDelivery(id).map(found -> new DeliveryTarget(id, found.getKey().endpoint(),
-                found.getValue().stream().map(cipher::decrypt).toList(), found.getKey().active()));
+        return repository.findForDelivery(id).map(this::target);
+    }
+
+    /** {@link #deliveryTarget} for several subscriptions in one look-up; deleted ones are absent from the answer. */
+    public java.util.Map<SubscriptionId, DeliveryTarget> deliveryTargets(java.util.Collection<SubscriptionId> ids) {
+        java.util.Map<SubscriptionId, DeliveryTarget> targets = new java.util.HashMap<>();
+        for (var found : repository.findForDelivery(ids)) {
+            DeliveryTarget target = target(found);
+            targets.put(target.id(), target);
+        }
+        return targets;
+    }
+
+    private DeliveryTarget target(java.util.Map.Entry<Subscription, List<byte[]>> found) {
+        return new DeliveryTarget(found.getKey().id(), found.getKey().endpoint(),
+                found.getValue().stream().map(cipher::decrypt).toList(), found.getKey().active());
     }
 
     /**

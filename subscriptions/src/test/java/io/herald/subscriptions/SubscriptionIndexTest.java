@@ -21,7 +21,7 @@ class SubscriptionIndexTest {
 
     private Subscription add(SubscriptionFilter filter) {
         var subscription = new Subscription(new SubscriptionId(++ids), "/org/ttd", "test", URI.create("https://h.example"),
-                filter, false, Instant.EPOCH, Instant.EPOCH, 1L, ids, Subscription.Handshake.NONE);
+                filter, false, Instant.EPOCH, Instant.EPOCH, 1L, ids, Subscription.Handshake.NONE, false, null);
         index.put(subscription);
         return subscription;
     }
@@ -78,9 +78,9 @@ class SubscriptionIndexTest {
         Subscription paused = add(filter("/party/1", null, null, null, false));
         index.remove(removed.id().value());
         index.put(new Subscription(paused.id(), "/org/ttd", "test", paused.endpoint(), paused.filter(), true,
-                Instant.EPOCH, Instant.EPOCH, 1L, 9, Subscription.Handshake.NONE));
+                Instant.EPOCH, Instant.EPOCH, 1L, 9, Subscription.Handshake.NONE, false, null));
         index.put(new Subscription(new SubscriptionId(99), "/org/ttd", "test", paused.endpoint(), paused.filter(), false,
-                Instant.EPOCH, null, null, 10, Subscription.Handshake.NONE));
+                Instant.EPOCH, null, null, 10, Subscription.Handshake.NONE, false, null));
 
         assertThat(matches(event(RESOURCE, "s", "t", "/party/1", null), Set.of())).containsExactly(kept.id().value());
         assertThat(index.size()).isEqualTo(1);

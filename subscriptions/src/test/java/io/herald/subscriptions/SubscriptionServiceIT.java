@@ -68,7 +68,7 @@ class SubscriptionServiceIT {
     }
 
     private static NewSubscription request() {
-        return new NewSubscription("https://hooks.example/herald", RESOURCE, null, "/party/50001", null, "app.instance.*", false);
+        return new NewSubscription("https://hooks.example/herald", RESOURCE, null, "/party/50001", null, "app.instance.*", false, false);
     }
 
     @Test
@@ -98,7 +98,7 @@ class SubscriptionServiceIT {
         String consumer = newConsumer();
         int before = announced.size();
 
-        assertThatThrownBy(() -> service.create(new NewSubscription("http://hooks.example/herald", "", null, null, null, "*a*", false),
+        assertThatThrownBy(() -> service.create(new NewSubscription("http://hooks.example/herald", "", null, null, null, "*a*", false, false),
                 consumer, "someone"))
                 .isInstanceOfSatisfying(InvalidSubscriptionException.class, e -> assertThat(e.errors())
                         .extracting(FieldError::field).containsExactly("endPoint", "resourceFilter", "typeFilter"));

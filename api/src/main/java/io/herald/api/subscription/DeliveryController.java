@@ -5,6 +5,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.ToLongFunction;
 
+import jakarta.servlet.http.HttpServletRequest;
+
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -22,7 +24,10 @@ import io.herald.api.feed.FeedParameters;
 import io.herald.api.problem.NotFoundException;
 import io.herald.api.problem.BadRequestException;
 import io.herald.dispatcher.AttemptView;
+import io.herald.api.publish.JsonBodies;
 import io.herald.dispatcher.Deliveries;
+import io.herald.dispatcher.DispatcherProperties;
+import io.herald.dispatcher.EventReplay;
 import io.herald.dispatcher.DeliveryView;
 import io.herald.dispatcher.TestDeliveries;
 import io.herald.subscriptions.SubscriptionId;
@@ -43,15 +48,36 @@ public class DeliveryController {
     private final Deliveries deliveries;
     private final TestDeliveries tests;
     private final FeedParameters parameters;
+    private final EventReplay replays;
+    private final JsonBodies bodies;
+    private final int replayMaxEvents;
     private final Callers callers;
 
     DeliveryController(SubscriptionService subscriptions, Deliveries deliveries, TestDeliveries tests,
-            FeedParameters parameters, Callers callers) {
+            FeedParameters parameters, EventReplay replays, JsonBodies bodies, DispatcherProperties dispatcher,
+            Callers callers) {
         this.callers = callers;
         this.subscriptions = subscriptions;
         this.deliveries = deliveries;
         this.tests = tests;
         this.parameters = parameters;
+        this.replays = replays;
+        this.bodies = bodies;
+        this.replayMaxEvents = dispatcher.replayMaxEvents();
+    }
+
+    /**
+     * 202: the subscription's events in the range are matched again and due now (bounded: at most
+     * {@code herald.dispatcher.replay-max-events} examined per call; {@code next} says where to go on).
+     */
+    @PostMapping(path = "/replay", consumes = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<ReplayRequests.Answer> replayRange(@PathVariable("id") String id, HttpServletRequest request,
+            @AuthenticationPrincipal Jwt caller) {
+        SubscriptionId subscription = subscriptionId(id);
+        EventReplay.Range range = ReplayRequests.read(bodies.read(request));
+        EventReplay.Result result = replays.replay(callers.consumer(caller), subscription, range, replayMaxEvents)
+                .orElseThrow(() -> new SubscriptionNotFoundException(subscription));
+        return ResponseEntity.status(HttpStatus.ACCEPTED).body(ReplayRequests.Answer.of(result));
     }
 
     /**

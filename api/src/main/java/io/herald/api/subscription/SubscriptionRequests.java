@@ -20,8 +20,9 @@ final class SubscriptionRequests {
     private static final List<String> TEXT_FIELDS = List.of("endPoint", "resourceFilter", "sourceFilter", "subjectFilter",
             "alternativeSubjectFilter", "typeFilter");
     private static final String SUBUNITS = "includeSubunits";
+    private static final String ORDERED = "orderedDelivery";
     private static final Set<String> FROM_TOKEN = Set.of("consumer", "createdBy");
-    private static final String KNOWN = String.join(", ", TEXT_FIELDS) + " and " + SUBUNITS;
+    private static final String KNOWN = String.join(", ", TEXT_FIELDS) + ", " + SUBUNITS + " and " + ORDERED;
 
     private SubscriptionRequests() {
     }
@@ -36,7 +37,7 @@ final class SubscriptionRequests {
             String name = member.getKey();
             if (FROM_TOKEN.contains(name)) {
                 errors.add(new FieldError(name, "must not be sent: Herald takes it from the caller's token"));
-            } else if (!TEXT_FIELDS.contains(name) && !SUBUNITS.equals(name)) {
+            } else if (!TEXT_FIELDS.contains(name) && !SUBUNITS.equals(name) && !ORDERED.equals(name)) {
                 errors.add(new FieldError(name, "is not a field of a subscription; the fields are " + KNOWN));
             }
         }
@@ -45,10 +46,11 @@ final class SubscriptionRequests {
             texts[i] = text(body, TEXT_FIELDS.get(i), errors);
         }
         boolean includeSubunits = flag(body, SUBUNITS, errors);
+        boolean orderedDelivery = flag(body, ORDERED, errors);
         if (!errors.isEmpty()) {
             throw new InvalidSubscriptionException(errors);
         }
-        return new NewSubscription(texts[0], texts[1], texts[2], texts[3], texts[4], texts[5], includeSubunits);
+        return new NewSubscription(texts[0], texts[1], texts[2], texts[3], texts[4], texts[5], includeSubunits, orderedDelivery);
     }
 
     private static String text(JsonNode body, String name, List<FieldError> errors) {

@@ -11,7 +11,8 @@ import io.herald.subscriptions.SubscriptionFilter;
 /**
  * A subscription as the API shows it. {@code secret} is there only in the answer to its
  * creation; {@code validated} is null until the endpoint has answered the handshake, and until
- * then {@code handshake} says how it is going (attempts, last failure, next attempt).
+ * then {@code handshake} says how it is going (attempts, last failure, next attempt);
+ * {@code disabledReason} says why Herald turned it off (status {@code disabled}).
  */
 public record SubscriptionResponse(
         long id,
@@ -22,11 +23,13 @@ public record SubscriptionResponse(
         String alternativeSubjectFilter,
         String typeFilter,
         boolean includeSubunits,
+        boolean orderedDelivery,
         String consumer,
         String createdBy,
         Instant created,
         String status,
         Instant validated,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String disabledReason,
         @JsonInclude(JsonInclude.Include.NON_NULL) Handshake handshake,
         @JsonInclude(JsonInclude.Include.NON_NULL) String secret) {
 
@@ -46,8 +49,8 @@ public record SubscriptionResponse(
         SubscriptionFilter filter = subscription.filter();
         return new SubscriptionResponse(subscription.id().value(), subscription.endpoint().toString(), filter.resource(),
                 filter.sourcePrefix(), filter.subject(), filter.alternativeSubject(), filter.type(), filter.includeSubunits(),
-                subscription.consumer(), subscription.createdBy(), subscription.createdAt(), subscription.status(),
-                subscription.validatedAt(), handshake(subscription), secret);
+                subscription.orderedDelivery(), subscription.consumer(), subscription.createdBy(), subscription.createdAt(),
+                subscription.status(), subscription.validatedAt(), subscription.disabledReason(), handshake(subscription), secret);
     }
 
     private static Handshake handshake(Subscription subscription) {

@@ -13,7 +13,11 @@ import io.herald.subscriptions.SubscriptionId;
 /**
  * The {@code delivery} table as a work queue: due deliveries are claimed in one statement with
  * {@code FOR UPDATE SKIP LOCKED} (so instances never claim the same one) by moving their due time
- * a lease ahead; a crashed instance's claims fall due again when the lease ends.
+ * a lease ahead; a crashed instance's claims fall due again when the lease ends. A delivery of a
+ * subscription with ordered delivery is claimed only when no earlier one of it is still pending
+ * (claimed, waiting for a retry, or held back): the next event waits until the one before it was
+ * delivered or dead-lettered, on every instance, since the claim itself keeps the earlier one
+ * pending.
  */
 final class DeliveryQueue {
 
@@ -26,42 +30,139 @@ final class DeliveryQueue {
     }
 
     List<ClaimedDelivery> claim(int limit, Duration lease) {
+        return claim(limit, lease, new long[0]);
+    }
+
+    /**
+     * Claims up to {@code limit} due deliveries, leaving out those of the subscriptions in
+     * {@code holdBack} (their endpoint has no free slot on this instance): they stay due for
+     * other instances and for later, rather than being claimed and put back again and again.
+     */
+    List<ClaimedDelivery> claim(int limit, Duration lease, long[] holdBack) {
+        Long[] held = java.util.Arrays.stream(holdBack).boxed().toArray(Long[]::new);
         return jdbc.query("""
                 UPDATE delivery SET next_attempt_at = now() + ?::interval, attempts = attempts + 1
-                WHERE id IN (SELECT id FROM delivery
-                             WHERE status = 'pending' AND next_attempt_at <= now()
-                             ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED)
+                WHERE id IN (SELECT d.id FROM delivery d JOIN subscription s ON s.id = d.subscription_id
+                             WHERE d.status = 'pending' AND d.next_attempt_at <= now()
+                               AND NOT (d.subscription_id = ANY(?::bigint[]))
+                               AND (NOT s.ordered_delivery OR NOT EXISTS (
+                                    SELECT 1 FROM delivery earlier
+                                    WHERE earlier.subscription_id = d.subscription_id AND earlier.status = 'pending'
+                                      AND (earlier.event_tx, earlier.event_seq) < (d.event_tx, d.event_seq)))
+                             ORDER BY d.next_attempt_at LIMIT ? FOR UPDATE OF d SKIP LOCKED)
                 RETURNING id, subscription_id, event_tx, event_seq, event_stored_at, attempts
-                """, (row, n) -> new ClaimedDelivery(row.getLong(1), new SubscriptionId(row.getLong(2)),
+                """, statement -> {
+                    statement.setString(1, interval(lease));
+                    statement.setArray(2, statement.getConnection().createArrayOf("bigint", held));
+                    statement.setInt(3, limit);
+                }, (row, n) -> new ClaimedDelivery(row.getLong(1), new SubscriptionId(row.getLong(2)),
                         new EventReference(new EventPosition(row.getLong(3), row.getLong(4)), row.getTimestamp(5).toInstant()),
-                        row.getInt(6)),
-                interval(lease), limit);
+                        row.getInt(6)));
+    }
+
+    /** {@link #postpone} for several claimed deliveries, in one statement. */
+    void postponeAll(List<ClaimedDelivery> deliveries, Duration delay) {
+        if (deliveries.isEmpty()) {
+            return;
+        }
+        Long[] ids = deliveries.stream().map(ClaimedDelivery::id).sorted().toArray(Long[]::new);
+        jdbc.update("UPDATE delivery SET next_attempt_at = now() + ?::interval, attempts = attempts - 1 WHERE id = ANY(?::bigint[])",
+                statement -> {
+                    statement.setString(1, interval(delay));
+                    statement.setArray(2, statement.getConnection().createArrayOf("bigint", ids));
+                });
+    }
+
+    /** What one attempt led to, as {@link #recordAll} writes it. */
+    record Settled(ClaimedDelivery delivery, SendResult result, String outcome, String status, Duration retryIn) {
+    }
+
+    /**
+     * Records attempts in one transaction: every attempt row, each delivery's new state, and for
+     * each subscription its {@code failing_since} by its latest attempt here (set at the first
+     * failure after a success, cleared by a success; written only when that flips). Rows are
+     * written in id order, so two instances recording at once never wait on each other in a cycle.
+     */
+    void recordAll(List<Settled> settled) {
+        if (settled.isEmpty()) {
+            return;
+        }
+        List<Settled> byId = settled.stream().sorted(java.util.Comparator.comparingLong(s -> s.delivery().id())).toList();
+        java.util.TreeMap<Long, Boolean> failedBySubscription = new java.util.TreeMap<>();
+        for (Settled one : settled) {
+            failedBySubscription.put(one.delivery().subscription().value(), !"delivered".equals(one.status()));
+        }
+        Long[] ids = byId.stream().map(s -> s.delivery().id()).toArray(Long[]::new);
+        Integer[] attempts = byId.stream().map(s -> s.delivery().attempt()).toArray(Integer[]::new);
+        Integer[] codes = byId.stream().map(s -> s.result().answered() ? s.result().status() : null).toArray(Integer[]::new);
+        Integer[] latencies = byId.stream().map(s -> (int) Math.min(Integer.MAX_VALUE, s.result().latencyMillis())).toArray(Integer[]::new);
+        String[] excerpts = byId.stream().map(s -> s.result().excerpt()).toArray(String[]::new);
+        String[] errors = byId.stream().map(s -> error(s.result())).toArray(String[]::new);
+        String[] outcomes = byId.stream().map(Settled::outcome).toArray(String[]::new);
+        String[] statuses = byId.stream().map(Settled::status).toArray(String[]::new);
+        Long[] retryMillis = byId.stream().map(s -> s.retryIn() == null ? 0L : s.retryIn().toMillis()).toArray(Long[]::new);
+        Long[] subscriptions = failedBySubscription.keySet().toArray(Long[]::new);
+        Boolean[] failed = failedBySubscription.values().toArray(Boolean[]::new);
+        transactions.executeWithoutResult(tx -> {
+            jdbc.update("""
+                    UPDATE subscription s SET failing_since = CASE WHEN u.failed THEN now() END
+                    FROM unnest(?::bigint[], ?::boolean[]) AS u(id, failed)
+                    WHERE s.id = u.id AND (s.failing_since IS NULL) = u.failed
+                    """, statement -> {
+                var connection = statement.getConnection();
+                statement.setArray(1, connection.createArrayOf("bigint", subscriptions));
+                statement.setArray(2, connection.createArrayOf("boolean", failed));
+            });
+            jdbc.update("""
+                    INSERT INTO delivery_attempt (delivery_id, attempt, attempted_at, status_code, latency_ms,
+                                                  response_excerpt, error, outcome)
+                    SELECT u.id, u.attempt, now(), u.code, u.latency, u.excerpt, u.error, u.outcome
+                    FROM unnest(?::bigint[], ?::int[], ?::int[], ?::int[], ?::text[], ?::text[], ?::text[])
+                         AS u(id, attempt, code, latency, excerpt, error, outcome)
+                    """, statement -> {
+                var connection = statement.getConnection();
+                statement.setArray(1, connection.createArrayOf("bigint", ids));
+                statement.setArray(2, connection.createArrayOf("int", attempts));
+                statement.setArray(3, connection.createArrayOf("int", codes));
+                statement.setArray(4, connection.createArrayOf("int", latencies));
+                statement.setArray(5, connection.createArrayOf("text", excerpts));
+                statement.setArray(6, connection.createArrayOf("text", errors));
+                statement.setArray(7, connection.createArrayOf("text", outcomes));
+            });
+            jdbc.update("""
+                    UPDATE delivery d SET status = u.status, last_status = u.code, last_error = u.error,
+                           next_attempt_at = CASE WHEN u.status = 'pending' THEN now() + u.retry_ms * interval '1 millisecond'
+                                                  ELSE d.next_attempt_at END,
+                           delivered_at = CASE WHEN u.status = 'delivered' THEN now() END,
+                           dead_lettered_at = CASE WHEN u.status = 'dead' THEN now() END
+                    FROM unnest(?::bigint[], ?::text[], ?::int[], ?::text[], ?::bigint[]) AS u(id, status, code, error, retry_ms)
+                    WHERE d.id = u.id
+                    """, statement -> {
+                var connection = statement.getConnection();
+                statement.setArray(1, connection.createArrayOf("bigint", ids));
+                statement.setArray(2, connection.createArrayOf("text", statuses));
+                statement.setArray(3, connection.createArrayOf("int", codes));
+                statement.setArray(4, connection.createArrayOf("text", errors));
+                statement.setArray(5, connection.createArrayOf("bigint", retryMillis));
+            });
+        });
+    }
+
+    /** How much waits: deliveries due now, all pending ones (due later too), and how late the oldest due one is. */
+    record Depth(long due, long pending, double oldestDueSeconds) {
+    }
+
+    Depth depth() {
+        return jdbc.queryForObject("""
+                SELECT count(*) FILTER (WHERE next_attempt_at <= now()), count(*),
+                       coalesce(extract(epoch FROM now() - min(next_attempt_at) FILTER (WHERE next_attempt_at <= now())), 0)
+                FROM delivery WHERE status = 'pending'
+                """, (row, n) -> new Depth(row.getLong(1), row.getLong(2), row.getDouble(3)));
     }
 
     /** Puts a claimed delivery back without counting the attempt (its endpoint is busy, or its subscription paused). */
     void postpone(ClaimedDelivery delivery, Duration delay) {
-        jdbc.update("UPDATE delivery SET next_attempt_at = now() + ?::interval, attempts = attempts - 1 WHERE id = ?",
-                interval(delay), delivery.id());
-    }
-
-    /** Records the attempt and what follows from it: delivered, due again after {@code retryIn}, or dead-lettered. */
-    void record(ClaimedDelivery delivery, SendResult result, String outcome, String status, Duration retryIn) {
-        transactions.executeWithoutResult(tx -> {
-            jdbc.update("""
-                    INSERT INTO delivery_attempt (delivery_id, attempt, attempted_at, status_code, latency_ms,
-                                                  response_excerpt, error, outcome)
-                    VALUES (?, ?, now(), ?, ?, ?, ?, ?)
-                    """, delivery.id(), delivery.attempt(), result.answered() ? result.status() : null,
-                    (int) Math.min(Integer.MAX_VALUE, result.latencyMillis()), result.excerpt(), error(result), outcome);
-            jdbc.update("""
-                    UPDATE delivery SET status = ?, last_status = ?, last_error = ?,
-                           next_attempt_at = CASE WHEN ? = 'pending' THEN now() + ?::interval ELSE next_attempt_at END,
-                           delivered_at = CASE WHEN ? = 'delivered' THEN now() END,
-                           dead_lettered_at = CASE WHEN ? = 'dead' THEN now() END
-                    WHERE id = ?
-                    """, status, result.answered() ? result.status() : null, error(result), status,
-                    interval(retryIn == null ? Duration.ZERO : retryIn), status, status, delivery.id());
-        });
+        postponeAll(List.of(delivery), delay);
     }
 
     /** The event has expired from the log: nothing can be delivered any more. */

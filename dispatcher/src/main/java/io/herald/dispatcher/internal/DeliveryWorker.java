@@ -4,10 +4,12 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -25,7 +27,6 @@ import org.springframework.context.event.EventListener;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
-import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.herald.dispatcher.DeliveryOutcome;
 import io.herald.dispatcher.DispatcherProperties;
 import io.herald.dispatcher.RetryDecision;
@@ -53,6 +54,8 @@ public final class DeliveryWorker implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(DeliveryWorker.class);
     /** How long a delivery waits when its endpoint has no free slot: soon, but not in a busy loop. */
     private static final Duration BUSY_ENDPOINT_DELAY = Duration.ofMillis(500);
+    /** The most attempts written in one transaction. */
+    private static final int RECORD_BATCH = 200;
     /** How long a paused subscription's deliveries wait before they are looked at again. */
     private static final Duration PAUSED_DELAY = Duration.ofMinutes(1);
 
@@ -71,9 +74,16 @@ public final class DeliveryWorker implements SmartLifecycle {
     private final ExecutorService httpThreads;
     private final WebhookClient client;
     private final WorkLoop loop;
+    private final EndpointHealth health;
+    /** Endpoints (by key) whose slots were all in use, with the subscriptions that found them so. */
+    private final Map<String, Set<Long>> waitingForSlot = new ConcurrentHashMap<>();
+    private final java.util.concurrent.BlockingQueue<Recording> recorder = new java.util.concurrent.LinkedBlockingQueue<>();
+    private volatile boolean recording;
+    private Thread recorderThread;
 
     DeliveryWorker(EventStore store, SubscriptionService subscriptions, DeliveryQueue queue, RetryPolicy policy,
-            DispatcherProperties settings, OutboundGuard guard, Clock clock, MeterRegistry meters) {
+            DispatcherProperties settings, OutboundGuard guard, EndpointHealth health, Clock clock, MeterRegistry meters) {
+        this.health = health;
         this.guard = guard;
         this.store = store;
         this.subscriptions = subscriptions;
@@ -100,7 +110,8 @@ public final class DeliveryWorker implements SmartLifecycle {
                 .waitDurationInOpenState(breaker.waitInOpenState())
                 .permittedNumberOfCallsInHalfOpenState(breaker.probes())
                 .build());
-        TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(meters);
+        metrics.breakerStates(breakers);
+        metrics.queueDepth(queue::depth);
     }
 
     /** The breaker of an endpoint, by host and port: for tests and operators' questions. */
@@ -119,18 +130,20 @@ public final class DeliveryWorker implements SmartLifecycle {
         if (room == 0) {
             return 0;
         }
-        List<ClaimedDelivery> claimed = queue.claim(room, settings.claimLease());
+        List<ClaimedDelivery> claimed = queue.claim(room, settings.claimLease(), heldBack());
         if (claimed.isEmpty()) {
             return 0;
         }
         Map<EventPosition, StoredEvent> events = store.find(claimed.stream().map(ClaimedDelivery::event).toList()).stream()
                 .collect(Collectors.toMap(StoredEvent::position, Function.identity(), (a, b) -> a));
-        Map<SubscriptionId, Optional<DeliveryTarget>> targets = new HashMap<>();
+        Map<SubscriptionId, DeliveryTarget> targets = subscriptions.deliveryTargets(
+                claimed.stream().map(ClaimedDelivery::subscription).distinct().toList());
+        Map<Duration, List<ClaimedDelivery>> putBack = new HashMap<>();
         int sent = 0;
         for (ClaimedDelivery delivery : claimed) {
-            Optional<DeliveryTarget> target = targets.computeIfAbsent(delivery.subscription(), subscriptions::deliveryTarget);
+            DeliveryTarget target = targets.get(delivery.subscription());
             StoredEvent event = events.get(delivery.event().position());
-            if (target.isEmpty()) {
+            if (target == null) {
                 continue; // deleted: its deliveries went with it
             }
             if (event == null) {
@@ -138,39 +151,54 @@ public final class DeliveryWorker implements SmartLifecycle {
                 metrics.deadLettered();
                 continue;
             }
-            if (!target.get().active()) {
-                queue.postpone(delivery, PAUSED_DELAY);
+            if (!target.active()) {
+                putBack.computeIfAbsent(PAUSED_DELAY, d -> new ArrayList<>()).add(delivery);
                 continue;
             }
-            if (send(delivery, target.get(), event)) {
+            Duration wait = send(delivery, target, event);
+            if (wait == null) {
                 sent++;
+            } else if (!wait.isZero()) {
+                putBack.computeIfAbsent(wait, d -> new ArrayList<>()).add(delivery);
             }
         }
+        putBack.forEach((delay, deliveries) -> queue.postponeAll(deliveries, delay));
         return sent;
     }
 
-    private boolean send(ClaimedDelivery delivery, DeliveryTarget target, StoredEvent event) {
+    /** The subscriptions whose endpoint had no free slot when last tried: not claimed until a slot frees. */
+    private long[] heldBack() {
+        return waitingForSlot.values().stream().flatMap(Set::stream).mapToLong(Long::longValue).toArray();
+    }
+
+    /**
+     * Sends the delivery, or says how long it must wait instead: {@code null} when it went out,
+     * zero when it was settled without a request (refused by the outbound guard), else the delay
+     * before it is due again (its endpoint's breaker is open, or its slots are all in use).
+     */
+    private Duration send(ClaimedDelivery delivery, DeliveryTarget target, StoredEvent event) {
         URI endpoint = target.endpoint();
         Optional<String> refusal = guard.refusal(endpoint);
         if (refusal.isPresent()) {
             SendResult refused = new SendResult(SendResult.NO_ANSWER, null, 0, null, "Refused", refusal.get());
+            inFlight.acquireUninterruptibly();
             settle(delivery, refused, new DeliveryOutcome.Refused(refusal.get()));
-            return false;
+            return Duration.ZERO;
         }
         String key = endpointKey(endpoint);
         CircuitBreaker breaker = breakers.circuitBreaker(key);
         if (!breaker.tryAcquirePermission()) {
             // a failing endpoint gets probes, not traffic; its deliveries wait without using up attempts
-            queue.postpone(delivery, settings.breaker().waitInOpenState());
             metrics.heldByBreaker();
-            return false;
+            return settings.breaker().waitInOpenState();
         }
         Semaphore endpointSlots = perEndpoint.computeIfAbsent(key, k -> new Semaphore(settings.maxInFlightPerEndpoint()));
         if (!endpointSlots.tryAcquire()) {
             breaker.releasePermission();
-            queue.postpone(delivery, BUSY_ENDPOINT_DELAY);
+            // this endpoint's deliveries are not claimed again until one of its requests is answered
+            waitingForSlot.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(delivery.subscription().value());
             metrics.postponed();
-            return false;
+            return BUSY_ENDPOINT_DELAY;
         }
         inFlight.acquireUninterruptibly();
         byte[] body = event.json().getBytes(StandardCharsets.UTF_8);
@@ -180,25 +208,20 @@ public final class DeliveryWorker implements SmartLifecycle {
                 "webhook-timestamp", Long.toString(timestamp),
                 "webhook-signature", signer.signature(delivery.webhookId(), timestamp, body, target.secrets()));
         client.post(endpoint, body, headers).whenComplete((result, failure) -> {
-            try {
-                SendResult outcome = failure == null ? result
-                        : new SendResult(SendResult.NO_ANSWER, null, 0, null, failure.getClass().getSimpleName(), failure.getMessage());
-                if (outcome.answered() && outcome.status() >= 200 && outcome.status() <= 299) {
-                    breaker.onSuccess(outcome.latencyMillis(), TimeUnit.MILLISECONDS);
-                } else {
-                    breaker.onError(outcome.latencyMillis(), TimeUnit.MILLISECONDS, new EndpointFailure(outcome));
-                }
-                settle(delivery, outcome);
-            } catch (RuntimeException e) {
-                // the claim lease runs out and the delivery is tried again: at least once, never lost
-                log.warn("Could not record the attempt of delivery {}: {}", delivery.id(), e.toString());
-            } finally {
-                endpointSlots.release();
-                inFlight.release();
+            SendResult outcome = failure == null ? result
+                    : new SendResult(SendResult.NO_ANSWER, null, 0, null, failure.getClass().getSimpleName(), failure.getMessage());
+            if (outcome.answered() && outcome.status() >= 200 && outcome.status() <= 299) {
+                breaker.onSuccess(outcome.latencyMillis(), TimeUnit.MILLISECONDS);
+            } else {
+                breaker.onError(outcome.latencyMillis(), TimeUnit.MILLISECONDS, new EndpointFailure(outcome));
+            }
+            endpointSlots.release();
+            if (waitingForSlot.remove(key) != null) {
                 loop.wakeUp();
             }
+            settle(delivery, outcome, Outcomes.of(outcome, clock.instant()));
         });
-        return true;
+        return null;
     }
 
     /** What the breaker counts as a failed attempt: no stack trace, nothing but the outcome. */
@@ -208,27 +231,78 @@ public final class DeliveryWorker implements SmartLifecycle {
         }
     }
 
-    private void settle(ClaimedDelivery delivery, SendResult result) {
-        settle(delivery, result, Outcomes.of(result, clock.instant()));
-    }
-
+    /**
+     * Decides what the attempt leads to ({@link RetryPolicy}) and hands it to the recorder, which
+     * writes attempts in batches; the request slot ({@code inFlight}) is given back once it is
+     * written, so an instance never has more unrecorded attempts than requests it may send.
+     */
     private void settle(ClaimedDelivery delivery, SendResult result, DeliveryOutcome outcome) {
         var decision = policy.decide(delivery.attempt(), outcome);
+        DeliveryQueue.Settled settled;
+        String disableReason = null;
         if (decision instanceof RetryDecision.RetryAt retry) {
-            queue.record(delivery, result, "retry", "pending", retry.delay());
-            metrics.attempt("retry", result.latencyMillis());
+            settled = new DeliveryQueue.Settled(delivery, result, "retry", "pending", retry.delay());
         } else if (decision instanceof RetryDecision.DeadLetter dead) {
-            queue.record(delivery, result, "dead-letter: " + dead.reason(), "dead", null);
-            metrics.attempt("dead-letter", result.latencyMillis());
-            metrics.deadLettered();
+            settled = new DeliveryQueue.Settled(delivery, result, "dead-letter: " + dead.reason(), "dead", null);
         } else if (decision instanceof RetryDecision.Disable disable) {
-            queue.record(delivery, result, "disabled: " + disable.reason(), "dead", null);
-            subscriptions.disable(delivery.subscription(), disable.reason());
-            metrics.attempt("disabled", result.latencyMillis());
-            metrics.deadLettered();
+            settled = new DeliveryQueue.Settled(delivery, result, "disabled: " + disable.reason(), "dead", null);
+            disableReason = disable.reason();
         } else {
-            queue.record(delivery, result, "delivered", "delivered", null);
-            metrics.attempt("delivered", result.latencyMillis());
+            settled = new DeliveryQueue.Settled(delivery, result, "delivered", "delivered", null);
+        }
+        recorder.add(new Recording(settled, disableReason));
+    }
+
+    /** An attempt waiting to be written, and the subscription to disable once it is (410 Gone). */
+    private record Recording(DeliveryQueue.Settled settled, String disableReason) {
+    }
+
+    /** Writes settled attempts in batches (one transaction each), then what follows from them. */
+    private void record() {
+        List<Recording> batch = new ArrayList<>();
+        while (recording || !recorder.isEmpty()) {
+            try {
+                Recording first = recorder.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                recorder.drainTo(batch, RECORD_BATCH - 1);
+                writeAndFollow(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } finally {
+                inFlight.release(batch.size());
+                batch.clear();
+                loop.wakeUp();
+            }
+        }
+    }
+
+    private void writeAndFollow(List<Recording> batch) {
+        try {
+            queue.recordAll(batch.stream().map(Recording::settled).toList());
+        } catch (RuntimeException e) {
+            // the claim leases run out and these deliveries are tried again: at least once, never lost
+            log.warn("Could not record {} delivery attempts: {}", batch.size(), e.toString());
+            return;
+        }
+        for (Recording recorded : batch) {
+            DeliveryQueue.Settled settled = recorded.settled();
+            String outcome = settled.outcome().startsWith("dead-letter") ? "dead-letter"
+                    : settled.outcome().startsWith("disabled") ? "disabled" : settled.outcome();
+            metrics.attempt(outcome, settled.result().latencyMillis());
+            if ("dead".equals(settled.status())) {
+                metrics.deadLettered();
+            }
+            if (recorded.disableReason() != null) {
+                try {
+                    health.disableNow(settled.delivery().subscription(), recorded.disableReason());
+                } catch (RuntimeException e) {
+                    log.warn("Could not disable subscription {} after a 410: {}", settled.delivery().subscription(), e.toString());
+                }
+            }
         }
     }
 
@@ -239,7 +313,11 @@ public final class DeliveryWorker implements SmartLifecycle {
     }
 
     @Override
-    public void start() {
+    public synchronized void start() {
+        recording = true;
+        recorderThread = new Thread(this::record, "herald-delivery-recorder");
+        recorderThread.setDaemon(true);
+        recorderThread.start();
         loop.start();
         log.info("Dispatcher started: up to {} requests in flight, {} per endpoint", settings.maxInFlight(),
                 settings.maxInFlightPerEndpoint());
@@ -247,12 +325,17 @@ public final class DeliveryWorker implements SmartLifecycle {
 
     /** Stops claiming, and waits (within the response timeout) for the requests in flight to be recorded. */
     @Override
-    public void stop() {
-        loop.stop(settings.pollInterval().plusSeconds(5));
+    public synchronized void stop() {
         long waitMillis = settings.responseTimeout().plus(settings.connectTimeout()).toMillis();
+        loop.stop(java.time.Duration.ofMillis(waitMillis));
         try {
+            // every request answered and its attempt written gives its permit back
             if (inFlight.tryAcquire(settings.maxInFlight(), waitMillis, TimeUnit.MILLISECONDS)) {
                 inFlight.release(settings.maxInFlight());
+            }
+            recording = false;
+            if (recorderThread != null) {
+                recorderThread.join(waitMillis);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -28,11 +28,17 @@ class DispatcherConfiguration {
     }
 
     @Bean
+    EndpointHealth endpointHealth(JdbcTemplate jdbc, SubscriptionService subscriptions, EventStore store,
+            DispatcherProperties properties, Clock clock) {
+        return new EndpointHealth(jdbc, subscriptions, store, properties.health().disableAfter(), clock);
+    }
+
+    @Bean
     @ConditionalOnBooleanProperty(name = "herald.dispatcher.enabled", matchIfMissing = true)
     DeliveryWorker deliveryWorker(EventStore store, SubscriptionService subscriptions, JdbcTemplate jdbc,
             PlatformTransactionManager transactions, RetryPolicy policy, DispatcherProperties properties,
-            SubscriptionsProperties subscriptionsProperties, Clock clock, MeterRegistry meters) {
+            SubscriptionsProperties subscriptionsProperties, EndpointHealth health, Clock clock, MeterRegistry meters) {
         return new DeliveryWorker(store, subscriptions, new DeliveryQueue(jdbc, new TransactionTemplate(transactions)), policy,
-                properties, subscriptionsProperties.outbound().guard(), clock, meters);
+                properties, subscriptionsProperties.outbound().guard(), health, clock, meters);
     }
 }

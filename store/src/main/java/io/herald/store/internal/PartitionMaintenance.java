@@ -23,6 +23,7 @@ import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.herald.store.LogMaintenance;
 import io.herald.store.StoreProperties;
 
 /**
@@ -32,6 +33,11 @@ import io.herald.store.StoreProperties;
  * instance at once: an advisory lock lets one do the work.
  */
 public final class PartitionMaintenance {
+
+    /** The upkeep as the rest of Herald schedules it. */
+    public LogMaintenance asLogMaintenance() {
+        return this::run;
+    }
 
     /** What one run changed. */
     public record Report(List<YearMonth> created, List<YearMonth> dropped, long keysForgotten) {

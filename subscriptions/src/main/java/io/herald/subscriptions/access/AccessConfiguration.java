@@ -28,4 +28,9 @@ public class AccessConfiguration {
                 : delegations;
         return new AccessPolicy(decisionPoint, parties, properties);
     }
+
+    @Bean
+    SubscriberAccess subscriberAccess(JdbcTemplate jdbc, AccessPolicy access) {
+        return new SubscriberAccess(jdbc, access);
+    }
 }

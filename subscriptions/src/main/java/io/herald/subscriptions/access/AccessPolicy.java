@@ -26,6 +26,8 @@ import io.herald.subscriptions.PartyRegistry;
  *       that app's delegated scope, reads all of the app's events;</li>
  *   <li>a party reads the events whose subject or alternative subject is itself, and an
  *       organisation those of its subunits ({@link PartyRegistry});</li>
+ *   <li>a subscription owner reads Herald's own notices about its subscriptions (resource
+ *       {@value #OWNER_NOTICES}, subject the owner's principal);</li>
  *   <li>anyone else reads what the {@link DecisionPoint} permits (a delegation from the party),
  *       answers kept for at most {@code cacheLifetime}.</li>
  * </ol>
@@ -34,6 +36,9 @@ import io.herald.subscriptions.PartyRegistry;
 public final class AccessPolicy implements ReadAccess {
 
     private static final Logger log = LoggerFactory.getLogger(AccessPolicy.class);
+
+    /** The resource of the events Herald itself writes for a subscription's owner (e.g. its subscription was disabled). */
+    public static final String OWNER_NOTICES = "urn:herald:subscriptions";
 
     private final DecisionPoint decisionPoint;
     private final PartyRegistry parties;
@@ -69,7 +74,8 @@ public final class AccessPolicy implements ReadAccess {
 
     /** Whether the caller may read events of the resource about the party named by subject or alternative subject. */
     public boolean mayRead(Caller caller, String subject, String alternativeSubject, String resource) {
-        if (readsWholeResource(caller, resource) || caller.is(subject) || caller.is(alternativeSubject)) {
+        if (readsWholeResource(caller, resource) || caller.is(subject) || caller.is(alternativeSubject)
+                || isOwnNotice(caller, resource, subject)) {
             return true;
         }
         if (resource == null || (subject == null && alternativeSubject == null) || caller.principal() == null) {
@@ -96,7 +102,7 @@ public final class AccessPolicy implements ReadAccess {
             Caller caller = callers.get(i);
             StoredEvent event = events.get(i);
             if (readsWholeResource(caller, event.resource()) || caller.is(event.subject()) || caller.is(event.alternativeSubject())
-                    || isParentOf(caller, event, parents)) {
+                    || isParentOf(caller, event, parents) || isOwnNotice(caller, event.resource(), event.subject())) {
                 readable[i] = true;
             } else if (event.resource() != null && (event.subject() != null || event.alternativeSubject() != null)
                     && caller.principal() != null) {
@@ -129,6 +135,10 @@ public final class AccessPolicy implements ReadAccess {
             }
         }
         return subunits.isEmpty() ? Map.of() : parties.parentsOf(subunits);
+    }
+
+    private static boolean isOwnNotice(Caller caller, String resource, String subject) {
+        return OWNER_NOTICES.equals(resource) && subject != null && subject.equals(caller.principal());
     }
 
     private static boolean isParentOf(Caller caller, StoredEvent event, Map<String, Set<String>> parents) {

@@ -4,11 +4,8 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -34,9 +31,7 @@ import io.herald.subscriptions.DeliveriesCreated;
 import io.herald.subscriptions.PartyRegistry;
 import io.herald.subscriptions.Subscription;
 import io.herald.subscriptions.SubscriptionsProperties;
-import io.herald.subscriptions.access.AppResource;
-import io.herald.subscriptions.access.Caller;
-import io.herald.subscriptions.access.ReadAccess;
+import io.herald.subscriptions.access.SubscriberAccess;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -47,7 +42,7 @@ import io.micrometer.core.instrument.MeterRegistry;
  * the range's checkpoint, fenced on the lease, so a batch counts once even when a lease changes
  * hands mid-way. The delivery insert re-checks each subscription's state in the database, so a
  * pause or delete committed before the batch commits stops its deliveries. An event is matched to
- * a subscription only if its owner may read it ({@link ReadAccess}, asked once per batch); a match
+ * a subscription only if its owner may read it ({@link SubscriberAccess}, asked once per batch); a match
  * it may not read writes no delivery and counts in {@code herald.matcher.denied}.
  */
 public final class ChangeFeedMatcher implements SmartLifecycle {
@@ -77,7 +72,7 @@ public final class ChangeFeedMatcher implements SmartLifecycle {
     private final TransactionTemplate transactions;
     private final SubscriptionCatalog catalog;
     private final PartyRegistry parties;
-    private final ReadAccess access;
+    private final SubscriberAccess access;
     private final Counter denied;
     private final RangeLeases leases;
     private final SubscriptionsProperties.Matcher settings;
@@ -94,14 +89,14 @@ public final class ChangeFeedMatcher implements SmartLifecycle {
     private ScheduledExecutorService heartbeats;
 
     public ChangeFeedMatcher(EventStore store, JdbcTemplate jdbc, TransactionTemplate transactions,
-            SubscriptionCatalog catalog, PartyRegistry parties, ReadAccess access, RangeLeases leases,
+            SubscriptionCatalog catalog, PartyRegistry parties, SubscriberAccess access, RangeLeases leases,
             SubscriptionsProperties.Matcher settings, Clock clock, MeterRegistry meters) {
         this(store, jdbc, transactions, catalog, parties, access, leases, settings, clock, meters, created -> { });
     }
 
     /** @param created told after each commit that wrote new deliveries */
     public ChangeFeedMatcher(EventStore store, JdbcTemplate jdbc, TransactionTemplate transactions,
-            SubscriptionCatalog catalog, PartyRegistry parties, ReadAccess access, RangeLeases leases,
+            SubscriptionCatalog catalog, PartyRegistry parties, SubscriberAccess access, RangeLeases leases,
             SubscriptionsProperties.Matcher settings, Clock clock, MeterRegistry meters,
             Consumer<DeliveriesCreated> created) {
         this.access = access;
@@ -169,18 +164,16 @@ public final class ChangeFeedMatcher implements SmartLifecycle {
             }
             return 0;
         }
-        Map<String, Set<String>> parents = parties.parentsOf(organisations(page.events()));
+        PartyRegistry.Parents parents = parties.parentsOfEvents(page.events());
         List<Subscription> matchedSubscriptions = new ArrayList<>();
         List<StoredEvent> matchedEvents = new ArrayList<>();
         for (StoredEvent event : page.events()) {
-            String organisation = organisation(event);
-            Set<String> parentsOfEvent = organisation == null ? Set.of() : parents.getOrDefault(organisation, Set.of());
-            for (Subscription subscription : catalog.index().match(event, parentsOfEvent)) {
+            for (Subscription subscription : catalog.index().match(event, parents.of(event))) {
                 matchedSubscriptions.add(subscription);
                 matchedEvents.add(event);
             }
         }
-        boolean[] readable = readable(matchedSubscriptions, matchedEvents);
+        boolean[] readable = access.mayRead(matchedSubscriptions, matchedEvents);
         List<Long> subscriptions = new ArrayList<>();
         List<Long> txs = new ArrayList<>();
         List<Long> seqs = new ArrayList<>();
@@ -224,38 +217,6 @@ public final class ChangeFeedMatcher implements SmartLifecycle {
         return page.events().size();
     }
 
-    /**
-     * Whether each subscription's owner may read the event beside it, asked now (at match time),
-     * with the app scope recorded for the subscription at creation.
-     */
-    private boolean[] readable(List<Subscription> subscriptions, List<StoredEvent> events) {
-        if (subscriptions.isEmpty()) {
-            return new boolean[0];
-        }
-        // an agency's subscriptions to its own apps need no look-up; only the others may hold an app scope
-        Set<Long> ids = new HashSet<>();
-        for (int i = 0; i < subscriptions.size(); i++) {
-            AppResource app = AppResource.of(events.get(i).resource());
-            if (app == null || !subscriptions.get(i).consumer().equals("/org/" + app.org())) {
-                ids.add(subscriptions.get(i).id().value());
-            }
-        }
-        Map<Long, String> grants = new HashMap<>();
-        if (!ids.isEmpty()) {
-            jdbc.query("SELECT id, granted_scope FROM subscription WHERE id = ANY (?) AND granted_scope IS NOT NULL",
-                    statement -> statement.setArray(1, statement.getConnection().createArrayOf("bigint", ids.toArray())),
-                    row -> {
-                        grants.put(row.getLong(1), row.getString(2));
-                    });
-        }
-        List<Caller> callers = new ArrayList<>(subscriptions.size());
-        for (Subscription subscription : subscriptions) {
-            String grant = grants.get(subscription.id().value());
-            callers.add(Caller.ofPrincipal(subscription.consumer(), grant == null ? Set.of() : Set.of(grant)));
-        }
-        return access.mayRead(callers, events);
-    }
-
     /** Moves the range's checkpoint, if this instance still owns it and nobody moved it meanwhile. */
     private void fence(int range, EventPosition from, EventPosition to) {
         int fenced = jdbc.update("UPDATE matcher_lease SET checkpoint_tx = ?, checkpoint_seq = ? "
@@ -264,23 +225,6 @@ public final class ChangeFeedMatcher implements SmartLifecycle {
         if (fenced != 1) {
             throw new LeaseLostException();
         }
-    }
-
-    private static Set<String> organisations(List<StoredEvent> events) {
-        Set<String> numbers = new HashSet<>();
-        for (StoredEvent event : events) {
-            String number = organisation(event);
-            if (number != null) {
-                numbers.add(number);
-            }
-        }
-        return numbers;
-    }
-
-    /** The organisation number of an {@code /org/{number}} alternative subject, or null. */
-    private static String organisation(StoredEvent event) {
-        String alternative = event.alternativeSubject();
-        return alternative != null && alternative.startsWith("/org/") ? alternative.substring(5) : null;
     }
 
     /** Asks the matcher to look for new events now rather than after its poll interval. */

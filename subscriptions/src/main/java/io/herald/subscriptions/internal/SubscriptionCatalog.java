@@ -31,7 +31,8 @@ public final class SubscriptionCatalog {
     static final String COLUMNS = """
             id, consumer, created_by, end_point, resource_filter, source_filter, subject_filter,
             alternative_subject_filter, type_filter, include_subunits, paused, created_at, validated_at,
-            validated_tx, version, validation_attempts, last_validation_error, next_validation_at""";
+            validated_tx, version, validation_attempts, last_validation_error, next_validation_at, ordered_delivery,
+            disabled_reason""";
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate snapshot;
@@ -96,7 +97,9 @@ public final class SubscriptionCatalog {
                 validated,
                 row.getLong("version"),
                 new Subscription.Handshake(row.getInt("validation_attempts"), row.getString("last_validation_error"),
-                        instant(row.getTimestamp("next_validation_at"))));
+                        instant(row.getTimestamp("next_validation_at"))),
+                row.getBoolean("ordered_delivery"),
+                row.getString("disabled_reason"));
     }
 
     private static java.time.Instant instant(Timestamp timestamp) {

@@ -47,12 +47,13 @@ public final class SubscriptionRepository {
     }
 
     /** A subscription to insert, checked already; the secret sealed by {@link SecretCipher}. */
-    public record NewRow(String consumer, String createdBy, URI endpoint, SubscriptionFilter filter, byte[] sealedSecret,
-            Instant createdAt, String grantedScope) {
+    public record NewRow(String consumer, String createdBy, URI endpoint, SubscriptionFilter filter, boolean orderedDelivery,
+            byte[] sealedSecret, Instant createdAt, String grantedScope) {
 
-        public NewRow(String consumer, String createdBy, URI endpoint, SubscriptionFilter filter, byte[] sealedSecret,
-                Instant createdAt) {
-            this(consumer, createdBy, endpoint, filter, sealedSecret, createdAt, null);
+        /** Without an app scope recorded: the owner reads the resource as its agency, as a party or by delegation. */
+        public NewRow(String consumer, String createdBy, URI endpoint, SubscriptionFilter filter, boolean orderedDelivery,
+                byte[] sealedSecret, Instant createdAt) {
+            this(consumer, createdBy, endpoint, filter, orderedDelivery, sealedSecret, createdAt, null);
         }
     }
 
@@ -76,13 +77,13 @@ public final class SubscriptionRepository {
             SubscriptionFilter filter = row.filter();
             return jdbc.queryForObject("""
                     INSERT INTO subscription (consumer, created_by, end_point, resource_filter, source_filter,
-                        subject_filter, alternative_subject_filter, type_filter, include_subunits, secret, created_at, version,
-                        granted_scope)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        subject_filter, alternative_subject_filter, type_filter, include_subunits, ordered_delivery, secret,
+                        created_at, version, granted_scope)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     RETURNING\s""" + COLUMNS, SubscriptionCatalog::map,
                     row.consumer(), row.createdBy(), row.endpoint().toString(), filter.resource(), filter.sourcePrefix(),
                     filter.subject(), filter.alternativeSubject(), filter.type(), filter.includeSubunits(),
-                    row.sealedSecret(), Timestamp.from(row.createdAt()), version, row.grantedScope());
+                    row.orderedDelivery(), row.sealedSecret(), Timestamp.from(row.createdAt()), version, row.grantedScope());
         }));
     }
 
@@ -117,13 +118,15 @@ public final class SubscriptionRepository {
             long version = nextVersion();
             Optional<Subscription> changed = jdbc.query(
                     "UPDATE subscription SET paused = ?, version = ?, disabled_reason = CASE WHEN ? THEN disabled_reason END, "
+                            // a resume gives a failing endpoint a fresh start before it can be disabled again
+                            + "failing_since = CASE WHEN ? THEN failing_since END, "
                             // a resume also restarts a handshake that gave up, so the owner can revive it
                             + "validation_attempts = CASE WHEN NOT ? AND validated_at IS NULL AND next_validation_at IS NULL "
                             + "AND validation_attempts > 0 THEN 0 ELSE validation_attempts END, "
                             + "next_validation_at = CASE WHEN NOT ? AND validated_at IS NULL AND next_validation_at IS NULL "
                             + "AND validation_attempts > 0 THEN now() ELSE next_validation_at END "
                             + "WHERE id = ? AND consumer = ? RETURNING " + COLUMNS,
-                    SubscriptionCatalog::map, paused, version, paused, paused, paused, id.value(), consumer).stream().findFirst();
+                    SubscriptionCatalog::map, paused, version, paused, paused, paused, paused, id.value(), consumer).stream().findFirst();
             if (changed.isEmpty()) {
                 status.setRollbackOnly();
             }
@@ -133,14 +136,22 @@ public final class SubscriptionRepository {
 
     /** Any consumer's subscription by id, with its sealed secret: for the dispatcher, never for an API caller. */
     public Optional<Map.Entry<Subscription, List<byte[]>>> findForDelivery(SubscriptionId id) {
-        return guarded("read the subscription", () -> jdbc.query("SELECT " + COLUMNS + ", secret, "
-                        + "CASE WHEN previous_secret_until > now() THEN previous_secret END AS previous FROM subscription WHERE id = ?",
+        return findForDelivery(List.of(id)).stream().findFirst();
+    }
+
+    /** As {@link #findForDelivery(SubscriptionId)} for several at once, in one query; deleted ones are left out. */
+    public List<Map.Entry<Subscription, List<byte[]>>> findForDelivery(java.util.Collection<SubscriptionId> ids) {
+        Long[] values = ids.stream().map(SubscriptionId::value).toArray(Long[]::new);
+        return guarded("read the subscriptions", () -> jdbc.query("SELECT " + COLUMNS + ", secret, "
+                        + "CASE WHEN previous_secret_until > now() THEN previous_secret END AS previous FROM subscription "
+                        + "WHERE id = ANY(?)",
+                statement -> statement.setArray(1, statement.getConnection().createArrayOf("bigint", values)),
                 (row, n) -> {
                     byte[] previous = row.getBytes("previous");
                     List<byte[]> secrets = previous == null ? List.of(row.getBytes("secret"))
                             : List.of(row.getBytes("secret"), previous);
                     return Map.entry(SubscriptionCatalog.map(row, n), secrets);
-                }, id.value()).stream().findFirst());
+                }));
     }
 
     /** Replaces the signing secret; the old one keeps signing beside it until {@code overlapUntil}. False if not the consumer's. */
@@ -154,7 +165,7 @@ public final class SubscriptionRepository {
     public boolean disable(SubscriptionId id, String reason) {
         return guarded("disable the subscription", () -> transactions.execute(status -> {
             long version = nextVersion();
-            int changed = jdbc.update("UPDATE subscription SET paused = true, disabled_reason = ?, version = ? WHERE id = ?",
+            int changed = jdbc.update("UPDATE subscription SET paused = true, disabled_reason = ?, failing_since = NULL, version = ? WHERE id = ?",
                     reason, version, id.value());
             if (changed == 0) {
                 status.setRollbackOnly();

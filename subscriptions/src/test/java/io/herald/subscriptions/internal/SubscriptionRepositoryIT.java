@@ -140,7 +140,7 @@ class SubscriptionRepositoryIT {
     void shouldStoreTheSecretSealedAndOpenItAgain() {
         String secret = cipher.newSecret();
         Subscription stored = repository.insert(new SubscriptionRepository.NewRow(newConsumer(), "12247918309",
-                URI.create("https://hooks.example/herald"), FILTER, cipher.encrypt(secret), now()), 10);
+                URI.create("https://hooks.example/herald"), FILTER, false, cipher.encrypt(secret), now()), 10);
 
         byte[] sealed = repository.sealedSecret(stored.id()).orElseThrow();
 
@@ -237,7 +237,7 @@ class SubscriptionRepositoryIT {
 
     private static SubscriptionRepository.NewRow row(String consumer, Instant createdAt) {
         return new SubscriptionRepository.NewRow(consumer, "12247918309", URI.create("https://hooks.example/herald?token=abc"),
-                FILTER, cipher.encrypt(cipher.newSecret()), createdAt);
+                FILTER, false, cipher.encrypt(cipher.newSecret()), createdAt);
     }
 
     private static Instant now() {

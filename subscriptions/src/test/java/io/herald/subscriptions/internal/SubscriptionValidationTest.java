@@ -30,7 +30,7 @@ class SubscriptionValidationTest {
     }
 
     private static NewSubscription request(String endPoint, String resource) {
-        return new NewSubscription(endPoint, resource, null, null, null, null, false);
+        return new NewSubscription(endPoint, resource, null, null, null, null, false, false);
     }
 
     private static List<FieldError> errors(SubscriptionValidator validator, NewSubscription request) {
@@ -49,7 +49,7 @@ class SubscriptionValidationTest {
     @Test
     void shouldAcceptAnHttpsEndpointWithEveryFilter() {
         var checked = httpsOnly.check(new NewSubscription(ENDPOINT, RESOURCE, "https://ttd.apps.example/ttd/apply",
-                "/party/50001", "/org/910011154", "app.instance.process.*", true));
+                "/party/50001", "/org/910011154", "app.instance.process.*", true, false));
 
         assertThat(checked.endpoint()).hasToString(ENDPOINT);
         assertThat(checked.filter()).isEqualTo(new SubscriptionFilter(RESOURCE, "https://ttd.apps.example/ttd/apply",
@@ -59,7 +59,7 @@ class SubscriptionValidationTest {
     /** Events published in the Event Grid shape have relative sources (/{org}/{app}/instances/…): a filter must reach them. */
     @Test
     void shouldAcceptARelativeSourceFilter() {
-        var checked = httpsOnly.check(new NewSubscription(ENDPOINT, RESOURCE, "/ttd/apply/instances/", null, null, null, false));
+        var checked = httpsOnly.check(new NewSubscription(ENDPOINT, RESOURCE, "/ttd/apply/instances/", null, null, null, false, false));
 
         assertThat(checked.filter().sourcePrefix()).isEqualTo("/ttd/apply/instances/");
     }
@@ -134,10 +134,10 @@ class SubscriptionValidationTest {
 
     @Test
     void shouldRequireTheSourceFilterToBeAUriPrefix() {
-        assertThat(fields(httpsOnly, new NewSubscription(ENDPOINT, RESOURCE, "ttd apply", null, null, null, false)))
+        assertThat(fields(httpsOnly, new NewSubscription(ENDPOINT, RESOURCE, "ttd apply", null, null, null, false, false)))
                 .containsExactly("sourceFilter");
         assertThat(httpsOnly.check(new NewSubscription(ENDPOINT, RESOURCE, "https://ttd.apps.example/ttd/app", null, null,
-                null, false)).filter().sourcePrefix()).isEqualTo("https://ttd.apps.example/ttd/app");
+                null, false, false)).filter().sourcePrefix()).isEqualTo("https://ttd.apps.example/ttd/app");
     }
 
     @Test
@@ -151,7 +151,7 @@ class SubscriptionValidationTest {
 
     @Test
     void shouldRefuseBlankFiltersRatherThanTreatThemAsAbsent() {
-        assertThat(errors(httpsOnly, new NewSubscription(ENDPOINT, RESOURCE, "", " ", "\t", "", false)))
+        assertThat(errors(httpsOnly, new NewSubscription(ENDPOINT, RESOURCE, "", " ", "\t", "", false, false)))
                 .extracting(FieldError::field)
                 .containsExactly("sourceFilter", "subjectFilter", "alternativeSubjectFilter", "typeFilter");
     }
@@ -162,16 +162,16 @@ class SubscriptionValidationTest {
         String long31 = "/party/" + "1".repeat(24);
 
         assertThat(errors(validator, new NewSubscription(ENDPOINT, "urn:x:" + "r".repeat(25), "https://x.example/" + "s".repeat(13),
-                long31, long31, "t".repeat(31), false)))
+                long31, long31, "t".repeat(31), false, false)))
                 .extracting(FieldError::field)
                 .containsExactly("resourceFilter", "sourceFilter", "subjectFilter", "alternativeSubjectFilter", "typeFilter");
-        assertThat(validator.check(new NewSubscription(ENDPOINT, "urn:x:" + "r".repeat(24), null, null, null, null, false)))
+        assertThat(validator.check(new NewSubscription(ENDPOINT, "urn:x:" + "r".repeat(24), null, null, null, null, false, false)))
                 .isNotNull();
     }
 
     @Test
     void shouldRefuseTheNulCharacterAndBrokenUnicodeInFilters() {
-        assertThat(errors(httpsOnly, new NewSubscription(ENDPOINT, RESOURCE, null, "/party/1\u0000", "/org/\uD800", null, false)))
+        assertThat(errors(httpsOnly, new NewSubscription(ENDPOINT, RESOURCE, null, "/party/1\u0000", "/org/\uD800", null, false, false)))
                 .containsExactly(
                         new FieldError("subjectFilter", "must not contain the NUL character (U+0000)"),
                         new FieldError("alternativeSubjectFilter", "is not valid Unicode: it has an unpaired surrogate"));
@@ -187,17 +187,17 @@ class SubscriptionValidationTest {
 
     @Test
     void shouldReportEveryBadFieldAtOnce() {
-        var request = new NewSubscription("ftp://hooks.example/", "not a uri", "not a source", "", null, "a*b", true);
+        var request = new NewSubscription("ftp://hooks.example/", "not a uri", "not a source", "", null, "a*b", true, false);
 
         assertThat(fields(httpAllowed, request)).containsExactly(
                 "endPoint", "resourceFilter", "sourceFilter", "subjectFilter", "typeFilter", "includeSubunits");
     }
 
     private static NewSubscription withType(String type) {
-        return new NewSubscription(ENDPOINT, RESOURCE, null, null, null, type, false);
+        return new NewSubscription(ENDPOINT, RESOURCE, null, null, null, type, false, false);
     }
 
     private static NewSubscription withSubunits(String alternativeSubject) {
-        return new NewSubscription(ENDPOINT, RESOURCE, null, null, alternativeSubject, null, true);
+        return new NewSubscription(ENDPOINT, RESOURCE, null, null, alternativeSubject, null, true, false);
     }
 }
