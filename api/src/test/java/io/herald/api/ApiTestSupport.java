@@ -79,6 +79,25 @@ public abstract class ApiTestSupport {
         return response.json().get("access_token").asString();
     }
 
+    /** A token for the agency {@code org} with the scopes given (the subscribe scope when none are). */
+    protected String agencyToken(String org, String... scopes) {
+        return identityToken(Map.of("org", org), scopes);
+    }
+
+    /**
+     * A token with the identity claims asked of {@code POST /local/token} ({@code org}, {@code pid},
+     * {@code orgNumber}, {@code partyId}) and the scopes given (the subscribe scope when none are).
+     */
+    protected String identityToken(Map<String, String> identity, String... scopes) {
+        Map<String, Object> request = new java.util.HashMap<>(identity);
+        request.put("scopes", scopes.length == 0 ? List.of(SUBSCRIBE) : List.of(scopes));
+        Response response = post("/local/token", "application/json", JSON.writeValueAsString(request), null);
+        if (response.status() != 200) {
+            throw new IllegalStateException("no token: " + response);
+        }
+        return response.json().get("access_token").asString();
+    }
+
     protected URI url(String pathAndQuery) {
         return pathAndQuery.startsWith("http") ? URI.create(pathAndQuery) : URI.create("http://127.0.0.1:" + port + pathAndQuery);
     }
@@ -127,8 +146,12 @@ public abstract class ApiTestSupport {
         return event;
     }
 
+    /** The agency whose apps {@link #uniqueResource()} names: its tokens read them. */
+    protected static final String TEST_AGENCY = "ttd";
+
+    /** A fresh app resource of {@link #TEST_AGENCY}, {@code urn:altinn:resource:app_ttd_{unique}}. */
     protected static String uniqueResource() {
-        return io.herald.store.TestEvents.uniqueResource();
+        return "urn:altinn:resource:app_" + TEST_AGENCY + "_" + java.util.UUID.randomUUID().toString().replace("-", "");
     }
 
     protected static String encode(String value) {

@@ -53,9 +53,9 @@ class DeliveryApiIT extends ApiTestSupport {
                 .withRequestBody(matchingJsonPath("$.type", equalTo("platform.events.validatesubscription")))
                 .willReturn(aResponse().withStatus(200)));
         endpoint.stubFor(WireMock.post(urlEqualTo(HOOK)).atPriority(5).willReturn(aResponse().withStatus(500)));
-        resource = "urn:altinn:resource:app_ttd_deliveries" + UUID.randomUUID().toString().substring(0, 8);
-        publisher = token(PUBLISH);
         subscriberOrg = newOrg();
+        resource = "urn:altinn:resource:app_" + subscriberOrg + "_deliveries" + UUID.randomUUID().toString().substring(0, 8);
+        publisher = token(PUBLISH);
         subscriber = tokenForAgency(subscriberOrg);
         stranger = tokenForAgency(newOrg());
     }

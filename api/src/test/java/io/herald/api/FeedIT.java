@@ -21,7 +21,7 @@ class FeedIT extends ApiTestSupport {
     @BeforeEach
     void tokens() {
         publisher = token(PUBLISH);
-        reader = token(SUBSCRIBE);
+        reader = agencyToken(TEST_AGENCY);
     }
 
     private ObjectNode publish(ObjectNode event) {
@@ -120,12 +120,17 @@ class FeedIT extends ApiTestSupport {
         ObjectNode inOne = appEvent("ttd", "one", party, "/org/9" + party.substring(0, 6) + "00", "app.instance.created");
         ObjectNode inTwo = appEvent("skd", "two", party, "/org/9" + party.substring(0, 6) + "00", "app.instance.created");
 
-        assertThat(ids(get("/events/api/v1/app/party?after=0&party=" + party, reader)))
+        // the party itself reads its events of every agency's apps
+        String itself = identityToken(java.util.Map.of("orgNumber", "9" + party.substring(0, 6) + "00"));
+
+        assertThat(ids(get("/events/api/v1/app/party?after=0&party=" + party, itself)))
                 .containsExactly(inOne.get("id").asString(), inTwo.get("id").asString());
-        assertThat(ids(get("/events/api/v1/app/party?after=0&party=" + party + "&source=" + encode("https://skd."), reader)))
+        assertThat(ids(get("/events/api/v1/app/party?after=0&party=" + party + "&source=" + encode("https://skd."), itself)))
                 .containsExactly(inTwo.get("id").asString());
-        assertThat(ids(get("/events/api/v1/app/party?after=0&unit=9" + party.substring(0, 6) + "00", reader)))
+        assertThat(ids(get("/events/api/v1/app/party?after=0&unit=9" + party.substring(0, 6) + "00", itself)))
                 .containsExactly(inOne.get("id").asString(), inTwo.get("id").asString());
+        // an agency reads only its own apps' events of the party
+        assertThat(ids(get("/events/api/v1/app/party?after=0&party=" + party, reader))).containsExactly(inOne.get("id").asString());
     }
 
     @Test

@@ -25,7 +25,7 @@ class MalformedInputIT extends ApiTestSupport {
     @BeforeEach
     void tokens() {
         publisher = token(PUBLISH);
-        reader = token(SUBSCRIBE);
+        reader = agencyToken(TEST_AGENCY);
     }
 
     private static void assertProblem(Response response, int status, String code) {
@@ -139,6 +139,23 @@ class MalformedInputIT extends ApiTestSupport {
         Response response = post(EVENTS, CE, "{\"data\":\"" + "x".repeat(1024 * 1024 + 10) + "\"}", publisher);
 
         assertProblem(response, 413, "payload-too-large");
+    }
+
+    /** Issue 6, limits: every body is bounded, also on the anonymous instance feed, whether its length is declared or not. */
+    @Test
+    void shouldBoundTheBodyOfEveryEndpointIncludingTheAnonymousInstanceFeed() {
+        String instanceFeed = "/events/instanceeventsforinstance/" + java.util.UUID.randomUUID();
+        String huge = "{\"storedAfter\":\"" + "x".repeat(1024 * 1024 + 10) + "\"}";
+
+        assertProblem(post(instanceFeed, "application/json", huge, null), 413, "payload-too-large");
+        assertProblem(post("/events/instanceeventsforparty", "application/json", huge, reader), 413, "payload-too-large");
+
+        byte[] bytes = huge.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Response undeclared = send(java.net.http.HttpRequest.newBuilder(url(instanceFeed))
+                .header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(bytes))));
+        assertProblem(undeclared, 400, "malformed-body");
+        assertThat(undeclared.json().get("detail").asString()).contains("larger than 1048576 bytes");
     }
 
     @Test

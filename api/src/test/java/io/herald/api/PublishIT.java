@@ -25,12 +25,13 @@ class PublishIT extends ApiTestSupport {
     @BeforeEach
     void tokens() {
         publisher = token(PUBLISH);
-        reader = token(SUBSCRIBE);
+        reader = agencyToken(TEST_AGENCY);
         resource = uniqueResource();
     }
 
     private List<JsonNode> feed(String resource) {
-        Response response = get(EVENTS + "?after=0&size=1000&resource=" + encode(resource), reader);
+        String agency = resource.substring("urn:altinn:resource:app_".length()).split("_")[0];
+        Response response = get(EVENTS + "?after=0&size=1000&resource=" + encode(resource), agencyToken(agency));
         assertThat(response.status()).isEqualTo(200);
         return List.copyOf(JSON.readValue(response.body(), ArrayNode.class).valueStream().toList());
     }

@@ -123,9 +123,9 @@ class SubscriptionApiIT extends ApiTestSupport {
         assertThat(forOrganisation.get("consumer").asString()).isEqualTo("/organisation/" + orgNumber);
         assertThat(forOrganisation.get("createdBy").asString()).isEqualTo(orgNumber);
 
-        JsonNode forSubject = create(token(SUBSCRIBE)).json();
-        assertThat(forSubject.get("consumer").asString()).isEqualTo("/sub/local-user");
-        assertThat(forSubject.get("createdBy").asString()).isEqualTo("local-user");
+        Response forSubject = post(SUBSCRIPTIONS, JSON_TYPE, subscription().toString(), token(SUBSCRIBE, "altinn:events/ttd/apply"));
+        assertThat(forSubject.status()).as("a token without identity owns nothing").isEqualTo(403);
+        assertThat(forSubject.json().get("code").asString()).isEqualTo("forbidden");
     }
 
     @Test
@@ -363,7 +363,8 @@ class SubscriptionApiIT extends ApiTestSupport {
 
     private String tokenFor(Map<String, String> identity, String... scopes) {
         Map<String, Object> request = new HashMap<>(identity);
-        request.put("scopes", scopes.length == 0 ? List.of(SUBSCRIBE) : List.of(scopes));
+        // the app scope lets any caller subscribe to all of RESOURCE (AuthorizationMatrixIT covers who may without it)
+        request.put("scopes", scopes.length == 0 ? List.of(SUBSCRIBE, "altinn:events/ttd/apply") : List.of(scopes));
         Response response = post("/local/token", JSON_TYPE, JSON.writeValueAsString(request), null);
         assertThat(response.status()).as(response.body()).isEqualTo(200);
         return response.json().get("access_token").asString();

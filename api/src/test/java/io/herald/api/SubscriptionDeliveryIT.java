@@ -54,7 +54,7 @@ class SubscriptionDeliveryIT extends ApiTestSupport {
         endpoint.stubFor(WireMock.post(urlEqualTo(HOOK)).willReturn(aResponse().withStatus(503)));
         resource = "urn:altinn:resource:app_ttd_delivery" + UUID.randomUUID().toString().substring(0, 8);
         publisher = token(PUBLISH);
-        subscriber = token(SUBSCRIBE);
+        subscriber = agencyToken(TEST_AGENCY);
         marker = new TestSubscriptions(jdbc, new TransactionTemplate(transactionManager))
                 .createValidated(new SubscriptionFilter(resource, null, null, null, null, false));
     }

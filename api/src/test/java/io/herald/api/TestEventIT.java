@@ -112,7 +112,7 @@ class TestEventIT extends ApiTestSupport {
 
     private String tokenWithOrg(String org) {
         Response response = post("/local/token", "application/json",
-                JSON.writeValueAsString(Map.of("scopes", List.of(SUBSCRIBE), "org", org)), null);
+                JSON.writeValueAsString(Map.of("scopes", List.of(SUBSCRIBE, "altinn:events/ttd/testevent"), "org", org)), null);
         return response.json().get("access_token").asString();
     }
 }

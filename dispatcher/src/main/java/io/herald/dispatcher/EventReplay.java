@@ -3,6 +3,7 @@ package io.herald.dispatcher;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 
@@ -21,6 +22,7 @@ import io.herald.subscriptions.Subscription;
 import io.herald.subscriptions.SubscriptionId;
 import io.herald.subscriptions.SubscriptionIndex;
 import io.herald.subscriptions.SubscriptionService;
+import io.herald.subscriptions.access.SubscriberAccess;
 
 /**
  * Replays a range of the log for one subscription: its events are matched again against the
@@ -28,7 +30,9 @@ import io.herald.subscriptions.SubscriptionService;
  * delivery, or a delivered or dead-lettered one sent again with a fresh count of attempts (same
  * {@code webhook-id}, so a receiver that still has it deduplicates). A delivery still pending is
  * left as it is. Only events after the subscription was validated are replayed, as only those were
- * ever its events. One call examines at most {@code maxEvents} events and says where to go on.
+ * ever its events, and only those its owner may read now ({@link SubscriberAccess}, the matcher's
+ * check): a replay never sends what the matcher would refuse today. One call examines at most
+ * {@code maxEvents} events and says where to go on.
  */
 @Service
 public class EventReplay {
@@ -71,9 +75,11 @@ public class EventReplay {
     private final PartyRegistry parties;
     private final JdbcTemplate jdbc;
     private final ApplicationEventPublisher events;
+    private final SubscriberAccess access;
 
     public EventReplay(SubscriptionService subscriptions, EventStore store, PartyRegistry parties, JdbcTemplate jdbc,
-            ApplicationEventPublisher events) {
+            ApplicationEventPublisher events, SubscriberAccess access) {
+        this.access = access;
         this.subscriptions = subscriptions;
         this.store = store;
         this.parties = parties;
@@ -118,7 +124,7 @@ public class EventReplay {
                     matched.add(event);
                 }
             }
-            replayed += write(id, matched);
+            replayed += write(id, readable(subscription, matched));
             if (ended) {
                 wakeUp(replayed);
                 return Optional.of(new Result(examined, replayed, Optional.empty()));
@@ -134,6 +140,20 @@ public class EventReplay {
     private static Subscription asActive(Subscription s) {
         return new Subscription(s.id(), s.consumer(), s.createdBy(), s.endpoint(), s.filter(), false, s.createdAt(),
                 s.validatedAt(), s.validatedTx(), s.version(), s.handshake(), s.orderedDelivery(), s.disabledReason());
+    }
+
+    private List<StoredEvent> readable(Subscription subscription, List<StoredEvent> matched) {
+        if (matched.isEmpty()) {
+            return matched;
+        }
+        boolean[] allowed = access.mayRead(Collections.nCopies(matched.size(), subscription), matched);
+        List<StoredEvent> readable = new ArrayList<>(matched.size());
+        for (int i = 0; i < matched.size(); i++) {
+            if (allowed[i]) {
+                readable.add(matched.get(i));
+            }
+        }
+        return readable;
     }
 
     private int write(SubscriptionId id, List<StoredEvent> matched) {

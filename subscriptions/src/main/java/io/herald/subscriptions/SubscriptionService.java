@@ -6,11 +6,16 @@ import java.util.Optional;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
+import io.herald.subscriptions.access.AccessDeniedException;
+import io.herald.subscriptions.access.AccessPolicy;
+import io.herald.subscriptions.access.AppResource;
+import io.herald.subscriptions.access.Caller;
 import io.herald.subscriptions.internal.SecretCipher;
 import io.herald.subscriptions.internal.SubscriptionRepository;
 import io.herald.subscriptions.internal.SubscriptionValidator;
@@ -36,9 +41,18 @@ public class SubscriptionService {
     private final ApplicationEventPublisher events;
     private final Clock clock;
     private final java.time.Duration secretOverlap;
+    private final AccessPolicy access;
 
+    /** Without an access policy: {@link #create(NewSubscription, Caller, String)} is refused; the matcher still checks every push. */
     public SubscriptionService(SubscriptionRepository repository, SecretCipher cipher, SubscriptionsProperties properties,
             ApplicationEventPublisher events, Clock clock) {
+        this(repository, cipher, properties, events, clock, null);
+    }
+
+    @Autowired
+    public SubscriptionService(SubscriptionRepository repository, SecretCipher cipher, SubscriptionsProperties properties,
+            ApplicationEventPublisher events, Clock clock, AccessPolicy access) {
+        this.access = access;
         this.repository = repository;
         this.cipher = cipher;
         this.validator = new SubscriptionValidator(properties);
@@ -61,9 +75,46 @@ public class SubscriptionService {
         requireIdentity(consumer, "consumer");
         requireIdentity(createdBy, "createdBy");
         SubscriptionValidator.Checked checked = validator.check(request);
+        return store(checked, request.orderedDelivery(), consumer, createdBy, null);
+    }
+
+    /**
+     * As {@link #create(NewSubscription, String, String)}, owned by the caller, and only if the caller
+     * could read what the filters select: the resource's agency or holder of its app scope may
+     * subscribe to all of it; anyone else must name a party (subject or alternative subject filter)
+     * that it is, or that the decision point lets it read. The matcher checks each push again.
+     *
+     * @throws AccessDeniedException when the caller could never read the events
+     */
+    public CreatedSubscription create(NewSubscription request, Caller caller, String createdBy) {
+        if (access == null) {
+            throw new IllegalStateException("this service was built without an access policy");
+        }
+        String consumer = caller.principal();
+        if (consumer == null) {
+            throw new AccessDeniedException("the token names no agency, person or organisation to own the subscription");
+        }
+        requireIdentity(createdBy, "createdBy");
+        SubscriptionValidator.Checked checked = validator.check(request);
+        SubscriptionFilter filter = checked.filter();
+        String grantedScope = null;
+        if (access.readsWholeResource(caller, filter.resource())) {
+            AppResource app = AppResource.of(filter.resource());
+            grantedScope = app.org().equals(caller.agency()) ? null : app.id();
+        } else if (filter.subject() == null && filter.alternativeSubject() == null) {
+            throw new AccessDeniedException("only the agency of " + filter.resource() + " (or a holder of its app scope) may "
+                    + "subscribe to all its events; name the party with subjectFilter or alternativeSubjectFilter");
+        } else if (!access.mayRead(caller, filter.subject(), filter.alternativeSubject(), filter.resource())) {
+            throw new AccessDeniedException("the caller may not read events of " + filter.resource() + " about the party named");
+        }
+        return store(checked, request.orderedDelivery(), consumer, createdBy, grantedScope);
+    }
+
+    private CreatedSubscription store(SubscriptionValidator.Checked checked, boolean orderedDelivery, String consumer,
+            String createdBy, String grantedScope) {
         String secret = cipher.newSecret();
         Subscription stored = repository.insert(new SubscriptionRepository.NewRow(consumer, createdBy, checked.endpoint(),
-                checked.filter(), request.orderedDelivery(), cipher.encrypt(secret), clock.instant()), maxPerConsumer);
+                checked.filter(), orderedDelivery, cipher.encrypt(secret), clock.instant(), grantedScope), maxPerConsumer);
         // The endpoint and the consumer stay out of the log: URLs carry tokens, consumers can be person numbers.
         log.info("Subscription {} created on {}", stored.id(), stored.filter().resource());
         afterCommit(new SubscriptionCreated(stored.id()));

@@ -16,6 +16,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import io.herald.store.EventStore;
+import io.herald.subscriptions.access.SubscriberAccess;
 import io.herald.subscriptions.internal.ChangeFeedMatcher;
 import io.herald.subscriptions.internal.RangeLeases;
 import io.herald.subscriptions.internal.SubscriptionCatalog;
@@ -48,9 +49,9 @@ public class SubscriptionsConfiguration {
     @Bean
     @ConditionalOnBooleanProperty(name = "herald.subscriptions.matcher.enabled", matchIfMissing = true)
     ChangeFeedMatcher changeFeedMatcher(EventStore store, JdbcTemplate jdbc, PlatformTransactionManager transactions,
-            SubscriptionCatalog catalog, PartyRegistry parties, RangeLeases leases, SubscriptionsProperties properties,
-            Clock clock, MeterRegistry meters, ApplicationEventPublisher events) {
-        return new ChangeFeedMatcher(store, jdbc, new TransactionTemplate(transactions), catalog, parties, leases,
+            SubscriptionCatalog catalog, PartyRegistry parties, SubscriberAccess access, RangeLeases leases,
+            SubscriptionsProperties properties, Clock clock, MeterRegistry meters, ApplicationEventPublisher events) {
+        return new ChangeFeedMatcher(store, jdbc, new TransactionTemplate(transactions), catalog, parties, access, leases,
                 properties.matcher(), clock, meters, events::publishEvent);
     }
 

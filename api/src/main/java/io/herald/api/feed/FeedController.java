@@ -19,9 +19,16 @@ import org.springframework.web.bind.annotation.RestController;
 
 import io.herald.api.problem.BadRequestException;
 import io.herald.api.publish.AppInstancePath;
+import io.herald.api.security.CallerIdentities;
 import io.herald.store.FeedQuery;
+import io.herald.subscriptions.access.AccessDeniedException;
+import io.herald.subscriptions.access.AccessPolicy;
 
-/** The v1 pull feeds: generic (by resource), an agency's app feed, and a party's feed. */
+/**
+ * The v1 pull feeds: generic (by resource), an agency's app feed, a party's feed, and the
+ * anonymous feed of one instance. The app feed is its agency's (or a delegated app scope's); the
+ * others return only the events the caller may read.
+ */
 @RestController
 @RequestMapping("/events/api/v1")
 public class FeedController {
@@ -31,10 +38,33 @@ public class FeedController {
 
     private final FeedService feeds;
     private final FeedParameters parameters;
+    private final CallerIdentities identities;
+    private final AccessPolicy access;
 
-    public FeedController(FeedService feeds, FeedParameters parameters) {
+    public FeedController(FeedService feeds, FeedParameters parameters, CallerIdentities identities, AccessPolicy access) {
         this.feeds = feeds;
         this.parameters = parameters;
+        this.identities = identities;
+        this.access = access;
+    }
+
+    /** 403 unless the caller is the app's agency or holds its delegated app scope. */
+    static String appResource(CallerIdentities identities, AccessPolicy access, Authentication caller, String org, String app) {
+        String resource = AppInstancePath.resourceOf(name("org", org), name("app", app));
+        if (!access.readsWholeResource(identities.of(caller), resource)) {
+            throw new AccessDeniedException("an app's feed is for its agency (the token's org) or a holder of the scope "
+                    + "for that app");
+        }
+        return resource;
+    }
+
+    /** The anonymous feed of one instance: the unguessable instance GUID is the capability, no token is needed. */
+    @GetMapping("/instances/{instanceId}/events")
+    ResponseEntity<byte[]> instanceFeed(@PathVariable String instanceId,
+            @RequestParam(required = false) String after,
+            @RequestParam(required = false) Integer size) {
+        FeedQuery query = parameters.startAfter(after == null ? "0" : after, size).withInstanceId(FeedParameters.guid("instanceId", instanceId));
+        return FeedResponses.page(feeds.readUnfiltered(query));
     }
 
     @GetMapping("/events")
@@ -70,8 +100,9 @@ public class FeedController {
             @RequestHeader(name = PERSON_HEADER, required = false) String person,
             @RequestParam(required = false) List<String> type,
             @RequestParam(required = false) Integer size) {
+        String resource = appResource(identities, access, caller, org, app);
         FeedQuery query = parameters.start(after, from, to, size)
-                .withResource(AppInstancePath.resourceOf(name("org", org), name("app", app)))
+                .withResource(resource)
                 .withSubject(party("party", party))
                 .withAlternativeSubject(alternativeSubject(unit, person))
                 .withTypes(types(type));

@@ -71,6 +71,18 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         return ResponseEntity.status(HttpStatus.CONFLICT).body(problem);
     }
 
+    /** 403: the caller is who it says, but may not read what it asked for (party rights, docs/adr/0008-authorization.md). */
+    @ExceptionHandler(io.herald.subscriptions.access.AccessDeniedException.class)
+    ResponseEntity<ProblemDetail> accessDenied(io.herald.subscriptions.access.AccessDeniedException e) {
+        return ResponseEntity.status(HttpStatus.FORBIDDEN).body(ApiProblem.of(HttpStatus.FORBIDDEN, "forbidden", e.getMessage()));
+    }
+
+    @ExceptionHandler(io.herald.subscriptions.access.InvalidDelegationException.class)
+    ResponseEntity<ProblemDetail> invalidDelegation(io.herald.subscriptions.access.InvalidDelegationException e) {
+        return ResponseEntity.badRequest().body(ApiProblem.of(HttpStatus.BAD_REQUEST, "invalid-delegation", e.getMessage(),
+                List.of(new FieldError(e.field(), e.getMessage().substring(e.field().length() + 1)))));
+    }
+
     @ExceptionHandler(NotFoundException.class)
     ResponseEntity<ProblemDetail> notFound(NotFoundException e) {
         return ResponseEntity.status(HttpStatus.NOT_FOUND).body(ApiProblem.of(HttpStatus.NOT_FOUND, "not-found", e.getMessage()));

@@ -9,7 +9,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * The {@code local} profile's token endpoint ({@code herald.local.*}).
  *
  * @param tokenLifetime how long a token from {@code POST /local/token} is valid
+ * @param audience      the audience its tokens are for; the local decoder accepts no other
  */
 @ConfigurationProperties("herald.local")
-public record LocalProperties(@DefaultValue("1h") Duration tokenLifetime) {
+public record LocalProperties(@DefaultValue("1h") Duration tokenLifetime, @DefaultValue("herald") String audience) {
 }

@@ -1,5 +1,6 @@
 package io.herald.api.security;
 
+import java.util.List;
 import java.util.UUID;
 
 import org.slf4j.Logger;
@@ -10,7 +11,14 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Profile;
 import org.springframework.core.env.Environment;
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2TokenValidator;
+import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtClaimNames;
+import org.springframework.security.oauth2.jwt.JwtClaimValidator;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.JwtEncoder;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
@@ -53,9 +61,16 @@ class LocalTokenConfiguration {
         return new RSAKeyGenerator(2048).keyID(UUID.randomUUID().toString()).generate();
     }
 
+    /** Only RS256 tokens signed by the local key, from the local issuer, for the configured audience, within their lifetime. */
     @Bean
-    JwtDecoder localJwtDecoder(RSAKey localSigningKey) throws JOSEException {
-        return NimbusJwtDecoder.withPublicKey(localSigningKey.toRSAPublicKey()).build();
+    JwtDecoder localJwtDecoder(RSAKey localSigningKey, LocalProperties properties) throws JOSEException {
+        NimbusJwtDecoder decoder = NimbusJwtDecoder.withPublicKey(localSigningKey.toRSAPublicKey())
+                .signatureAlgorithm(SignatureAlgorithm.RS256).build();
+        OAuth2TokenValidator<Jwt> audience = new JwtClaimValidator<List<String>>(JwtClaimNames.AUD,
+                aud -> aud != null && aud.contains(properties.audience()));
+        decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(
+                JwtValidators.createDefaultWithIssuer(LocalTokenController.ISSUER), audience));
+        return decoder;
     }
 
     @Bean

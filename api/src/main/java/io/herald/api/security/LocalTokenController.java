@@ -31,8 +31,12 @@ public class LocalTokenController {
     public static final String PATH = "/local/token";
     static final String ISSUER = "herald-local";
 
-    /** What a token should say: scopes, and optionally the agency ({@code org}), person ({@code pid}) or organisation. */
-    public record TokenRequest(List<String> scopes, String org, String pid, String orgNumber) {
+    /**
+     * What a token should say: scopes, and optionally the agency ({@code org}), person ({@code pid}),
+     * organisation ({@code orgNumber}) and party ({@code partyId}), written under the claim names of
+     * {@code herald.security.claims.*} (an organisation as a Maskinporten-style {@code consumer} object).
+     */
+    public record TokenRequest(List<String> scopes, String org, String pid, String orgNumber, String partyId) {
     }
 
     public record TokenResponse(String access_token, String token_type, long expires_in) {
@@ -41,11 +45,15 @@ public class LocalTokenController {
     private final JwtEncoder encoder;
     private final Clock clock;
     private final Duration lifetime;
+    private final String audience;
+    private final SecurityProperties.Claims claimNames;
 
-    LocalTokenController(JwtEncoder encoder, Clock clock, LocalProperties properties) {
+    LocalTokenController(JwtEncoder encoder, Clock clock, LocalProperties properties, SecurityProperties security) {
         this.encoder = encoder;
         this.clock = clock;
         this.lifetime = properties.tokenLifetime();
+        this.audience = properties.audience();
+        this.claimNames = security.claims();
     }
 
     @PostMapping(path = PATH, consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
@@ -58,16 +66,24 @@ public class LocalTokenController {
         String subject = firstOf(request.pid(), request.orgNumber(), request.org(), "local-user");
         JwtClaimsSet.Builder claims = JwtClaimsSet.builder()
                 .issuer(ISSUER)
+                .audience(List.of(audience))
                 .subject(subject)
                 .issuedAt(now)
+                .notBefore(now)
                 .expiresAt(now.plus(lifetime))
                 .claim("scope", String.join(" ", scopes));
-        Map.of("org", nullToEmpty(request.org()), "pid", nullToEmpty(request.pid()), "orgNumber", nullToEmpty(request.orgNumber()))
-                .forEach((name, value) -> {
-                    if (!value.isEmpty()) {
-                        claims.claim(name, value);
-                    }
-                });
+        if (!nullToEmpty(request.org()).isEmpty()) {
+            claims.claim(claimNames.org(), request.org());
+        }
+        if (!nullToEmpty(request.pid()).isEmpty()) {
+            claims.claim(claimNames.person(), request.pid());
+        }
+        if (!nullToEmpty(request.orgNumber()).isEmpty()) {
+            claims.claim(claimNames.organisation(), Map.of("authority", "iso6523-actorid-upis", "ID", "0192:" + request.orgNumber()));
+        }
+        if (!nullToEmpty(request.partyId()).isEmpty()) {
+            claims.claim(claimNames.party(), request.partyId());
+        }
         String token = encoder.encode(JwtEncoderParameters.from(
                 JwsHeader.with(SignatureAlgorithm.RS256).build(), claims.build())).getTokenValue();
         return new TokenResponse(token, "Bearer", lifetime.toSeconds());

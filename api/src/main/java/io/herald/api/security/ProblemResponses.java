@@ -43,7 +43,7 @@ final class ProblemResponses {
         };
     }
 
-    private static void write(HttpServletResponse response, HttpStatus status, String code, String detail) throws IOException {
+    static void write(HttpServletResponse response, HttpStatus status, String code, String detail) throws IOException {
         ObjectNode problem = JSON.createObjectNode();
         problem.put("type", "https://herald.dev/problems/" + code);
         problem.put("title", status.getReasonPhrase());

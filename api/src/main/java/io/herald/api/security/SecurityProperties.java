@@ -4,16 +4,37 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * Scope names ({@code herald.security.*}); the token issuer and keys are Spring Boot's
+ * Scope and claim names ({@code herald.security.*}); the token issuer and keys are Spring Boot's
  * {@code spring.security.oauth2.resourceserver.jwt.*}. docs/configuration.md lists them.
  *
  * @param publishScope   the scope that lets a caller publish events
  * @param subscribeScope the scope that lets a caller read feeds and subscribe
+ * @param adminScope     the scope that lets a caller administer the built-in delegations
+ * @param appScopePrefix a scope {@code {prefix}{org}/{app}} lets its holder read that app's events
+ *                       as its agency does (an agency delegating one app to another organisation)
+ * @param claims         which claims carry the caller's identities
  */
 @ConfigurationProperties("herald.security")
 public record SecurityProperties(
         @DefaultValue("altinn:events.publish") String publishScope,
-        @DefaultValue("altinn:events.subscribe") String subscribeScope) {
+        @DefaultValue("altinn:events.subscribe") String subscribeScope,
+        @DefaultValue("altinn:events.admin") String adminScope,
+        @DefaultValue("altinn:events/") String appScopePrefix,
+        @DefaultValue Claims claims) {
+
+    /**
+     * @param org          the agency code, e.g. {@code skd}
+     * @param person       the person number (11 digits)
+     * @param organisation the organisation number: 9 digits, {@code 0192:} and 9 digits, or a
+     *                     Maskinporten-style object whose {@code ID} is either
+     * @param party        the party id (digits); optional
+     */
+    public record Claims(
+            @DefaultValue("org") String org,
+            @DefaultValue("pid") String person,
+            @DefaultValue("consumer") String organisation,
+            @DefaultValue("partyid") String party) {
+    }
 
     public String publishAuthority() {
         return "SCOPE_" + publishScope;
@@ -21,5 +42,9 @@ public record SecurityProperties(
 
     public String subscribeAuthority() {
         return "SCOPE_" + subscribeScope;
+    }
+
+    public String adminAuthority() {
+        return "SCOPE_" + adminScope;
     }
 }

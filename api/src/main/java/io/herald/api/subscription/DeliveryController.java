@@ -51,9 +51,12 @@ public class DeliveryController {
     private final EventReplay replays;
     private final JsonBodies bodies;
     private final int replayMaxEvents;
+    private final Callers callers;
 
-    public DeliveryController(SubscriptionService subscriptions, Deliveries deliveries, TestDeliveries tests,
-            FeedParameters parameters, EventReplay replays, JsonBodies bodies, DispatcherProperties dispatcher) {
+    DeliveryController(SubscriptionService subscriptions, Deliveries deliveries, TestDeliveries tests,
+            FeedParameters parameters, EventReplay replays, JsonBodies bodies, DispatcherProperties dispatcher,
+            Callers callers) {
+        this.callers = callers;
         this.subscriptions = subscriptions;
         this.deliveries = deliveries;
         this.tests = tests;
@@ -72,7 +75,7 @@ public class DeliveryController {
             @AuthenticationPrincipal Jwt caller) {
         SubscriptionId subscription = subscriptionId(id);
         EventReplay.Range range = ReplayRequests.read(bodies.read(request));
-        EventReplay.Result result = replays.replay(Callers.consumer(caller), subscription, range, replayMaxEvents)
+        EventReplay.Result result = replays.replay(callers.consumer(caller), subscription, range, replayMaxEvents)
                 .orElseThrow(() -> new SubscriptionNotFoundException(subscription));
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(ReplayRequests.Answer.of(result));
     }
@@ -136,7 +139,7 @@ public class DeliveryController {
     /** The subscription, if it is the caller's; otherwise 404, exactly as for one that does not exist. */
     private SubscriptionId owned(String text, Jwt caller) {
         SubscriptionId subscription = subscriptionId(text);
-        if (subscriptions.get(Callers.consumer(caller), subscription).isEmpty()) {
+        if (subscriptions.get(callers.consumer(caller), subscription).isEmpty()) {
             throw new SubscriptionNotFoundException(subscription);
         }
         return subscription;

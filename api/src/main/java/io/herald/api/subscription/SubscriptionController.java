@@ -36,18 +36,20 @@ public class SubscriptionController {
 
     private final SubscriptionService subscriptions;
     private final JsonBodies bodies;
+    private final Callers callers;
 
-    public SubscriptionController(SubscriptionService subscriptions, JsonBodies bodies) {
+    SubscriptionController(SubscriptionService subscriptions, JsonBodies bodies, Callers callers) {
         this.subscriptions = subscriptions;
         this.bodies = bodies;
+        this.callers = callers;
     }
 
-    /** 201 with the subscription and its signing secret, which is never shown again. */
+    /** 201 with the subscription and its signing secret, which is never shown again; 403 when the caller could never read its events. */
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<SubscriptionResponse> create(HttpServletRequest request, @AuthenticationPrincipal Jwt caller) {
-        String consumer = Callers.consumer(caller);
         String createdBy = Callers.createdBy(caller);
-        CreatedSubscription created = subscriptions.create(SubscriptionRequests.read(bodies.read(request)), consumer, createdBy);
+        CreatedSubscription created = subscriptions.create(SubscriptionRequests.read(bodies.read(request)),
+                callers.caller(caller), createdBy);
         URI location = ServletUriComponentsBuilder.fromCurrentRequestUri().path("/{id}")
                 .buildAndExpand(created.subscription().id().value()).toUri();
         return ResponseEntity.created(location).body(SubscriptionResponse.of(created));
@@ -55,13 +57,13 @@ public class SubscriptionController {
 
     @GetMapping
     List<SubscriptionResponse> list(@AuthenticationPrincipal Jwt caller) {
-        return subscriptions.list(Callers.consumer(caller)).stream().map(SubscriptionResponse::of).toList();
+        return subscriptions.list(callers.consumer(caller)).stream().map(SubscriptionResponse::of).toList();
     }
 
     @GetMapping("/{id}")
     SubscriptionResponse get(@PathVariable("id") String id, @AuthenticationPrincipal Jwt caller) {
         SubscriptionId subscription = id(id);
-        return subscriptions.get(Callers.consumer(caller), subscription).map(SubscriptionResponse::of)
+        return subscriptions.get(callers.consumer(caller), subscription).map(SubscriptionResponse::of)
                 .orElseThrow(() -> new SubscriptionNotFoundException(subscription));
     }
 
@@ -69,7 +71,7 @@ public class SubscriptionController {
     @DeleteMapping("/{id}")
     ResponseEntity<Void> delete(@PathVariable("id") String id, @AuthenticationPrincipal Jwt caller) {
         SubscriptionId subscription = id(id);
-        if (!subscriptions.delete(Callers.consumer(caller), subscription)) {
+        if (!subscriptions.delete(callers.consumer(caller), subscription)) {
             throw new SubscriptionNotFoundException(subscription);
         }
         return ResponseEntity.noContent().build();
@@ -78,14 +80,14 @@ public class SubscriptionController {
     @PostMapping("/{id}/pause")
     SubscriptionResponse pause(@PathVariable("id") String id, @AuthenticationPrincipal Jwt caller) {
         SubscriptionId subscription = id(id);
-        return subscriptions.pause(Callers.consumer(caller), subscription).map(SubscriptionResponse::of)
+        return subscriptions.pause(callers.consumer(caller), subscription).map(SubscriptionResponse::of)
                 .orElseThrow(() -> new SubscriptionNotFoundException(subscription));
     }
 
     @PostMapping("/{id}/resume")
     SubscriptionResponse resume(@PathVariable("id") String id, @AuthenticationPrincipal Jwt caller) {
         SubscriptionId subscription = id(id);
-        return subscriptions.resume(Callers.consumer(caller), subscription).map(SubscriptionResponse::of)
+        return subscriptions.resume(callers.consumer(caller), subscription).map(SubscriptionResponse::of)
                 .orElseThrow(() -> new SubscriptionNotFoundException(subscription));
     }
 
@@ -105,7 +107,7 @@ public class SubscriptionController {
     @PostMapping("/{id}/rotate-secret")
     RotatedSecret rotateSecret(@PathVariable("id") String id, @AuthenticationPrincipal Jwt caller) {
         SubscriptionId subscription = id(id);
-        return subscriptions.rotateSecret(Callers.consumer(caller), subscription).map(RotatedSecret::new)
+        return subscriptions.rotateSecret(callers.consumer(caller), subscription).map(RotatedSecret::new)
                 .orElseThrow(() -> new SubscriptionNotFoundException(subscription));
     }
 

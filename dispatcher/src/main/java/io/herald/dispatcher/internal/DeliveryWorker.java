@@ -69,8 +69,9 @@ public final class DeliveryWorker implements SmartLifecycle {
     private final Map<String, Semaphore> perEndpoint = new ConcurrentHashMap<>();
     private final CircuitBreakerRegistry breakers;
     private final OutboundGuard guard;
-    private final ExecutorService httpThreads;
-    private final WebhookClient client;
+    /** Made at each start, closed at each stop: Spring may stop a context and start it again. */
+    private ExecutorService httpThreads;
+    private volatile WebhookClient client;
     private final WorkLoop loop;
     private final EndpointHealth health;
     /** Endpoints (by key) whose slots were all in use, with the subscriptions that found them so. */
@@ -91,14 +92,6 @@ public final class DeliveryWorker implements SmartLifecycle {
         this.clock = clock;
         this.metrics = new DeliveryMetrics(meters);
         this.inFlight = new Semaphore(settings.maxInFlight());
-        var counter = new AtomicInteger();
-        // two threads record the answers, off the HTTP client's own I/O threads
-        this.httpThreads = Executors.newFixedThreadPool(2, runnable -> {
-            Thread thread = new Thread(runnable, "herald-webhook-" + counter.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
-        this.client = new WebhookClient(guard, settings, httpThreads);
         this.loop = new WorkLoop("herald-dispatcher", settings.pollInterval(), this::dispatchOnce);
         DispatcherProperties.Breaker breaker = settings.breaker();
         this.breakers = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
@@ -314,6 +307,14 @@ public final class DeliveryWorker implements SmartLifecycle {
 
     @Override
     public synchronized void start() {
+        var counter = new AtomicInteger();
+        // two threads take the answers off the HTTP client's own I/O threads
+        httpThreads = Executors.newFixedThreadPool(2, runnable -> {
+            Thread thread = new Thread(runnable, "herald-webhook-" + counter.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        client = new WebhookClient(guard, settings, httpThreads);
         recording = true;
         recorderThread = new Thread(this::record, "herald-delivery-recorder");
         recorderThread.setDaemon(true);
@@ -340,8 +341,10 @@ public final class DeliveryWorker implements SmartLifecycle {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        client.close();
-        httpThreads.shutdownNow();
+        if (client != null) {
+            client.close();
+            httpThreads.shutdownNow();
+        }
         log.info("Dispatcher stopped");
     }
 

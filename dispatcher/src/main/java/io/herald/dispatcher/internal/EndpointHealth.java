@@ -17,6 +17,7 @@ import io.herald.store.EventLimits;
 import io.herald.store.EventStore;
 import io.herald.subscriptions.SubscriptionId;
 import io.herald.subscriptions.SubscriptionService;
+import io.herald.subscriptions.access.AccessPolicy;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -31,7 +32,8 @@ import tools.jackson.databind.node.ObjectNode;
 final class EndpointHealth {
 
     static final String DISABLED_TYPE = "platform.events.subscription.disabled";
-    static final String RESOURCE = "urn:herald:subscriptions";
+    /** The owner reads these notices in its feed: {@link AccessPolicy} lets a subscription owner read them. */
+    static final String RESOURCE = AccessPolicy.OWNER_NOTICES;
     private static final String SOURCE = "urn:herald:subscriptions";
     /** The most subscriptions one check disables: the next check takes the rest. */
     private static final int BATCH = 500;

@@ -31,6 +31,7 @@ import io.herald.subscriptions.DeliveriesCreated;
 import io.herald.subscriptions.PartyRegistry;
 import io.herald.subscriptions.Subscription;
 import io.herald.subscriptions.SubscriptionsProperties;
+import io.herald.subscriptions.access.SubscriberAccess;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -40,7 +41,9 @@ import io.micrometer.core.instrument.MeterRegistry;
  * index and writes one delivery per (subscription, event) — in the same transaction that moves
  * the range's checkpoint, fenced on the lease, so a batch counts once even when a lease changes
  * hands mid-way. The delivery insert re-checks each subscription's state in the database, so a
- * pause or delete committed before the batch commits stops its deliveries.
+ * pause or delete committed before the batch commits stops its deliveries. An event is matched to
+ * a subscription only if its owner may read it ({@link SubscriberAccess}, asked once per batch); a match
+ * it may not read writes no delivery and counts in {@code herald.matcher.denied}.
  */
 public final class ChangeFeedMatcher implements SmartLifecycle {
 
@@ -69,6 +72,8 @@ public final class ChangeFeedMatcher implements SmartLifecycle {
     private final TransactionTemplate transactions;
     private final SubscriptionCatalog catalog;
     private final PartyRegistry parties;
+    private final SubscriberAccess access;
+    private final Counter denied;
     private final RangeLeases leases;
     private final SubscriptionsProperties.Matcher settings;
     private final Clock clock;
@@ -84,16 +89,17 @@ public final class ChangeFeedMatcher implements SmartLifecycle {
     private ScheduledExecutorService heartbeats;
 
     public ChangeFeedMatcher(EventStore store, JdbcTemplate jdbc, TransactionTemplate transactions,
-            SubscriptionCatalog catalog, PartyRegistry parties, RangeLeases leases,
+            SubscriptionCatalog catalog, PartyRegistry parties, SubscriberAccess access, RangeLeases leases,
             SubscriptionsProperties.Matcher settings, Clock clock, MeterRegistry meters) {
-        this(store, jdbc, transactions, catalog, parties, leases, settings, clock, meters, created -> { });
+        this(store, jdbc, transactions, catalog, parties, access, leases, settings, clock, meters, created -> { });
     }
 
     /** @param created told after each commit that wrote new deliveries */
     public ChangeFeedMatcher(EventStore store, JdbcTemplate jdbc, TransactionTemplate transactions,
-            SubscriptionCatalog catalog, PartyRegistry parties, RangeLeases leases,
+            SubscriptionCatalog catalog, PartyRegistry parties, SubscriberAccess access, RangeLeases leases,
             SubscriptionsProperties.Matcher settings, Clock clock, MeterRegistry meters,
             Consumer<DeliveriesCreated> created) {
+        this.access = access;
         this.created = created;
         this.store = store;
         this.jdbc = jdbc;
@@ -107,6 +113,9 @@ public final class ChangeFeedMatcher implements SmartLifecycle {
         this.eventsMatched = Counter.builder("herald.matcher.events").description("events matched against subscriptions")
                 .tag("matcher", instance).register(meters);
         this.deliveriesCreated = Counter.builder("herald.matcher.deliveries").description("deliveries created")
+                .tag("matcher", instance).register(meters);
+        this.denied = Counter.builder("herald.matcher.denied")
+                .description("matches not delivered because the subscription's owner may not read the event")
                 .tag("matcher", instance).register(meters);
         Gauge.builder("herald.matcher.lag.seconds", this, m -> m.lagMillisByRange.values().stream()
                         .mapToLong(Long::longValue).max().orElse(0) / 1000.0)
@@ -156,18 +165,32 @@ public final class ChangeFeedMatcher implements SmartLifecycle {
             return 0;
         }
         PartyRegistry.Parents parents = parties.parentsOfEvents(page.events());
+        List<Subscription> matchedSubscriptions = new ArrayList<>();
+        List<StoredEvent> matchedEvents = new ArrayList<>();
+        for (StoredEvent event : page.events()) {
+            for (Subscription subscription : catalog.index().match(event, parents.of(event))) {
+                matchedSubscriptions.add(subscription);
+                matchedEvents.add(event);
+            }
+        }
+        boolean[] readable = access.mayRead(matchedSubscriptions, matchedEvents);
         List<Long> subscriptions = new ArrayList<>();
         List<Long> txs = new ArrayList<>();
         List<Long> seqs = new ArrayList<>();
         List<Timestamp> storedAt = new ArrayList<>();
-        for (StoredEvent event : page.events()) {
-            for (Subscription subscription : catalog.index().match(event, parents.of(event))) {
-                subscriptions.add(subscription.id().value());
-                txs.add(event.position().tx());
-                seqs.add(event.position().seq());
-                storedAt.add(Timestamp.from(event.storedAt()));
+        int refused = 0;
+        for (int i = 0; i < matchedEvents.size(); i++) {
+            if (!readable[i]) {
+                refused++;
+                continue;
             }
+            StoredEvent event = matchedEvents.get(i);
+            subscriptions.add(matchedSubscriptions.get(i).id().value());
+            txs.add(event.position().tx());
+            seqs.add(event.position().seq());
+            storedAt.add(Timestamp.from(event.storedAt()));
         }
+        denied.increment(refused);
         EventPosition next = page.next();
         int created = transactions.execute(status -> {
             fence(range, checkpoint, next);

@@ -48,7 +48,13 @@ public final class SubscriptionRepository {
 
     /** A subscription to insert, checked already; the secret sealed by {@link SecretCipher}. */
     public record NewRow(String consumer, String createdBy, URI endpoint, SubscriptionFilter filter, boolean orderedDelivery,
-            byte[] sealedSecret, Instant createdAt) {
+            byte[] sealedSecret, Instant createdAt, String grantedScope) {
+
+        /** Without an app scope recorded: the owner reads the resource as its agency, as a party or by delegation. */
+        public NewRow(String consumer, String createdBy, URI endpoint, SubscriptionFilter filter, boolean orderedDelivery,
+                byte[] sealedSecret, Instant createdAt) {
+            this(consumer, createdBy, endpoint, filter, orderedDelivery, sealedSecret, createdAt, null);
+        }
     }
 
     /**
@@ -72,12 +78,12 @@ public final class SubscriptionRepository {
             return jdbc.queryForObject("""
                     INSERT INTO subscription (consumer, created_by, end_point, resource_filter, source_filter,
                         subject_filter, alternative_subject_filter, type_filter, include_subunits, ordered_delivery, secret,
-                        created_at, version)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        created_at, version, granted_scope)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     RETURNING\s""" + COLUMNS, SubscriptionCatalog::map,
                     row.consumer(), row.createdBy(), row.endpoint().toString(), filter.resource(), filter.sourcePrefix(),
                     filter.subject(), filter.alternativeSubject(), filter.type(), filter.includeSubunits(),
-                    row.orderedDelivery(), row.sealedSecret(), Timestamp.from(row.createdAt()), version);
+                    row.orderedDelivery(), row.sealedSecret(), Timestamp.from(row.createdAt()), version, row.grantedScope());
         }));
     }
 
