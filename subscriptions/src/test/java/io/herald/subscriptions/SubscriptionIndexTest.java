@@ -85,4 +85,69 @@ class SubscriptionIndexTest {
         assertThat(matches(event(RESOURCE, "s", "t", "/party/1", null), Set.of())).containsExactly(kept.id().value());
         assertThat(index.size()).isEqualTo(1);
     }
+
+    /**
+     * The index against the filters read literally (DESIGN "Matching"), over thousands of random
+     * subscriptions, replacements and removals on few resources and subjects (so that buckets fill,
+     * empty and tables grow and shift), and random events.
+     */
+    @Test
+    void shouldMatchExactlyWhatTheFiltersSayThroughAddsReplacementsAndRemovals() {
+        var random = new java.util.SplittableRandom(5);
+        String[] resources = {RESOURCE, "urn:altinn:resource:b", "urn:altinn:resource:c", "Aa", "BB"}; // "Aa", "BB": same hashCode
+        String[] subjects = new String[150];
+        for (int i = 1; i < subjects.length; i++) {
+            subjects[i] = i % 50 == 0 ? (i % 100 == 0 ? "Ab" : "BC") : "/party/" + i; // "Ab", "BC": same hashCode; [0] is null
+        }
+        String[] alternatives = {null, "/person/1", "/org/910000001", "/org/910000002"};
+        String[] types = {null, "a.created", "a.*", "b.deleted"};
+        String[] sources = {null, "https://x.example/", "https://y.example/app"};
+        java.util.Map<Long, Subscription> live = new java.util.HashMap<>();
+        for (int step = 0; step < 20_000; step++) {
+            long id = 1 + random.nextInt(2_000);
+            if (random.nextInt(4) == 0) {
+                index.remove(id);
+                live.remove(id);
+                continue;
+            }
+            var filter = new SubscriptionFilter(pick(random, resources), pick(random, sources), pick(random, subjects),
+                    pick(random, alternatives), pick(random, types), random.nextBoolean());
+            boolean paused = random.nextInt(10) == 0;
+            var subscription = new Subscription(new SubscriptionId(id), "/org/ttd", "test", URI.create("https://h.example"),
+                    filter, paused, Instant.EPOCH, Instant.EPOCH, 1L, step, Subscription.Handshake.NONE, false, null);
+            index.put(subscription);
+            if (paused) {
+                live.remove(id);
+            } else {
+                live.put(id, subscription);
+            }
+            if (step % 100 == 0) {
+                for (int e = 0; e < 20; e++) {
+                    StoredEvent event = event(pick(random, resources), pick(random, new String[] {"https://x.example/1",
+                            "https://y.example/app/2", "https://z.example"}), pick(random, new String[] {"a.created", "a.updated",
+                            "b.deleted"}), pick(random, subjects), pick(random, alternatives));
+                    Set<String> parents = "/org/910000002".equals(event.alternativeSubject()) ? Set.of("910000001") : Set.of();
+                    List<Long> expected = live.values().stream().filter(candidate -> literally(candidate.filter(), event, parents))
+                            .map(candidate -> candidate.id().value()).sorted().toList();
+                    assertThat(matches(event, parents)).as("step %d, %s", step, event).isEqualTo(expected);
+                }
+            }
+        }
+        assertThat(index.size()).isEqualTo(live.size());
+    }
+
+    private static String pick(java.util.SplittableRandom random, String[] values) {
+        return values[random.nextInt(values.length)];
+    }
+
+    private static boolean literally(SubscriptionFilter filter, StoredEvent event, Set<String> parents) {
+        return filter.resource().equals(event.resource())
+                && (filter.sourcePrefix() == null || event.key().source().startsWith(filter.sourcePrefix()))
+                && (filter.subject() == null || filter.subject().equals(event.subject()))
+                && (filter.alternativeSubject() == null || filter.alternativeSubject().equals(event.alternativeSubject())
+                        || filter.includeSubunits() && parents.stream().anyMatch(p -> filter.alternativeSubject().equals("/org/" + p)))
+                && (filter.type() == null || (filter.typeIsPrefix()
+                        ? event.type().startsWith(filter.type().substring(0, filter.type().length() - 1))
+                        : filter.type().equals(event.type())));
+    }
 }
