@@ -192,9 +192,19 @@ public final class OutboundHttp implements AutoCloseable {
         return result;
     }
 
-    /** Closes every connection at once; requests still in flight fail. */
+    /**
+     * Closes the connections, gracefully for up to a second (callers have waited for their requests
+     * already), then at once; requests still in flight fail. An immediate close alone races the
+     * I/O reactor's own loop, which then logs a ConcurrentModificationException at ERROR.
+     */
     @Override
     public void close() {
+        client.initiateShutdown();
+        try {
+            client.awaitShutdown(org.apache.hc.core5.util.TimeValue.ofSeconds(1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         client.close(CloseMode.IMMEDIATE);
         deadlines.shutdownNow();
     }
