@@ -1,13 +1,8 @@
 package io.herald.subscriptions.internal;
 
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -31,7 +26,6 @@ import io.herald.store.StoredEvent;
 import io.herald.store.WorkLoop;
 import io.herald.subscriptions.DeliveriesCreated;
 import io.herald.subscriptions.PartyRegistry;
-import io.herald.subscriptions.Subscription;
 import io.herald.subscriptions.SubscriptionsProperties;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -157,34 +151,11 @@ public final class ChangeFeedMatcher implements SmartLifecycle {
             }
             return 0;
         }
-        Map<String, Set<String>> parents = parties.parentsOf(organisations(page.events()));
-        List<Long> subscriptions = new ArrayList<>();
-        List<Long> txs = new ArrayList<>();
-        List<Long> seqs = new ArrayList<>();
-        List<Timestamp> storedAt = new ArrayList<>();
-        for (StoredEvent event : page.events()) {
-            String organisation = organisation(event);
-            Set<String> parentsOfEvent = organisation == null ? Set.of() : parents.getOrDefault(organisation, Set.of());
-            for (Subscription subscription : catalog.index().match(event, parentsOfEvent)) {
-                subscriptions.add(subscription.id().value());
-                txs.add(event.position().tx());
-                seqs.add(event.position().seq());
-                storedAt.add(Timestamp.from(event.storedAt()));
-            }
-        }
+        DeliveryRows rows = DeliveryRows.match(page.events(), catalog, parties);
         EventPosition next = page.next();
         int created = transactions.execute(status -> {
             fence(range, checkpoint, next);
-            if (subscriptions.isEmpty()) {
-                return 0;
-            }
-            return jdbc.update(INSERT_DELIVERIES, statement -> {
-                var connection = statement.getConnection();
-                statement.setArray(1, connection.createArrayOf("bigint", subscriptions.toArray()));
-                statement.setArray(2, connection.createArrayOf("bigint", txs.toArray()));
-                statement.setArray(3, connection.createArrayOf("bigint", seqs.toArray()));
-                statement.setArray(4, connection.createArrayOf("timestamptz", storedAt.toArray()));
-            });
+            return rows.insert(jdbc, INSERT_DELIVERIES);
         });
         leases.advanced(range, next);
         eventsMatched.increment(page.events().size());
@@ -206,23 +177,6 @@ public final class ChangeFeedMatcher implements SmartLifecycle {
         if (fenced != 1) {
             throw new LeaseLostException();
         }
-    }
-
-    private static Set<String> organisations(List<StoredEvent> events) {
-        Set<String> numbers = new HashSet<>();
-        for (StoredEvent event : events) {
-            String number = organisation(event);
-            if (number != null) {
-                numbers.add(number);
-            }
-        }
-        return numbers;
-    }
-
-    /** The organisation number of an {@code /org/{number}} alternative subject, or null. */
-    private static String organisation(StoredEvent event) {
-        String alternative = event.alternativeSubject();
-        return alternative != null && alternative.startsWith("/org/") ? alternative.substring(5) : null;
     }
 
     /** Asks the matcher to look for new events now rather than after its poll interval. */
