@@ -5,6 +5,7 @@ import java.time.Clock;
 import javax.sql.DataSource;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.context.ApplicationEventPublisher;
@@ -13,9 +14,14 @@ import org.springframework.context.annotation.Configuration;
 
 import io.herald.store.internal.PartitionMaintenance;
 import io.herald.store.internal.PartitionMaintenanceJob;
+import io.herald.store.cosmos.CosmosEventStore;
 import io.herald.store.internal.PostgresEventStore;
 
-/** The store module's beans: the {@link EventStore} on PostgreSQL and its partition maintenance. */
+/**
+ * The store module's beans: the {@link EventStore} selected by {@code herald.store.type} — on
+ * PostgreSQL (the default) with its partition maintenance, or on Cosmos DB, which is then also the
+ * {@link SharedChangeFeed} the matcher follows.
+ */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(StoreProperties.class)
 public class StoreConfiguration {
@@ -28,6 +34,7 @@ public class StoreConfiguration {
 
     @Bean
     @DependsOnDatabaseInitialization
+    @ConditionalOnProperty(name = "herald.store.type", havingValue = "postgres", matchIfMissing = true)
     PartitionMaintenanceJob partitionMaintenanceJob(DataSource dataSource, Clock clock, StoreProperties properties) {
         return new PartitionMaintenanceJob(new PartitionMaintenance(dataSource, clock, properties), properties.maintenanceInterval());
     }
@@ -49,8 +56,15 @@ public class StoreConfiguration {
 
     @Bean(destroyMethod = "close")
     @DependsOnDatabaseInitialization
+    @ConditionalOnProperty(name = "herald.store.type", havingValue = "postgres", matchIfMissing = true)
     EventStore eventStore(DataSource dataSource, Clock clock, StoreProperties properties,
             PartitionMaintenanceJob partitionsReady, ApplicationEventPublisher events) {
         return new PostgresEventStore(dataSource, clock, properties, events::publishEvent);
+    }
+
+    @Bean(destroyMethod = "close")
+    @ConditionalOnProperty(name = "herald.store.type", havingValue = "cosmos")
+    CosmosEventStore cosmosEventStore(Clock clock, StoreProperties properties, ApplicationEventPublisher events) {
+        return CosmosEventStore.open(properties.cosmos(), clock, events::publishEvent);
     }
 }
