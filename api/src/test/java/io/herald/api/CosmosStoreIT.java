@@ -26,6 +26,7 @@ import com.github.tomakehurst.wiremock.client.WireMock;
 import io.herald.store.CosmosTestServer;
 import io.herald.store.EventStore;
 import io.herald.store.StoreProperties;
+import io.herald.store.TestDatabases;
 import io.herald.store.cosmos.CosmosEventStore;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -35,7 +36,15 @@ import tools.jackson.databind.node.ObjectNode;
  * processor, becomes a delivery row in PostgreSQL and is pushed to the subscriber's webhook; the
  * pull feed serves it too.
  */
-class CosmosStoreIT extends ApiTestSupport {
+@org.springframework.boot.test.context.SpringBootTest(classes = HeraldApplication.class,
+        webEnvironment = org.springframework.boot.test.context.SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+                "herald.local-database.enabled=false",
+                "herald.subscriptions.validation.retry-delays=500ms,500ms,500ms,500ms,500ms,500ms,500ms,500ms,500ms,500ms",
+                "herald.subscriptions.validation.sweep-interval=100ms"})
+@org.springframework.test.context.ActiveProfiles("local")
+@org.springframework.test.annotation.DirtiesContext
+class CosmosStoreIT extends ApiClient {
 
     private static final String HOOK = "/hooks/cosmos";
 
@@ -46,8 +55,14 @@ class CosmosStoreIT extends ApiTestSupport {
 
     private final WireMockServer endpoint = new WireMockServer(options().dynamicPort());
 
+    /** A database of its own: the other tests' application context (PostgreSQL store) must not see these deliveries. */
+    private static final java.util.concurrent.atomic.AtomicReference<String> DATABASE = new java.util.concurrent.atomic.AtomicReference<>();
+
     @DynamicPropertySource
     static void cosmos(DynamicPropertyRegistry registry) {
+        DATABASE.updateAndGet(current -> current != null ? current : TestDatabases.recreate("herald_api_cosmos_it"));
+        registry.add("spring.datasource.url", DATABASE::get);
+        registry.add("spring.datasource.username", () -> TestDatabases.USER);
         StoreProperties.Cosmos settings = CosmosTestServer.settings("api");
         registry.add("herald.store.type", () -> "cosmos");
         registry.add("herald.store.cosmos.endpoint", settings::endpoint);
@@ -70,6 +85,7 @@ class CosmosStoreIT extends ApiTestSupport {
     @Test
     void shouldPushAnEventPublishedToCosmosDbToTheWebhookThroughTheChangeFeedProcessor() {
         assertThat(store).isInstanceOf(CosmosEventStore.class);
+        assertThat(jdbc.queryForObject("SELECT current_database()", String.class)).endsWith("herald_api_cosmos_it");
         String resource = "urn:altinn:resource:app_ttd_cosmos" + UUID.randomUUID().toString().substring(0, 8);
         String subscriber = token(SUBSCRIBE);
         ObjectNode subscription = JSON.createObjectNode();
