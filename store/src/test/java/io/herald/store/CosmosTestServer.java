@@ -47,7 +47,8 @@ public final class CosmosTestServer {
 
     /** A ready store on a fresh database of the local server. */
     public static CosmosEventStore store(String databasePrefix) {
-        return CosmosEventStore.open(settings(databasePrefix), Clock.systemUTC(), appended -> { });
+        return CosmosEventStore.open(settings(databasePrefix), StoreProperties.defaults().retention(), Clock.systemUTC(),
+                appended -> { });
     }
 
     private static String start() {

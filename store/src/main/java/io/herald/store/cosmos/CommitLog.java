@@ -149,6 +149,7 @@ final class CommitLog {
             }
             ObjectNode horizon = JSON.objectNode();
             horizon.put("id", HORIZON);
+            horizon.put("ttl", -1); // the commits expire with the retention; the horizon never
             horizon.put("through", through);
             ArrayNode list = horizon.putArray("aborted");
             aborted.forEach(list::add);

@@ -43,16 +43,35 @@ record CosmosContainers(CosmosAsyncContainer events, CosmosAsyncContainer keys, 
         return builder.buildAsyncClient();
     }
 
-    static CosmosContainers create(CosmosAsyncClient client, StoreProperties.Cosmos settings) {
+    /**
+     * Creates what is missing. Events, their keys and commits expire {@code retentionSeconds} after
+     * they were written (Cosmos DB's time to live, deleted in the background with spare RUs), so
+     * idempotency lasts as long as the event, as in PostgreSQL; the horizon item never expires.
+     */
+    static CosmosContainers create(CosmosAsyncClient client, StoreProperties.Cosmos settings, int retentionSeconds) {
         client.createDatabaseIfNotExists(settings.database()).block();
         CosmosAsyncDatabase database = client.getDatabase(settings.database());
         CosmosContainerProperties events = new CosmosContainerProperties(settings.eventsContainer(), "/subject");
         events.setIndexingPolicy(eventsIndexing());
+        events.setDefaultTimeToLiveInSeconds(retentionSeconds);
+        CosmosContainerProperties keys = idOnly(settings.keysContainer());
+        keys.setDefaultTimeToLiveInSeconds(retentionSeconds);
+        CosmosContainerProperties commits = idOnly(settings.commitsContainer());
+        commits.setDefaultTimeToLiveInSeconds(retentionSeconds);
         return new CosmosContainers(
                 create(database, events, settings),
-                create(database, idOnly(settings.keysContainer()), settings),
-                create(database, idOnly(settings.commitsContainer()), settings),
+                create(database, keys, settings),
+                create(database, commits, settings),
                 create(database, new CosmosContainerProperties(settings.leasesContainer(), "/id"), settings));
+    }
+
+    /**
+     * The retention as a time to live: a month counts 31 days, so an event is kept at least as
+     * long as the period says (PostgreSQL keeps it up to a month longer, until its month is dropped).
+     */
+    static int retentionSeconds(java.time.Period retention) {
+        long days = retention.toTotalMonths() * 31 + retention.getDays();
+        return (int) Math.min(Integer.MAX_VALUE, java.time.Duration.ofDays(days).toSeconds());
     }
 
     private static CosmosAsyncContainer create(CosmosAsyncDatabase database, CosmosContainerProperties properties,

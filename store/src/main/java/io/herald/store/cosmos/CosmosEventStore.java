@@ -68,12 +68,17 @@ public final class CosmosEventStore implements EventStore, SharedChangeFeed {
         this.appended = appended;
     }
 
-    /** Connects, creates the database and containers when missing, and returns a ready store. Close it when done. */
-    public static CosmosEventStore open(StoreProperties.Cosmos settings, Clock clock, Consumer<EventsAppended> appended) {
+    /**
+     * Connects, creates the database and containers when missing (events expiring after
+     * {@code retention}), and returns a ready store. Close it when done.
+     */
+    public static CosmosEventStore open(StoreProperties.Cosmos settings, java.time.Period retention, Clock clock,
+            Consumer<EventsAppended> appended) {
         settings.requireAccount();
         CosmosAsyncClient client = CosmosContainers.client(settings);
         try {
-            return new CosmosEventStore(client, CosmosContainers.create(client, settings), clock, settings, appended);
+            return new CosmosEventStore(client, CosmosContainers.create(client, settings, CosmosContainers.retentionSeconds(retention)),
+                    clock, settings, appended);
         } catch (RuntimeException e) {
             client.close();
             throw e;

@@ -49,7 +49,7 @@ class CosmosCursorIT {
     static void start() {
         settings = CosmosTestServer.settings("cursor");
         client = CosmosContainers.client(settings);
-        containers = CosmosContainers.create(client, settings);
+        containers = CosmosContainers.create(client, settings, CosmosContainers.retentionSeconds(java.time.Period.ofMonths(3)));
     }
 
     @AfterAll
