@@ -81,7 +81,9 @@ public record StoreProperties(
      * The Cosmos DB store ({@code herald.store.cosmos.*}); docs/adr/0009-cosmos-store.md explains the containers.
      *
      * @param endpoint          the account's endpoint, e.g. {@code https://my-account.documents.azure.com:443/}
-     * @param key               the account key (keep it in a secret)
+     * @param auth              how Herald signs in: {@code key} (the account key) or {@code managed-identity}
+     * @param key               the account key (keep it in a secret); required with {@code auth=key}
+     * @param managedIdentityClientId the client id of a user-assigned managed identity; unset: the system-assigned one
      * @param database          the database; created when missing
      * @param eventsContainer   the events, partitioned by {@code /subject}
      * @param keysContainer     one document per {@code (source, id)}: idempotent publishing
@@ -95,7 +97,9 @@ public record StoreProperties(
      */
     public record Cosmos(
             String endpoint,
+            @DefaultValue("key") Auth auth,
             String key,
+            String managedIdentityClientId,
             @DefaultValue("herald") String database,
             @DefaultValue("events") String eventsContainer,
             @DefaultValue("event-keys") String keysContainer,
@@ -106,6 +110,11 @@ public record StoreProperties(
             @DefaultValue("false") boolean gatewayMode,
             @DefaultValue("30s") Duration commitTimeout,
             @DefaultValue("200ms") Duration feedPollInterval) {
+
+        /** How Herald signs in to the account. */
+        public enum Auth {
+            KEY, MANAGED_IDENTITY
+        }
 
         public Cosmos {
             if (throughput != 0 && throughput < 400) {
@@ -121,19 +130,20 @@ public record StoreProperties(
             if (endpoint == null || endpoint.isBlank()) {
                 throw new IllegalArgumentException("herald.store.type=cosmos needs herald.store.cosmos.endpoint");
             }
-            if (key == null || key.isBlank()) {
-                throw new IllegalArgumentException("herald.store.type=cosmos needs herald.store.cosmos.key");
+            if (auth == Auth.KEY && (key == null || key.isBlank())) {
+                throw new IllegalArgumentException("herald.store.type=cosmos with herald.store.cosmos.auth=key needs "
+                        + "herald.store.cosmos.key (or use auth=managed-identity)");
             }
         }
 
         /** These settings with another endpoint and key (tests, tools). */
         public Cosmos withAccount(String otherEndpoint, String otherKey, String otherDatabase) {
-            return new Cosmos(otherEndpoint, otherKey, otherDatabase, eventsContainer, keysContainer, commitsContainer,
+            return new Cosmos(otherEndpoint, Auth.KEY, otherKey, null, otherDatabase, eventsContainer, keysContainer, commitsContainer,
                     leasesContainer, throughput, consistencyLevel, gatewayMode, commitTimeout, feedPollInterval);
         }
 
         public Cosmos withGatewayMode(boolean value) {
-            return new Cosmos(endpoint, key, database, eventsContainer, keysContainer, commitsContainer,
+            return new Cosmos(endpoint, auth, key, managedIdentityClientId, database, eventsContainer, keysContainer, commitsContainer,
                     leasesContainer, throughput, consistencyLevel, value, commitTimeout, feedPollInterval);
         }
     }

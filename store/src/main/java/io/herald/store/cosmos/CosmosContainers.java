@@ -34,9 +34,17 @@ record CosmosContainers(CosmosAsyncContainer events, CosmosAsyncContainer keys, 
     static final List<String> FILTERED = List.of("/resource", "/eventSubject", "/alternativeSubject", "/instanceId");
 
     static CosmosAsyncClient client(StoreProperties.Cosmos settings) {
-        CosmosClientBuilder builder = new CosmosClientBuilder()
-                .endpoint(settings.endpoint())
-                .key(settings.key())
+        CosmosClientBuilder builder = new CosmosClientBuilder().endpoint(settings.endpoint());
+        if (settings.auth() == StoreProperties.Cosmos.Auth.MANAGED_IDENTITY) {
+            var identity = new com.azure.identity.ManagedIdentityCredentialBuilder();
+            if (settings.managedIdentityClientId() != null && !settings.managedIdentityClientId().isBlank()) {
+                identity.clientId(settings.managedIdentityClientId());
+            }
+            builder = builder.credential(identity.build());
+        } else {
+            builder = builder.key(settings.key());
+        }
+        builder = builder
                 .consistencyLevel(ConsistencyLevel.valueOf(settings.consistencyLevel().toUpperCase(java.util.Locale.ROOT)))
                 .contentResponseOnWriteEnabled(true);
         builder = settings.gatewayMode() ? builder.gatewayMode() : builder.directMode();
