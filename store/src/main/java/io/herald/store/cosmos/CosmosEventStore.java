@@ -21,6 +21,9 @@ import com.azure.cosmos.models.CosmosItemResponse;
 import com.azure.cosmos.models.PartitionKey;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
 import io.herald.store.AppendResult;
 import io.herald.store.EventKey;
 import io.herald.store.EventPosition;
@@ -44,6 +47,8 @@ import io.herald.store.StoredEvent;
 public final class CosmosEventStore implements EventStore, SharedChangeFeed {
 
     private static final Logger log = LoggerFactory.getLogger(CosmosEventStore.class);
+    /** Item writes of one commit in flight at once. */
+    private static final int PARALLEL_WRITES = 32;
 
     private final CosmosAsyncClient client;
     private final CosmosAsyncContainer events;
@@ -102,6 +107,8 @@ public final class CosmosEventStore implements EventStore, SharedChangeFeed {
                 if (clock.millis() > deadline) {
                     throw new StoreUnavailableException("an event key stayed in an open commit for too long", e);
                 }
+                // the commit holding the key may belong to a writer that died: moving the horizon aborts it at its deadline
+                commits.advance();
                 LockSupport.parkNanos(5_000_000);
             }
         }
@@ -172,37 +179,39 @@ public final class CosmosEventStore implements EventStore, SharedChangeFeed {
             Map<EventKey, String> staleKeyEtags) {
         Instant storedAt = clock.instant().truncatedTo(ChronoUnit.MICROS);
         Map<EventKey, EventPosition> positions = new LinkedHashMap<>();
+        List<Mono<?>> keyWrites = new ArrayList<>(fresh.size());
         for (int i = 0; i < fresh.size(); i++) {
             IncomingEvent event = fresh.get(i);
             EventPosition position = new EventPosition(claim.number(), i + 1L);
-            ObjectNode key = EventDocuments.key(event, position);
-            try {
-                String stale = staleKeyEtags.get(event.key());
-                if (stale != null) {
-                    keys.replaceItem(key, key.get("id").asText(), new PartitionKey(key.get("id").asText()),
-                            new CosmosItemRequestOptions().setIfMatchETag(stale)).block();
-                } else {
-                    keys.createItem(key, new PartitionKey(key.get("id").asText()), new CosmosItemRequestOptions()).block();
-                }
-            } catch (RuntimeException e) {
-                if (CosmosFailures.is(e, CosmosFailures.CONFLICT) || CosmosFailures.is(e, CosmosFailures.PRECONDITION_FAILED)) {
-                    // another writer took the key after we looked: give the commit up and start again
-                    commits.abandon(claim);
-                    commits.advance();
-                    throw new KeyRaceException();
-                }
-                throw CosmosFailures.unavailable("could not store an event key", e);
-            }
             positions.put(event.key(), position);
+            ObjectNode key = EventDocuments.key(event, position);
+            String stale = staleKeyEtags.get(event.key());
+            PartitionKey partition = new PartitionKey(key.get("id").asText());
+            keyWrites.add(stale != null
+                    ? keys.replaceItem(key, key.get("id").asText(), partition, new CosmosItemRequestOptions().setIfMatchETag(stale))
+                    : keys.createItem(key, partition, new CosmosItemRequestOptions()));
         }
-        for (int i = 0; i < fresh.size(); i++) {
-            IncomingEvent event = fresh.get(i);
-            ObjectNode doc = EventDocuments.event(event, positions.get(event.key()), storedAt);
-            try {
-                events.createItem(doc, new PartitionKey(doc.get("subject").asText()), new CosmosItemRequestOptions()).block();
-            } catch (RuntimeException e) {
-                throw CosmosFailures.unavailable("could not store an event", e);
+        try {
+            // the items of one commit are independent: written concurrently, the commit is complete once all are
+            Flux.fromIterable(keyWrites).flatMap(write -> write, PARALLEL_WRITES).then().block();
+        } catch (RuntimeException e) {
+            if (CosmosFailures.is(e, CosmosFailures.CONFLICT) || CosmosFailures.is(e, CosmosFailures.PRECONDITION_FAILED)) {
+                // another writer took a key after we looked: give the commit up and start again
+                commits.abandon(claim);
+                commits.advance();
+                throw new KeyRaceException();
             }
+            throw CosmosFailures.unavailable("could not store an event key", e);
+        }
+        List<Mono<?>> eventWrites = new ArrayList<>(fresh.size());
+        for (IncomingEvent event : fresh) {
+            ObjectNode doc = EventDocuments.event(event, positions.get(event.key()), storedAt);
+            eventWrites.add(events.createItem(doc, new PartitionKey(doc.get("subject").asText()), new CosmosItemRequestOptions()));
+        }
+        try {
+            Flux.fromIterable(eventWrites).flatMap(write -> write, PARALLEL_WRITES).then().block();
+        } catch (RuntimeException e) {
+            throw CosmosFailures.unavailable("could not store an event", e);
         }
         if (!commits.complete(claim)) {
             throw new StoreUnavailableException("commit " + claim.number() + " took longer than "
