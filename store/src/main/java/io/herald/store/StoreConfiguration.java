@@ -65,6 +65,6 @@ public class StoreConfiguration {
     @Bean(destroyMethod = "close")
     @ConditionalOnProperty(name = "herald.store.type", havingValue = "cosmos")
     CosmosEventStore cosmosEventStore(Clock clock, StoreProperties properties, ApplicationEventPublisher events) {
-        return CosmosEventStore.open(properties.cosmos(), properties.retention(), clock, events::publishEvent);
+        return CosmosEventStore.open(properties, clock, events::publishEvent);
     }
 }

@@ -47,8 +47,10 @@ public final class CosmosTestServer {
 
     /** A ready store on a fresh database of the local server. */
     public static CosmosEventStore store(String databasePrefix) {
-        return CosmosEventStore.open(settings(databasePrefix), StoreProperties.defaults().retention(), Clock.systemUTC(),
-                appended -> { });
+        StoreProperties defaults = StoreProperties.defaults();
+        StoreProperties properties = new StoreProperties(defaults.retention(), defaults.partitionsAhead(),
+                defaults.maintenanceInterval(), defaults.groupCommit(), StoreProperties.Type.COSMOS, settings(databasePrefix));
+        return CosmosEventStore.open(properties, Clock.systemUTC(), appended -> { });
     }
 
     private static String start() {

@@ -59,9 +59,10 @@ public final class CosmosEventStore implements EventStore, SharedChangeFeed {
     private final Clock clock;
     private final StoreProperties.Cosmos settings;
     private final Consumer<EventsAppended> appended;
+    private final CosmosGroupCommitter committer;
 
     CosmosEventStore(CosmosAsyncClient client, CosmosContainers containers, Clock clock, StoreProperties.Cosmos settings,
-            Consumer<EventsAppended> appended) {
+            StoreProperties.GroupCommit groupCommit, Consumer<EventsAppended> appended) {
         this.client = client;
         this.events = containers.events();
         this.keys = containers.keys();
@@ -71,19 +72,21 @@ public final class CosmosEventStore implements EventStore, SharedChangeFeed {
         this.clock = clock;
         this.settings = settings;
         this.appended = appended;
+        this.committer = new CosmosGroupCommitter(groupCommit, this::appendGroup);
     }
 
     /**
      * Connects, creates the database and containers when missing (events expiring after
-     * {@code retention}), and returns a ready store. Close it when done.
+     * {@code herald.store.retention}), and returns a ready store. Close it when done.
      */
-    public static CosmosEventStore open(StoreProperties.Cosmos settings, java.time.Period retention, Clock clock,
-            Consumer<EventsAppended> appended) {
+    public static CosmosEventStore open(StoreProperties properties, Clock clock, Consumer<EventsAppended> appended) {
+        StoreProperties.Cosmos settings = properties.cosmos();
         settings.requireAccount();
         CosmosAsyncClient client = CosmosContainers.client(settings);
         try {
-            return new CosmosEventStore(client, CosmosContainers.create(client, settings, CosmosContainers.retentionSeconds(retention)),
-                    clock, settings, appended);
+            return new CosmosEventStore(client,
+                    CosmosContainers.create(client, settings, CosmosContainers.retentionSeconds(properties.retention())),
+                    clock, settings, properties.groupCommit(), appended);
         } catch (RuntimeException e) {
             client.close();
             throw e;
@@ -95,14 +98,19 @@ public final class CosmosEventStore implements EventStore, SharedChangeFeed {
         if (request.isEmpty()) {
             return new AppendResult.Appended(List.of());
         }
+        AppendResult result = committer.submit(request);
+        if (result instanceof AppendResult.Appended) {
+            appended.accept(new EventsAppended(request.size()));
+        }
+        return result;
+    }
+
+    /** Writes a group of requests under one commit; one result per request, in order. */
+    List<AppendResult> appendGroup(List<List<IncomingEvent>> requests) {
         long deadline = clock.millis() + settings.commitTimeout().toMillis() * 2;
         while (true) {
             try {
-                AppendResult result = tryAppend(request);
-                if (result instanceof AppendResult.Appended) {
-                    appended.accept(new EventsAppended(request.size()));
-                }
-                return result;
+                return tryAppendGroup(requests);
             } catch (KeyRaceException e) {
                 if (clock.millis() > deadline) {
                     throw new StoreUnavailableException("an event key stayed in an open commit for too long", e);
@@ -121,45 +129,91 @@ public final class CosmosEventStore implements EventStore, SharedChangeFeed {
         }
     }
 
-    private AppendResult tryAppend(List<IncomingEvent> request) {
-        // the request's distinct keys, in order; a key repeated with other content fails the request
+    /** Where one event of a request ends up: a stored position, or the n-th new event of the group. */
+    private record Planned(String hash, EventPosition stored, int newIndex) {
+    }
+
+    /**
+     * Plans every request against the stored keys and the requests before it in the group (a key
+     * repeated with other content fails only its own request), then writes the group's new events
+     * under one commit.
+     */
+    private List<AppendResult> tryAppendGroup(List<List<IncomingEvent>> requests) {
         Map<EventKey, IncomingEvent> distinct = new LinkedHashMap<>();
-        for (IncomingEvent event : request) {
-            IncomingEvent first = distinct.putIfAbsent(event.key(), event);
-            if (first != null && !EventDocuments.hash(first).equals(EventDocuments.hash(event))) {
-                return new AppendResult.Conflicted(event.key());
+        requests.forEach(request -> request.forEach(event -> distinct.putIfAbsent(event.key(), event)));
+        Map<EventKey, Planned> known = new LinkedHashMap<>();
+        Map<EventKey, String> staleKeyEtags = new LinkedHashMap<>();
+        lookUpStored(distinct.keySet(), known, staleKeyEtags);
+
+        List<IncomingEvent> fresh = new ArrayList<>();
+        List<Object> plans = new ArrayList<>(requests.size());
+        for (List<IncomingEvent> request : requests) {
+            Map<EventKey, Planned> added = new LinkedHashMap<>();
+            List<IncomingEvent> newEvents = new ArrayList<>();
+            List<Planned> planned = new ArrayList<>(request.size());
+            AppendResult.Conflicted conflict = null;
+            for (IncomingEvent event : request) {
+                String hash = EventDocuments.hash(event);
+                Planned existing = added.getOrDefault(event.key(), known.get(event.key()));
+                if (existing != null) {
+                    if (!existing.hash().equals(hash)) {
+                        conflict = new AppendResult.Conflicted(event.key());
+                        break;
+                    }
+                    planned.add(existing);
+                    continue;
+                }
+                Planned next = new Planned(hash, null, fresh.size() + newEvents.size());
+                added.put(event.key(), next);
+                newEvents.add(event);
+                planned.add(next);
+            }
+            if (conflict != null) {
+                plans.add(conflict);
+                continue;
+            }
+            known.putAll(added);
+            fresh.addAll(newEvents);
+            plans.add(planned);
+        }
+        List<EventPosition> positions = fresh.isEmpty() ? List.of() : write(fresh, staleKeyEtags);
+        List<AppendResult> results = new ArrayList<>(requests.size());
+        for (Object plan : plans) {
+            if (plan instanceof AppendResult.Conflicted conflicted) {
+                results.add(conflicted);
+            } else {
+                @SuppressWarnings("unchecked")
+                List<Planned> planned = (List<Planned>) plan;
+                results.add(new AppendResult.Appended(planned.stream()
+                        .map(p -> p.stored() != null ? p.stored() : positions.get(p.newIndex())).toList()));
             }
         }
-        Map<EventKey, EventPosition> positions = new LinkedHashMap<>();
-        Map<EventKey, String> staleKeyEtags = new LinkedHashMap<>();
-        for (IncomingEvent event : distinct.values()) {
-            CosmosItemResponse<ObjectNode> stored = readKey(event.key());
+        return results;
+    }
+
+    /** The keys stored already, with their positions; a key of an aborted commit counts as absent (its ETag kept). */
+    private void lookUpStored(Collection<EventKey> wanted, Map<EventKey, Planned> known, Map<EventKey, String> staleKeyEtags) {
+        for (EventKey key : wanted) {
+            CosmosItemResponse<ObjectNode> stored = readKey(key);
             if (stored == null) {
                 continue;
             }
-            ObjectNode key = stored.getItem();
-            String state = commits.state(key.path("tx").asLong());
+            ObjectNode item = stored.getItem();
+            String state = commits.state(item.path("tx").asLong());
             if ("aborted".equals(state) || state == null) {
-                staleKeyEtags.put(event.key(), stored.getETag());
+                staleKeyEtags.put(key, stored.getETag());
                 continue;
             }
             if (!"done".equals(state)) {
                 throw new KeyRaceException();
             }
-            if (!key.path("hash").asText().equals(EventDocuments.hash(event))) {
-                return new AppendResult.Conflicted(event.key());
-            }
-            positions.put(event.key(), new EventPosition(key.path("tx").asLong(), key.path("seq").asLong()));
+            known.put(key, new Planned(item.path("hash").asText(),
+                    new EventPosition(item.path("tx").asLong(), item.path("seq").asLong()), -1));
         }
-        List<IncomingEvent> fresh = distinct.values().stream().filter(e -> !positions.containsKey(e.key())).toList();
-        if (!fresh.isEmpty()) {
-            positions.putAll(write(fresh, staleKeyEtags));
-        }
-        return new AppendResult.Appended(request.stream().map(e -> positions.get(e.key())).toList());
     }
 
     /** Claims a commit, writes keys and events under it, completes it and moves the horizon. */
-    private Map<EventKey, EventPosition> write(List<IncomingEvent> fresh, Map<EventKey, String> staleKeyEtags) {
+    private List<EventPosition> write(List<IncomingEvent> fresh, Map<EventKey, String> staleKeyEtags) {
         CommitLog.Claim claim = commits.claim();
         try {
             return writeUnder(claim, fresh, staleKeyEtags);
@@ -175,15 +229,15 @@ public final class CosmosEventStore implements EventStore, SharedChangeFeed {
         }
     }
 
-    private Map<EventKey, EventPosition> writeUnder(CommitLog.Claim claim, List<IncomingEvent> fresh,
+    private List<EventPosition> writeUnder(CommitLog.Claim claim, List<IncomingEvent> fresh,
             Map<EventKey, String> staleKeyEtags) {
         Instant storedAt = clock.instant().truncatedTo(ChronoUnit.MICROS);
-        Map<EventKey, EventPosition> positions = new LinkedHashMap<>();
+        List<EventPosition> positions = new ArrayList<>(fresh.size());
         List<Mono<?>> keyWrites = new ArrayList<>(fresh.size());
         for (int i = 0; i < fresh.size(); i++) {
             IncomingEvent event = fresh.get(i);
             EventPosition position = new EventPosition(claim.number(), i + 1L);
-            positions.put(event.key(), position);
+            positions.add(position);
             ObjectNode key = EventDocuments.key(event, position);
             String stale = staleKeyEtags.get(event.key());
             PartitionKey partition = new PartitionKey(key.get("id").asText());
@@ -204,8 +258,8 @@ public final class CosmosEventStore implements EventStore, SharedChangeFeed {
             throw CosmosFailures.unavailable("could not store an event key", e);
         }
         List<Mono<?>> eventWrites = new ArrayList<>(fresh.size());
-        for (IncomingEvent event : fresh) {
-            ObjectNode doc = EventDocuments.event(event, positions.get(event.key()), storedAt);
+        for (int i = 0; i < fresh.size(); i++) {
+            ObjectNode doc = EventDocuments.event(fresh.get(i), positions.get(i), storedAt);
             eventWrites.add(events.createItem(doc, new PartitionKey(doc.get("subject").asText()), new CosmosItemRequestOptions()));
         }
         try {
@@ -256,6 +310,7 @@ public final class CosmosEventStore implements EventStore, SharedChangeFeed {
 
     @Override
     public void close() {
+        committer.close();
         client.close();
         log.debug("Cosmos DB client closed");
     }

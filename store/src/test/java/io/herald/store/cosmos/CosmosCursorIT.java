@@ -58,7 +58,7 @@ class CosmosCursorIT {
     }
 
     private static CosmosEventStore store(Clock clock) {
-        return new CosmosEventStore(client, containers, clock, settings, appended -> { });
+        return new CosmosEventStore(client, containers, clock, settings, StoreProperties.defaults().groupCommit(), appended -> { });
     }
 
     private static List<String> follow(CosmosEventStore store, String resource, int expected, Duration timeout) {
@@ -141,6 +141,29 @@ class CosmosCursorIT {
         assertThat(commits.complete(dead)).as("the dead writer cannot complete once aborted").isFalse();
         assertThat(store.read(FeedQuery.after(EventPosition.START, 100).withResource(resource)).events())
                 .extracting(e -> e.key().id()).doesNotContain(lost.key().id());
+    }
+
+    @Test
+    void shouldCommitAGroupOfRequestsTogetherFailingOnlyTheOneThatConflicts() {
+        CosmosEventStore store = store(Clock.systemUTC());
+        String resource = uniqueResource();
+        IncomingEvent first = event(resource);
+        var json = io.herald.store.TestEvents.json(resource);
+        json.put("id", first.key().id());
+        json.put("type", "app.instance.deleted");
+        IncomingEvent conflicting = io.herald.store.TestEvents.parse(json);
+        IncomingEvent other = event(resource);
+
+        List<AppendResult> results = store.appendGroup(List.of(List.of(first), List.of(conflicting, event(resource)),
+                List.of(other, first)));
+
+        var one = (AppendResult.Appended) results.get(0);
+        var three = (AppendResult.Appended) results.get(2);
+        assertThat(results.get(1)).isEqualTo(new AppendResult.Conflicted(first.key()));
+        assertThat(three.positions().get(1)).as("a key repeated across the group answers once").isEqualTo(one.positions().get(0));
+        assertThat(three.positions().get(0).tx()).as("one commit for the group").isEqualTo(one.positions().get(0).tx());
+        assertThat(store.read(FeedQuery.after(EventPosition.START, 100).withResource(resource)).events())
+                .extracting(e -> e.key().id()).containsExactly(first.key().id(), other.key().id());
     }
 
     @Test
