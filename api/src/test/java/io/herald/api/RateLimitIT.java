@@ -15,7 +15,9 @@ import org.springframework.test.context.TestPropertySource;
 @TestPropertySource(properties = {
         "herald.rate-limit.limit-for-period=5",
         "herald.rate-limit.anonymous-limit-for-period=3",
-        "herald.rate-limit.period=1h"})
+        "herald.rate-limit.period=1h",
+        // Quartz's schedulers are JVM-wide by name: each application context in one JVM needs its own
+        "spring.quartz.scheduler-name=herald-rate-limit-it"})
 class RateLimitIT extends ApiTestSupport {
 
     private static final String INSTANCE_FEED = "/events/api/v1/instances/6b1c3ff9-4a2f-4a0e-9ef5-6c1b0d4b1a10/events";

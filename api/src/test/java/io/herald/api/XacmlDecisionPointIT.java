@@ -37,6 +37,8 @@ class XacmlDecisionPointIT extends ApiTestSupport {
             DECISION_POINT.start();
         }
         registry.add("herald.authorization.decision-point", () -> "xacml");
+        // Quartz's schedulers are JVM-wide by name: each application context in one JVM needs its own
+        registry.add("spring.quartz.scheduler-name", () -> "herald-xacml-it");
         registry.add("herald.authorization.xacml.url", () -> "http://127.0.0.1:" + DECISION_POINT.port() + PDP);
         registry.add("herald.authorization.cache-lifetime", () -> "0s");
     }

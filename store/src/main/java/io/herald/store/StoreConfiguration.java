@@ -5,6 +5,7 @@ import java.time.Clock;
 import javax.sql.DataSource;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.context.ApplicationEventPublisher;
@@ -12,11 +13,14 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import io.herald.store.internal.PartitionMaintenance;
+import io.herald.store.cosmos.CosmosEventStore;
 import io.herald.store.internal.PostgresEventStore;
 
 /**
- * The store module's beans: the {@link EventStore} on PostgreSQL and its {@link LogMaintenance},
- * run once here before Herald serves; the cluster's scheduler runs it from then on.
+ * The store module's beans: the {@link EventStore} selected by {@code herald.store.type} — on
+ * PostgreSQL (the default) with its {@link LogMaintenance}, run once here before Herald serves and
+ * by the cluster's scheduler from then on; or on Cosmos DB, which is then also the
+ * {@link SharedChangeFeed} the matcher follows, and expires events by time to live.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(StoreProperties.class)
@@ -30,6 +34,7 @@ public class StoreConfiguration {
 
     @Bean
     @DependsOnDatabaseInitialization
+    @ConditionalOnProperty(name = "herald.store.type", havingValue = "postgres", matchIfMissing = true)
     LogMaintenance logMaintenance(DataSource dataSource, Clock clock, StoreProperties properties) {
         LogMaintenance maintenance = new PartitionMaintenance(dataSource, clock, properties).asLogMaintenance();
         maintenance.run(); // the current month can be written before the first publish
@@ -53,8 +58,22 @@ public class StoreConfiguration {
 
     @Bean(destroyMethod = "close")
     @DependsOnDatabaseInitialization
+    @ConditionalOnProperty(name = "herald.store.type", havingValue = "postgres", matchIfMissing = true)
     EventStore eventStore(DataSource dataSource, Clock clock, StoreProperties properties,
             LogMaintenance partitionsReady, ApplicationEventPublisher events) {
         return new PostgresEventStore(dataSource, clock, properties, events::publishEvent);
+    }
+
+    /** Cosmos DB expires events, keys and commits by time to live: nothing for the scheduler to do. */
+    @Bean
+    @ConditionalOnProperty(name = "herald.store.type", havingValue = "cosmos")
+    LogMaintenance cosmosLogMaintenance() {
+        return () -> { };
+    }
+
+    @Bean(destroyMethod = "close")
+    @ConditionalOnProperty(name = "herald.store.type", havingValue = "cosmos")
+    CosmosEventStore cosmosEventStore(Clock clock, StoreProperties properties, ApplicationEventPublisher events) {
+        return CosmosEventStore.open(properties, clock, events::publishEvent);
     }
 }

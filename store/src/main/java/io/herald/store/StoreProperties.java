@@ -15,13 +15,22 @@ import org.springframework.util.unit.DataSize;
  * @param partitionsAhead     how many monthly partitions beyond the current one exist at any time
  * @param maintenanceInterval how often partitions are created ahead and expired ones dropped
  * @param groupCommit         how concurrent publish requests are committed together
+ * @param type                which store holds the log: {@code postgres} (the default) or {@code cosmos}
+ * @param cosmos              the Cosmos DB store, used when {@code type} is {@code cosmos}
  */
 @ConfigurationProperties("herald.store")
 public record StoreProperties(
         @DefaultValue("P3M") Period retention,
         @DefaultValue("2") int partitionsAhead,
         @DefaultValue("1h") Duration maintenanceInterval,
-        @DefaultValue GroupCommit groupCommit) {
+        @DefaultValue GroupCommit groupCommit,
+        @DefaultValue("postgres") Type type,
+        @DefaultValue Cosmos cosmos) {
+
+    /** The stores the log can live in. */
+    public enum Type {
+        POSTGRES, COSMOS
+    }
 
     public StoreProperties {
         if (retention.isNegative() || retention.isZero()) {
@@ -65,6 +74,77 @@ public record StoreProperties(
             if (queueCapacity < 1) {
                 throw new IllegalArgumentException("herald.store.group-commit.queue-capacity must be at least 1 but was " + queueCapacity);
             }
+        }
+    }
+
+    /**
+     * The Cosmos DB store ({@code herald.store.cosmos.*}); docs/adr/0009-cosmos-store.md explains the containers.
+     *
+     * @param endpoint          the account's endpoint, e.g. {@code https://my-account.documents.azure.com:443/}
+     * @param auth              how Herald signs in: {@code key} (the account key) or {@code managed-identity}
+     * @param key               the account key (keep it in a secret); required with {@code auth=key}
+     * @param managedIdentityClientId the client id of a user-assigned managed identity; unset: the system-assigned one
+     * @param database          the database; created when missing
+     * @param eventsContainer   the events, partitioned by {@code /subject}
+     * @param keysContainer     one document per {@code (source, id)}: idempotent publishing
+     * @param commitsContainer  the commit log that orders the events (see the ADR)
+     * @param leasesContainer   the change feed processor's leases
+     * @param throughput        RU/s of each container created here; 0 leaves containers without their own throughput
+     * @param consistencyLevel  the client's consistency level; the store needs at least {@code SESSION}
+     * @param gatewayMode       talk HTTPS to the gateway instead of direct TCP (local servers need it)
+     * @param commitTimeout     how long a commit may stay open before readers abort it (a writer that died)
+     * @param feedPollInterval  how often the change feed processor looks for new events
+     */
+    public record Cosmos(
+            String endpoint,
+            @DefaultValue("key") Auth auth,
+            String key,
+            String managedIdentityClientId,
+            @DefaultValue("herald") String database,
+            @DefaultValue("events") String eventsContainer,
+            @DefaultValue("event-keys") String keysContainer,
+            @DefaultValue("commits") String commitsContainer,
+            @DefaultValue("leases") String leasesContainer,
+            @DefaultValue("0") int throughput,
+            @DefaultValue("SESSION") String consistencyLevel,
+            @DefaultValue("false") boolean gatewayMode,
+            @DefaultValue("30s") Duration commitTimeout,
+            @DefaultValue("200ms") Duration feedPollInterval) {
+
+        /** How Herald signs in to the account. */
+        public enum Auth {
+            KEY, MANAGED_IDENTITY
+        }
+
+        public Cosmos {
+            if (throughput != 0 && throughput < 400) {
+                throw new IllegalArgumentException("herald.store.cosmos.throughput must be 0 or at least 400 but was " + throughput);
+            }
+            if (commitTimeout.isNegative() || commitTimeout.isZero()) {
+                throw new IllegalArgumentException("herald.store.cosmos.commit-timeout must be positive but was " + commitTimeout);
+            }
+        }
+
+        /** Fails naming what is missing when the store is {@code cosmos} but the account is not configured. */
+        public void requireAccount() {
+            if (endpoint == null || endpoint.isBlank()) {
+                throw new IllegalArgumentException("herald.store.type=cosmos needs herald.store.cosmos.endpoint");
+            }
+            if (auth == Auth.KEY && (key == null || key.isBlank())) {
+                throw new IllegalArgumentException("herald.store.type=cosmos with herald.store.cosmos.auth=key needs "
+                        + "herald.store.cosmos.key (or use auth=managed-identity)");
+            }
+        }
+
+        /** These settings with another endpoint and key (tests, tools). */
+        public Cosmos withAccount(String otherEndpoint, String otherKey, String otherDatabase) {
+            return new Cosmos(otherEndpoint, Auth.KEY, otherKey, null, otherDatabase, eventsContainer, keysContainer, commitsContainer,
+                    leasesContainer, throughput, consistencyLevel, gatewayMode, commitTimeout, feedPollInterval);
+        }
+
+        public Cosmos withGatewayMode(boolean value) {
+            return new Cosmos(endpoint, auth, key, managedIdentityClientId, database, eventsContainer, keysContainer, commitsContainer,
+                    leasesContainer, throughput, consistencyLevel, value, commitTimeout, feedPollInterval);
         }
     }
 

@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.util.UUID;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.context.ApplicationEventPublisher;
@@ -16,8 +17,10 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import io.herald.store.EventStore;
+import io.herald.store.SharedChangeFeed;
 import io.herald.subscriptions.access.SubscriberAccess;
 import io.herald.subscriptions.internal.ChangeFeedMatcher;
+import io.herald.subscriptions.internal.CosmosChangeFeedMatcher;
 import io.herald.subscriptions.internal.RangeLeases;
 import io.herald.subscriptions.internal.SubscriptionCatalog;
 import io.herald.subscriptions.internal.TablePartyRegistry;
@@ -42,17 +45,31 @@ public class SubscriptionsConfiguration {
     @Bean
     @DependsOnDatabaseInitialization
     @ConditionalOnBooleanProperty(name = "herald.subscriptions.matcher.enabled", matchIfMissing = true)
+    @ConditionalOnProperty(name = "herald.store.type", havingValue = "postgres", matchIfMissing = true)
     RangeLeases rangeLeases(JdbcTemplate jdbc, SubscriptionsProperties properties) {
         return new RangeLeases(jdbc, instanceName(), properties.matcher().leaseDuration(), properties.matcher().ranges());
     }
 
     @Bean
     @ConditionalOnBooleanProperty(name = "herald.subscriptions.matcher.enabled", matchIfMissing = true)
+    @ConditionalOnProperty(name = "herald.store.type", havingValue = "postgres", matchIfMissing = true)
     ChangeFeedMatcher changeFeedMatcher(EventStore store, JdbcTemplate jdbc, PlatformTransactionManager transactions,
             SubscriptionCatalog catalog, PartyRegistry parties, SubscriberAccess access, RangeLeases leases,
             SubscriptionsProperties properties, Clock clock, MeterRegistry meters, ApplicationEventPublisher events) {
         return new ChangeFeedMatcher(store, jdbc, new TransactionTemplate(transactions), catalog, parties, access, leases,
                 properties.matcher(), clock, meters, events::publishEvent);
+    }
+
+    /** With the log in Cosmos DB, the change feed processor drives matching (leases in Cosmos DB, deliveries here). */
+    @Bean
+    @DependsOnDatabaseInitialization
+    @ConditionalOnBooleanProperty(name = "herald.subscriptions.matcher.enabled", matchIfMissing = true)
+    @ConditionalOnProperty(name = "herald.store.type", havingValue = "cosmos")
+    CosmosChangeFeedMatcher cosmosChangeFeedMatcher(SharedChangeFeed feed, JdbcTemplate jdbc,
+            PlatformTransactionManager transactions, SubscriptionCatalog catalog, PartyRegistry parties,
+            SubscriberAccess access, MeterRegistry meters, ApplicationEventPublisher events) {
+        return new CosmosChangeFeedMatcher(feed, jdbc, new TransactionTemplate(transactions), catalog, parties, access,
+                instanceName(), meters, events::publishEvent);
     }
 
     /** Host name plus a random suffix: unique per process, readable in leases and metrics. */

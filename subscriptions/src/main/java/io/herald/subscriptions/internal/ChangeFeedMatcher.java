@@ -1,10 +1,7 @@
 package io.herald.subscriptions.internal;
 
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -29,7 +26,6 @@ import io.herald.store.StoredEvent;
 import io.herald.store.WorkLoop;
 import io.herald.subscriptions.DeliveriesCreated;
 import io.herald.subscriptions.PartyRegistry;
-import io.herald.subscriptions.Subscription;
 import io.herald.subscriptions.SubscriptionsProperties;
 import io.herald.subscriptions.access.SubscriberAccess;
 import io.micrometer.core.instrument.Counter;
@@ -164,46 +160,12 @@ public final class ChangeFeedMatcher implements SmartLifecycle {
             }
             return 0;
         }
-        PartyRegistry.Parents parents = parties.parentsOfEvents(page.events());
-        List<Subscription> matchedSubscriptions = new ArrayList<>();
-        List<StoredEvent> matchedEvents = new ArrayList<>();
-        for (StoredEvent event : page.events()) {
-            for (Subscription subscription : catalog.index().match(event, parents.of(event))) {
-                matchedSubscriptions.add(subscription);
-                matchedEvents.add(event);
-            }
-        }
-        boolean[] readable = access.mayRead(matchedSubscriptions, matchedEvents);
-        List<Long> subscriptions = new ArrayList<>();
-        List<Long> txs = new ArrayList<>();
-        List<Long> seqs = new ArrayList<>();
-        List<Timestamp> storedAt = new ArrayList<>();
-        int refused = 0;
-        for (int i = 0; i < matchedEvents.size(); i++) {
-            if (!readable[i]) {
-                refused++;
-                continue;
-            }
-            StoredEvent event = matchedEvents.get(i);
-            subscriptions.add(matchedSubscriptions.get(i).id().value());
-            txs.add(event.position().tx());
-            seqs.add(event.position().seq());
-            storedAt.add(Timestamp.from(event.storedAt()));
-        }
-        denied.increment(refused);
+        DeliveryRows rows = DeliveryRows.match(page.events(), catalog, parties, access);
+        denied.increment(rows.denied());
         EventPosition next = page.next();
         int created = transactions.execute(status -> {
             fence(range, checkpoint, next);
-            if (subscriptions.isEmpty()) {
-                return 0;
-            }
-            return jdbc.update(INSERT_DELIVERIES, statement -> {
-                var connection = statement.getConnection();
-                statement.setArray(1, connection.createArrayOf("bigint", subscriptions.toArray()));
-                statement.setArray(2, connection.createArrayOf("bigint", txs.toArray()));
-                statement.setArray(3, connection.createArrayOf("bigint", seqs.toArray()));
-                statement.setArray(4, connection.createArrayOf("timestamptz", storedAt.toArray()));
-            });
+            return rows.insert(jdbc, INSERT_DELIVERIES);
         });
         leases.advanced(range, next);
         eventsMatched.increment(page.events().size());

@@ -34,7 +34,7 @@ import io.herald.store.TestEvents;
 import io.herald.subscriptions.SubscriptionIndex;
 import io.herald.subscriptions.SubscriptionFilter;
 import io.herald.subscriptions.SubscriptionsProperties;
-import io.herald.subscriptions.access.ReadAccess;
+import io.herald.subscriptions.access.TestAccess;
 import io.herald.subscriptions.access.SubscriberAccess;
 import io.herald.subscriptions.TestSubscriptions;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -43,12 +43,6 @@ import tools.jackson.databind.node.ObjectNode;
 class ChangeFeedMatcherIT {
 
     /** Matching alone: who may read what is AccessPolicyIT's and AuthorizationMatrixIT's subject. */
-    private static final ReadAccess EVERYONE_READS_EVERYTHING = (callers, events) -> {
-        boolean[] all = new boolean[events.size()];
-        java.util.Arrays.fill(all, true);
-        return all;
-    };
-
     private static HikariDataSource dataSource;
     private static EventStore store;
     private static JdbcTemplate jdbc;
@@ -99,7 +93,7 @@ class ChangeFeedMatcherIT {
         var leases = new RangeLeases(jdbc, instance, settings.leaseDuration(), settings.ranges());
         var matcher = new ChangeFeedMatcher(store, jdbc, transactions,
                 new SubscriptionCatalog(jdbc, new DataSourceTransactionManager(dataSource), new SubscriptionIndex()),
-                new TablePartyRegistry(jdbc), new SubscriberAccess(jdbc, EVERYONE_READS_EVERYTHING), leases, settings, Clock.systemUTC(), meters);
+                new TablePartyRegistry(jdbc), new SubscriberAccess(jdbc, TestAccess.EVERYONE_READS_EVERYTHING), leases, settings, Clock.systemUTC(), meters);
         matchers.add(matcher);
         return matcher;
     }
@@ -263,7 +257,7 @@ class ChangeFeedMatcherIT {
         var settings = new SubscriptionsProperties.Matcher(8, 200, Duration.ofHours(1), Duration.ofSeconds(30), true);
         var matcher = new ChangeFeedMatcher(store, jdbc, transactions,
                 new SubscriptionCatalog(jdbc, new DataSourceTransactionManager(dataSource), new SubscriptionIndex()),
-                new TablePartyRegistry(jdbc), new SubscriberAccess(jdbc, EVERYONE_READS_EVERYTHING), new RangeLeases(jdbc, "woken-" + UUID.randomUUID(), settings.leaseDuration(), 8),
+                new TablePartyRegistry(jdbc), new SubscriberAccess(jdbc, TestAccess.EVERYONE_READS_EVERYTHING), new RangeLeases(jdbc, "woken-" + UUID.randomUUID(), settings.leaseDuration(), 8),
                 settings, Clock.systemUTC(), meters);
         matchers.add(matcher);
         String resource = TestEvents.uniqueResource();

@@ -1,0 +1,115 @@
+package io.herald.store.cosmos;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+import com.azure.cosmos.CosmosAsyncContainer;
+import com.azure.cosmos.models.CosmosQueryRequestOptions;
+import com.azure.cosmos.models.FeedResponse;
+import com.azure.cosmos.models.SqlParameter;
+import com.azure.cosmos.models.SqlQuerySpec;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.herald.store.EventPosition;
+import io.herald.store.EventReference;
+import io.herald.store.FeedPage;
+import io.herald.store.FeedQuery;
+import io.herald.store.StoredEvent;
+
+/**
+ * Feeds on Cosmos DB: one cross-partition query in (tx, seq) order, bounded by the commit horizon,
+ * with every filter a feed names in the query (each served by a composite index that ends in
+ * {@code tx, seq}). No OFFSET, DISTINCT, GROUP BY or LIKE: the cursor is the only paging.
+ */
+final class CosmosFeedReader {
+
+    private final CosmosAsyncContainer events;
+
+    CosmosFeedReader(CosmosAsyncContainer events) {
+        this.events = events;
+    }
+
+    FeedPage read(FeedQuery query, CommitLog.Horizon horizon) {
+        EventPosition after = query.after();
+        List<SqlParameter> parameters = new ArrayList<>();
+        StringBuilder sql = new StringBuilder("SELECT TOP ").append(query.limit())
+                .append(" * FROM c WHERE (c.tx > @tx OR (c.tx = @tx AND c.seq > @seq)) AND c.tx <= @through");
+        parameters.add(new SqlParameter("@tx", after.tx()));
+        parameters.add(new SqlParameter("@seq", after.seq()));
+        parameters.add(new SqlParameter("@through", horizon.through()));
+        List<Long> aborted = horizon.aborted().stream().filter(n -> n >= after.tx()).toList();
+        if (!aborted.isEmpty()) {
+            sql.append(" AND NOT ARRAY_CONTAINS(@aborted, c.tx)");
+            parameters.add(new SqlParameter("@aborted", aborted));
+        }
+        filter(sql, parameters, "c.resource = @resource", "@resource", query.resource());
+        filter(sql, parameters, "c.eventSubject = @subject", "@subject", query.subject());
+        filter(sql, parameters, "c.alternativeSubject = @alternativeSubject", "@alternativeSubject", query.alternativeSubject());
+        filter(sql, parameters, "STARTSWITH(c.source, @sourcePrefix)", "@sourcePrefix", query.sourcePrefix());
+        filter(sql, parameters, "c.instanceId = @instanceId", "@instanceId", query.instanceId());
+        filter(sql, parameters, "c.time >= @from", "@from", query.from() == null ? null : EventDocuments.micros(query.from()));
+        filter(sql, parameters, "c.time < @to", "@to", query.to() == null ? null : EventDocuments.micros(query.to()));
+        if (!query.types().isEmpty()) {
+            sql.append(" AND ARRAY_CONTAINS(@types, c.type)");
+            parameters.add(new SqlParameter("@types", query.types()));
+        }
+        if (query.range() != null) {
+            sql.append(" AND c.logRange % @ranges = @range");
+            parameters.add(new SqlParameter("@ranges", query.range().count()));
+            parameters.add(new SqlParameter("@range", query.range().index()));
+        }
+        sql.append(" ORDER BY c.tx, c.seq");
+        List<StoredEvent> found = query(new SqlQuerySpec(sql.toString(), parameters), query.limit());
+        return new FeedPage(found, next(query, found, horizon));
+    }
+
+    /**
+     * A full page ends at its last event. A shorter one held every matching event up to the
+     * horizon, where nothing can still appear, so its cursor moves past the horizon's last commit:
+     * {@code (through + 1, 0)} lies before every event of the next commit (whose numbers start at 1).
+     */
+    private static EventPosition next(FeedQuery query, List<StoredEvent> found, CommitLog.Horizon horizon) {
+        EventPosition next = found.isEmpty() ? query.after() : found.get(found.size() - 1).position();
+        if (found.size() < query.limit() && horizon.through() > 0) {
+            EventPosition head = new EventPosition(horizon.through() + 1, 0);
+            if (head.isAfter(next)) {
+                return head;
+            }
+        }
+        return next;
+    }
+
+    List<StoredEvent> find(Collection<EventReference> references) {
+        if (references.isEmpty()) {
+            return List.of();
+        }
+        List<String> ids = references.stream().map(r -> EventDocuments.id(r.position())).toList();
+        return query(new SqlQuerySpec("SELECT * FROM c WHERE ARRAY_CONTAINS(@ids, c.id)",
+                List.of(new SqlParameter("@ids", ids))), ids.size());
+    }
+
+    private List<StoredEvent> query(SqlQuerySpec spec, int limit) {
+        CosmosQueryRequestOptions options = new CosmosQueryRequestOptions();
+        List<StoredEvent> found = new ArrayList<>();
+        try {
+            for (FeedResponse<ObjectNode> page : events.queryItems(spec, options, ObjectNode.class)
+                    .byPage(Math.min(Math.max(limit, 1), 1000)).toIterable()) {
+                page.getResults().forEach(doc -> found.add(EventDocuments.stored(doc)));
+                if (found.size() >= limit) {
+                    break;
+                }
+            }
+        } catch (RuntimeException e) {
+            throw CosmosFailures.unavailable("the event log could not be read", e);
+        }
+        return found.size() > limit ? found.subList(0, limit) : found;
+    }
+
+    private static void filter(StringBuilder sql, List<SqlParameter> parameters, String condition, String name, Object value) {
+        if (value != null) {
+            sql.append(" AND ").append(condition);
+            parameters.add(new SqlParameter(name, value));
+        }
+    }
+}
