@@ -15,6 +15,7 @@ import io.herald.store.EventPosition;
 import io.herald.store.EventStore;
 import io.herald.store.FeedPage;
 import io.herald.store.FeedQuery;
+import io.herald.store.StoreProperties;
 import io.herald.store.StoredEvent;
 import io.herald.subscriptions.DeliveriesCreated;
 import io.herald.subscriptions.PartyRegistry;
@@ -76,10 +77,13 @@ public class EventReplay {
     private final JdbcTemplate jdbc;
     private final ApplicationEventPublisher events;
     private final SubscriberAccess access;
+    /** On PostgreSQL a subscription's events are those of transactions after its validation; on Cosmos DB, stored at or after it. */
+    private final boolean positionsAreTransactions;
 
     public EventReplay(SubscriptionService subscriptions, EventStore store, PartyRegistry parties, JdbcTemplate jdbc,
-            ApplicationEventPublisher events, SubscriberAccess access) {
+            ApplicationEventPublisher events, SubscriberAccess access, StoreProperties storeProperties) {
         this.access = access;
+        this.positionsAreTransactions = storeProperties.type() == StoreProperties.Type.POSTGRES;
         this.subscriptions = subscriptions;
         this.store = store;
         this.parties = parties;
@@ -97,8 +101,9 @@ public class EventReplay {
         if (!subscription.validated()) {
             return Optional.of(new Result(0, 0, Optional.empty()));
         }
-        // its events began after the transaction that validated it
-        EventPosition start = new EventPosition(subscription.validatedTx(), Long.MAX_VALUE);
+        // its events began after the transaction that validated it (the matchers' own rule)
+        EventPosition start = positionsAreTransactions ? new EventPosition(subscription.validatedTx(), Long.MAX_VALUE)
+                : EventPosition.START;
         EventPosition position = range.after().isAfter(start) ? range.after() : start;
         SubscriptionIndex one = new SubscriptionIndex();
         one.put(asActive(subscription));
@@ -120,7 +125,8 @@ public class EventReplay {
                 }
                 examined++;
                 position = event.position();
-                if (!one.match(event, parents.of(event)).isEmpty()) {
+                boolean itsEvent = positionsAreTransactions || !event.storedAt().isBefore(subscription.validatedAt());
+                if (itsEvent && !one.match(event, parents.of(event)).isEmpty()) {
                     matched.add(event);
                 }
             }
