@@ -116,5 +116,13 @@ class CosmosStoreIT extends ApiClient {
         Response feed = get("/events/api/v1/events?resource=" + encode(resource) + "&after=0", subscriber);
         assertThat(feed.status()).as(feed.body()).isEqualTo(200);
         assertThat(feed.json().get(0).get("id").asString()).isEqualTo(eventId);
+
+        // a range replay on Cosmos DB: the subscription's events are those stored since its validation
+        Response replayed = post("/events/api/v1/subscriptions/" + id + "/replay", "application/json", "{\"after\":\"0\"}",
+                subscriber);
+        assertThat(replayed.status()).as(replayed.body()).isEqualTo(202);
+        assertThat(replayed.json().get("replayed").asInt()).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> endpoint.verify(2, postRequestedFor(urlEqualTo(HOOK))
+                .withRequestBody(matchingJsonPath("$.id", equalTo(eventId)))));
     }
 }
