@@ -4,10 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 import io.herald.store.AppendResult;
@@ -52,19 +50,7 @@ final class CosmosGroupCommitter implements AutoCloseable {
         if (!queue.offer(pending)) {
             throw new StoreUnavailableException("more than " + settings.queueCapacity() + " publish requests are waiting", null);
         }
-        try {
-            return pending.answer().get(settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StoreUnavailableException("interrupted while waiting for the commit", e);
-        } catch (TimeoutException e) {
-            throw new StoreUnavailableException("the commit took longer than " + settings.timeout(), e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            throw new StoreUnavailableException("the event log could not store the events", e.getCause());
-        }
+        return StoreUnavailableException.awaitCommit(pending.answer(), settings.timeout());
     }
 
     private void run() {

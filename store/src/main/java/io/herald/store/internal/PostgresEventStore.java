@@ -5,9 +5,6 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.util.Collection;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import java.util.function.Consumer;
 
@@ -51,23 +48,11 @@ public final class PostgresEventStore implements EventStore, AutoCloseable {
         if (events.isEmpty()) {
             return new AppendResult.Appended(List.of());
         }
-        try {
-            AppendResult result = committer.submit(events).get(settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
-            if (result instanceof AppendResult.Appended) {
-                appended.accept(new EventsAppended(events.size()));
-            }
-            return result;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StoreUnavailableException("interrupted while waiting for the commit", e);
-        } catch (TimeoutException e) {
-            throw new StoreUnavailableException("the commit took longer than " + settings.timeout(), e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            throw new StoreUnavailableException("the event log could not store the events", e.getCause());
+        AppendResult result = StoreUnavailableException.awaitCommit(committer.submit(events), settings.timeout());
+        if (result instanceof AppendResult.Appended) {
+            appended.accept(new EventsAppended(events.size()));
         }
+        return result;
     }
 
     @Override

@@ -28,7 +28,6 @@ import io.herald.subscriptions.DeliveriesCreated;
 import io.herald.subscriptions.PartyRegistry;
 import io.herald.subscriptions.SubscriptionsProperties;
 import io.herald.subscriptions.access.SubscriberAccess;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -69,12 +68,10 @@ public final class ChangeFeedMatcher implements SmartLifecycle {
     private final SubscriptionCatalog catalog;
     private final PartyRegistry parties;
     private final SubscriberAccess access;
-    private final Counter denied;
     private final RangeLeases leases;
     private final SubscriptionsProperties.Matcher settings;
     private final Clock clock;
-    private final Counter eventsMatched;
-    private final Counter deliveriesCreated;
+    private final MatcherCounters counters;
     private static final long QUIET_ADVANCE_MILLIS = 1_000;
 
     private final Map<Integer, Long> lagMillisByRange = new ConcurrentHashMap<>();
@@ -106,13 +103,7 @@ public final class ChangeFeedMatcher implements SmartLifecycle {
         this.settings = settings;
         this.clock = clock;
         String instance = leases.instance();
-        this.eventsMatched = Counter.builder("herald.matcher.events").description("events matched against subscriptions")
-                .tag("matcher", instance).register(meters);
-        this.deliveriesCreated = Counter.builder("herald.matcher.deliveries").description("deliveries created")
-                .tag("matcher", instance).register(meters);
-        this.denied = Counter.builder("herald.matcher.denied")
-                .description("matches not delivered because the subscription's owner may not read the event")
-                .tag("matcher", instance).register(meters);
+        this.counters = new MatcherCounters(meters, instance);
         Gauge.builder("herald.matcher.lag.seconds", this, m -> m.lagMillisByRange.values().stream()
                         .mapToLong(Long::longValue).max().orElse(0) / 1000.0)
                 .description("age of the newest event matched while the matcher is behind; 0 when caught up")
@@ -161,15 +152,13 @@ public final class ChangeFeedMatcher implements SmartLifecycle {
             return 0;
         }
         DeliveryRows rows = DeliveryRows.match(page.events(), catalog, parties, access);
-        denied.increment(rows.denied());
         EventPosition next = page.next();
         int created = transactions.execute(status -> {
             fence(range, checkpoint, next);
             return rows.insert(jdbc, INSERT_DELIVERIES);
         });
         leases.advanced(range, next);
-        eventsMatched.increment(page.events().size());
-        deliveriesCreated.increment(created);
+        counters.batch(page.events().size(), created, rows.denied());
         if (created > 0) {
             this.created.accept(new DeliveriesCreated(created));
         }

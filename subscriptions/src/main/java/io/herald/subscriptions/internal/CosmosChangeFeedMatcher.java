@@ -14,7 +14,6 @@ import io.herald.store.StoredEvent;
 import io.herald.subscriptions.DeliveriesCreated;
 import io.herald.subscriptions.PartyRegistry;
 import io.herald.subscriptions.access.SubscriberAccess;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
@@ -51,9 +50,7 @@ public final class CosmosChangeFeedMatcher implements SmartLifecycle {
     private final SubscriberAccess access;
     private final String instance;
     private final Consumer<DeliveriesCreated> created;
-    private final Counter eventsMatched;
-    private final Counter deliveriesCreated;
-    private final Counter denied;
+    private final MatcherCounters counters;
     private volatile SharedChangeFeed.Running running;
 
     public CosmosChangeFeedMatcher(SharedChangeFeed feed, JdbcTemplate jdbc, TransactionTemplate transactions,
@@ -67,13 +64,7 @@ public final class CosmosChangeFeedMatcher implements SmartLifecycle {
         this.parties = parties;
         this.instance = instance;
         this.created = created;
-        this.eventsMatched = Counter.builder("herald.matcher.events").description("events matched against subscriptions")
-                .tag("matcher", instance).register(meters);
-        this.deliveriesCreated = Counter.builder("herald.matcher.deliveries").description("deliveries created")
-                .tag("matcher", instance).register(meters);
-        this.denied = Counter.builder("herald.matcher.denied")
-                .description("matches not delivered because the subscription's owner may not read the event")
-                .tag("matcher", instance).register(meters);
+        this.counters = new MatcherCounters(meters, instance);
     }
 
     /** Matches one batch and commits its deliveries; throwing makes the processor offer the batch again. */
@@ -84,10 +75,8 @@ public final class CosmosChangeFeedMatcher implements SmartLifecycle {
         // after the events were read: every subscription validated before they were stored is in the index
         catalog.refresh();
         DeliveryRows rows = DeliveryRows.match(events, catalog, parties, access);
-        denied.increment(rows.denied());
         int written = transactions.execute(status -> rows.insert(jdbc, INSERT_DELIVERIES));
-        eventsMatched.increment(events.size());
-        deliveriesCreated.increment(written);
+        counters.batch(events.size(), written, rows.denied());
         if (written > 0) {
             created.accept(new DeliveriesCreated(written));
         }
