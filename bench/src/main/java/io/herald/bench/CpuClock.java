@@ -9,7 +9,8 @@ import java.util.Arrays;
 /**
  * CPU time spent between two points: this JVM's own (all its threads, GC and JIT included, from
  * {@code com.sun.management.OperatingSystemMXBean}) and the whole machine's busy time (every
- * process, PostgreSQL included, from {@code /proc/stat}), next to the wall time.
+ * process, PostgreSQL included, from {@code /proc/stat}), next to the wall time and the time the
+ * JIT compilers spent (part of the process's CPU).
  */
 final class CpuClock {
 
@@ -17,7 +18,7 @@ final class CpuClock {
             (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
     /** CPU seconds of this process and of the whole machine, and wall seconds, since {@link #start()}. */
-    record Spent(double processSeconds, double machineSeconds, double wallSeconds) {
+    record Spent(double processSeconds, double machineSeconds, double wallSeconds, double compilingSeconds) {
 
         /** Milliseconds of this process's CPU per operation. */
         double processMillisPer(long operations) {
@@ -31,14 +32,16 @@ final class CpuClock {
 
         @Override
         public String toString() {
-            return String.format("%.2f s wall, this JVM %.2f s CPU (%.2f cores), whole machine %.2f s CPU (%.2f cores)",
-                    wallSeconds, processSeconds, processSeconds / wallSeconds, machineSeconds, machineSeconds / wallSeconds);
+            return String.format("%.2f s wall, this JVM %.2f s CPU (%.2f cores; JIT compiling %.2f s), whole machine %.2f s CPU "
+                    + "(%.2f cores)", wallSeconds, processSeconds, processSeconds / wallSeconds, compilingSeconds, machineSeconds,
+                    machineSeconds / wallSeconds);
         }
     }
 
     private final long processNanos = OS.getProcessCpuTime();
     private final long machineTicks = machineBusyTicks();
     private final long wallNanos = System.nanoTime();
+    private final long compilingMillis = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
 
     static CpuClock start() {
         return new CpuClock();
@@ -46,7 +49,8 @@ final class CpuClock {
 
     Spent spent() {
         return new Spent((OS.getProcessCpuTime() - processNanos) / 1e9, (machineBusyTicks() - machineTicks) / 100.0,
-                (System.nanoTime() - wallNanos) / 1e9);
+                (System.nanoTime() - wallNanos) / 1e9,
+                (ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - compilingMillis) / 1000.0);
     }
 
     /** Busy ticks (1/100 s) of all CPUs: user, nice, system, irq, softirq, steal; not idle or iowait. */
