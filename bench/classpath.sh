@@ -6,3 +6,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -B -q -ntp -DskipTests -pl bench -am package dependency:build-classpath \
   -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime
+# the api module's jar is Spring Boot's repackaged one (classes under BOOT-INF/): use its classes instead
+sed -i "s#$PWD/api/target/herald-api-[^:]*\.jar#$PWD/api/target/classes#" bench/target/classpath.txt

@@ -5,19 +5,23 @@
 #   bench/run-delivery.sh isolation  [backlog-per-endpoint=1000] [steady-seconds=30] [steady-events/s=25] [stall-seconds=10]
 #                                                                       -> bench_isolation
 #   bench/run-delivery.sh e2e        [rates=200,1000] [seconds=20]         -> bench_e2e
+#   bench/run-delivery.sh matcher    [events=100000] [resources=48]        -> bench_matcher
+#   bench/run-delivery.sh http       [seconds=15] [clients=8] [warm-up=30] -> bench_http (Herald in this JVM)
 # herald.dispatcher.* settings may follow as -D options, e.g. -Dherald.dispatcher.batch-size=200.
 #
 # Built in the reactor (package, not install): nothing of Herald is written to ~/.m2, which other
 # checkouts share; the benchmark runs from bench/target/classes and the modules' target/ jars.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mode=${1:?usage: bench/run-delivery.sh throughput|isolation|e2e [args...] [-D...]}; shift
+mode=${1:?usage: bench/run-delivery.sh throughput|isolation|e2e|matcher|http [args...] [-D...]}; shift
 args=(); props=()
 for a in "$@"; do if [[ $a == -D* ]]; then props+=("$a"); else args+=("$a"); fi; done
 case $mode in
   throughput) main=io.herald.bench.DeliveryThroughputBenchmark ;;
   isolation)  main=io.herald.bench.IsolationBenchmark ;;
   e2e)        main=io.herald.bench.EndToEndBenchmark ;;
+  matcher)    main=io.herald.bench.MatcherBenchmark ;;
+  http)       main=io.herald.bench.HttpPublishBenchmark ;;
   *) echo "unknown mode $mode" >&2; exit 2 ;;
 esac
 bench/classpath.sh

@@ -3,12 +3,15 @@ package io.herald.bench;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import org.springframework.boot.context.properties.bind.Binder;
@@ -29,11 +32,18 @@ import io.herald.store.EventsAppended;
 import io.herald.store.IncomingEvent;
 import io.herald.store.StoreConfiguration;
 import io.herald.store.StoreProperties;
+import io.herald.subscriptions.DeliveriesCreated;
 import io.herald.subscriptions.NewSubscription;
+import io.herald.subscriptions.SubscriptionIndex;
 import io.herald.subscriptions.SubscriptionService;
 import io.herald.subscriptions.SubscriptionsProperties;
+import io.herald.subscriptions.access.SubscriberAccess;
+import io.herald.subscriptions.internal.ChangeFeedMatcher;
+import io.herald.subscriptions.internal.RangeLeases;
 import io.herald.subscriptions.internal.SecretCipher;
+import io.herald.subscriptions.internal.SubscriptionCatalog;
 import io.herald.subscriptions.internal.SubscriptionRepository;
+import io.herald.subscriptions.internal.TablePartyRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -66,7 +76,8 @@ final class DeliveryFixture implements AutoCloseable {
         String key = Base64.getEncoder().encodeToString(new byte[32]);
         this.subscriptionsProperties = new Binder(new MapConfigurationPropertySource(Map.of(
                 "herald.subscriptions.secret-key", key, "herald.subscriptions.allow-http", "true",
-                "herald.subscriptions.outbound.allowed-networks", "127.0.0.0/8")))
+                "herald.subscriptions.outbound.allowed-networks", "127.0.0.0/8",
+                "herald.subscriptions.max-per-consumer", "100000")))
                 .bindOrCreate("herald.subscriptions", SubscriptionsProperties.class);
         this.subscriptions = new SubscriptionService(
                 new SubscriptionRepository(jdbc, new DataSourceTransactionManager(this.database.dataSource)),
@@ -81,7 +92,12 @@ final class DeliveryFixture implements AutoCloseable {
 
     /** A subscription to {@code endpoint} for events of {@code resource}, validated as the handshake would. */
     long subscribe(URI endpoint, String resource) {
-        var created = subscriptions.create(new NewSubscription(endpoint.toString(), resource, null, null, null, null, false, false),
+        return subscribe(endpoint, resource, null);
+    }
+
+    /** A subscription to {@code endpoint} for events of {@code resource} about {@code subject} (null: any), validated. */
+    long subscribe(URI endpoint, String resource, String subject) {
+        var created = subscriptions.create(new NewSubscription(endpoint.toString(), resource, null, subject, null, null, false, false),
                 "/org/ttd", "bench");
         long id = created.subscription().id().value();
         transactions.executeWithoutResult(status -> {
@@ -122,6 +138,36 @@ final class DeliveryFixture implements AutoCloseable {
             statement.setLong(2, afterSeq);
             statement.setLong(3, upToSeq);
         });
+    }
+
+    /** The real change-feed matcher and its range leases, as the application wires them. */
+    record Matching(ChangeFeedMatcher matcher, RangeLeases leases) {
+
+        /** Waits (up to 30 s) until this instance holds every log range; returns how many it holds. */
+        int awaitAllRanges() throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (leases.held().size() < leases.ranges() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            return leases.held().size();
+        }
+    }
+
+    /**
+     * The real {@link ChangeFeedMatcher} as instance {@code instance}, with the documented matcher
+     * settings; {@code created} is told after each commit that wrote deliveries. The subscribers may
+     * read every event: what the benchmarks measure is the path, not a decision point.
+     */
+    Matching matcher(String instance, Consumer<DeliveriesCreated> created) {
+        var leases = new RangeLeases(jdbc, instance, Duration.ofSeconds(15), subscriptionsProperties.matcher().ranges());
+        var catalog = new SubscriptionCatalog(jdbc, new DataSourceTransactionManager(database.dataSource), new SubscriptionIndex());
+        var access = new SubscriberAccess(jdbc, (callers, events) -> {
+            boolean[] all = new boolean[events.size()];
+            Arrays.fill(all, true);
+            return all;
+        });
+        return new Matching(new ChangeFeedMatcher(store, jdbc, transactions, catalog, new TablePartyRegistry(jdbc), access,
+                leases, subscriptionsProperties.matcher(), Clock.systemUTC(), meters, created), leases);
     }
 
     DeliveryWorker worker(DispatcherProperties properties) {

@@ -7,8 +7,6 @@ import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -18,15 +16,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
 
-import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 
 import io.herald.dispatcher.internal.DeliveryWorker;
 import io.herald.store.IncomingEvent;
-import io.herald.subscriptions.SubscriptionIndex;
 import io.herald.subscriptions.internal.ChangeFeedMatcher;
-import io.herald.subscriptions.internal.RangeLeases;
-import io.herald.subscriptions.internal.SubscriptionCatalog;
-import io.herald.subscriptions.internal.TablePartyRegistry;
 
 /**
  * End to end: an event appended through {@code EventStore.append} (durable when it returns) is
@@ -80,27 +73,12 @@ public final class EndToEndBenchmark {
                 s.execute("CREATE TABLE raw_baseline (id bigserial PRIMARY KEY, source text, event_id text, body text)");
             }
             DeliveryWorker worker = fixture.worker(DeliveryFixture.dispatcherProperties());
-            var leases = new RangeLeases(fixture.jdbc, "bench-e2e", Duration.ofSeconds(15),
-                    fixture.subscriptionsProperties.matcher().ranges());
-            var catalog = new SubscriptionCatalog(fixture.jdbc, new DataSourceTransactionManager(fixture.database.dataSource),
-                    new SubscriptionIndex());
-            matcher.set(new ChangeFeedMatcher(fixture.store, fixture.jdbc, fixture.transactions, catalog,
-                    new TablePartyRegistry(fixture.jdbc),
-                    // the benchmark's subscribers may read their events: what is measured is the path, not a decision point
-                    new io.herald.subscriptions.access.SubscriberAccess(fixture.jdbc, (callers, events) -> {
-                        boolean[] all = new boolean[events.size()];
-                        java.util.Arrays.fill(all, true);
-                        return all;
-                    }),
-                    leases, fixture.subscriptionsProperties.matcher(), Clock.systemUTC(),
-                    fixture.meters, created -> worker.wakeUp()));
+            DeliveryFixture.Matching matching = fixture.matcher("bench-e2e", created -> worker.wakeUp());
+            matcher.set(matching.matcher());
             worker.start();
             matcher.get().start();
-            long waitForLeases = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (leases.held().size() < leases.ranges() && System.nanoTime() < waitForLeases) {
-                Thread.sleep(50);
-            }
-            System.out.printf("matcher holds %d of %d log ranges%n", leases.held().size(), leases.ranges());
+            int held = matching.awaitAllRanges();
+            System.out.printf("matcher holds %d of %d log ranges%n", held, matching.leases().ranges());
             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                     .followRedirects(HttpClient.Redirect.NEVER).executor(Executors.newFixedThreadPool(2, DeliveryThroughputBenchmark
                             .daemon("raw-http"))).build();
