@@ -27,6 +27,9 @@ public class Deliveries {
     public static final int DEFAULT_REPLAY_CAP = 10_000;
     public static final Set<String> STATUSES = Set.of("pending", "delivered", "dead");
 
+    /** What a replay sets: due now, with a fresh count of attempts. */
+    static final String DUE_AGAIN = "status = 'pending', attempts = 0, next_attempt_at = now(), dead_lettered_at = NULL";
+
     private static final String DELIVERY_COLUMNS = """
             id, event_tx, event_seq, status, attempts, created_at, next_attempt_at, last_status, last_error,
             delivered_at, dead_lettered_at""";
@@ -68,9 +71,9 @@ public class Deliveries {
     /** Puts a dead letter of the subscription back in the queue, due now; false if it is not one. */
     public boolean replay(SubscriptionId id, long deliveryId) {
         int replayed = jdbc.update("""
-                UPDATE delivery SET status = 'pending', attempts = 0, next_attempt_at = now(), dead_lettered_at = NULL
+                UPDATE delivery SET %s
                 WHERE id = ? AND subscription_id = ? AND status = 'dead'
-                """, deliveryId, id.value());
+                """.formatted(DUE_AGAIN), deliveryId, id.value());
         wakeUp(replayed);
         return replayed > 0;
     }
@@ -86,11 +89,11 @@ public class Deliveries {
             return 0;
         }
         int replayed = jdbc.update("""
-                UPDATE delivery SET status = 'pending', attempts = 0, next_attempt_at = now(), dead_lettered_at = NULL
+                UPDATE delivery SET %s
                 WHERE id IN (SELECT id FROM delivery WHERE subscription_id = ? AND status = 'dead'
                              ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED)
                   AND status = 'dead'
-                """, id.value(), max);
+                """.formatted(DUE_AGAIN), id.value(), max);
         wakeUp(replayed);
         return replayed;
     }

@@ -65,10 +65,9 @@ public class EventReplay {
             SELECT ?, u.tx, u.seq, u.stored_at, now(), now()
             FROM unnest(?::bigint[], ?::bigint[], ?::timestamptz[]) AS u(tx, seq, stored_at)
             ON CONFLICT (subscription_id, event_tx, event_seq) DO UPDATE
-               SET status = 'pending', attempts = 0, next_attempt_at = now(), delivered_at = NULL,
-                   dead_lettered_at = NULL, last_status = NULL, last_error = NULL
+               SET %s, delivered_at = NULL, last_status = NULL, last_error = NULL
                WHERE delivery.status <> 'pending'
-            """;
+            """.formatted(Deliveries.DUE_AGAIN);
     private static final int PAGE = 500;
 
     private final SubscriptionService subscriptions;

@@ -39,7 +39,8 @@ class ClusterJobs {
 
     @Bean
     Trigger logMaintenanceTrigger(JobDetail logMaintenanceJob, StoreProperties store) {
-        return every(logMaintenanceJob, "log-maintenance", store.maintenanceInterval());
+        // each instance has just run it at start (StoreConfiguration): the first round is one interval away
+        return every(logMaintenanceJob, "log-maintenance", store.maintenanceInterval(), store.maintenanceInterval());
     }
 
     @Bean
@@ -50,11 +51,12 @@ class ClusterJobs {
 
     @Bean
     Trigger endpointHealthTrigger(JobDetail endpointHealthJob, DispatcherProperties dispatcher) {
-        return every(endpointHealthJob, "endpoint-health", dispatcher.health().checkInterval());
+        return every(endpointHealthJob, "endpoint-health", dispatcher.health().checkInterval(), Duration.ZERO);
     }
 
-    private static Trigger every(JobDetail job, String name, Duration interval) {
-        return TriggerBuilder.newTrigger().forJob(job).withIdentity(name, GROUP).startNow()
+    private static Trigger every(JobDetail job, String name, Duration interval, Duration firstIn) {
+        return TriggerBuilder.newTrigger().forJob(job).withIdentity(name, GROUP)
+                .startAt(java.util.Date.from(java.time.Instant.now().plus(firstIn)))
                 .withSchedule(SimpleScheduleBuilder.simpleSchedule()
                         .withIntervalInMilliseconds(interval.toMillis())
                         .repeatForever()

@@ -60,7 +60,7 @@ final class DeliveryQueue {
                         row.getInt(6)));
     }
 
-    /** {@link #postpone} for several claimed deliveries, in one statement. */
+    /** Puts claimed deliveries back without counting the attempt (endpoint busy or held, subscription paused), in one statement. */
     void postponeAll(List<ClaimedDelivery> deliveries, Duration delay) {
         if (deliveries.isEmpty()) {
             return;
@@ -158,11 +158,6 @@ final class DeliveryQueue {
                        coalesce(extract(epoch FROM now() - min(next_attempt_at) FILTER (WHERE next_attempt_at <= now())), 0)
                 FROM delivery WHERE status = 'pending'
                 """, (row, n) -> new Depth(row.getLong(1), row.getLong(2), row.getDouble(3)));
-    }
-
-    /** Puts a claimed delivery back without counting the attempt (its endpoint is busy, or its subscription paused). */
-    void postpone(ClaimedDelivery delivery, Duration delay) {
-        postponeAll(List.of(delivery), delay);
     }
 
     /** The event has expired from the log: nothing can be delivered any more. */

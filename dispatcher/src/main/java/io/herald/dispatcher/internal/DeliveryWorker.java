@@ -44,9 +44,9 @@ import io.herald.subscriptions.WebhookSigner;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * Pushes due deliveries: claims a batch, signs each event (Standard Webhooks), POSTs it, and
- * records each attempt as soon as its answer comes — a slow endpoint holds only its own requests,
- * capped per endpoint, never the batch or other endpoints. What an answer leads to (done, retry
+ * Pushes due deliveries: claims a batch, signs each event (Standard Webhooks), POSTs it, and hands
+ * each answer to a recorder that writes attempts in batches — a slow endpoint holds only its own
+ * requests, capped per endpoint, never the batch or other endpoints. What an answer leads to (done, retry
  * when, dead letter, disable) is {@link RetryPolicy}'s decision alone.
  */
 public final class DeliveryWorker implements SmartLifecycle {
@@ -115,7 +115,7 @@ public final class DeliveryWorker implements SmartLifecycle {
         return endpoint.getHost().toLowerCase(java.util.Locale.ROOT) + ":" + port;
     }
 
-    /** Claims and sends one batch (as far as there is room); returns how many were sent. Tests may call it directly. */
+    /** Claims and sends one batch (as far as there is room); returns how many were sent. Tests may call it directly once the worker is started. */
     public int dispatchOnce() {
         int room = Math.min(settings.batchSize(), inFlight.availablePermits());
         if (room == 0) {

@@ -51,17 +51,6 @@ public final class ChangeFeedMatcher implements SmartLifecycle {
         }
     }
 
-    private static final String INSERT_DELIVERIES = """
-            INSERT INTO delivery (subscription_id, event_tx, event_seq, event_stored_at, next_attempt_at, created_at)
-            SELECT u.subscription_id, u.tx, u.seq, u.stored_at, now(), now()
-            FROM unnest(?::bigint[], ?::bigint[], ?::bigint[], ?::timestamptz[]) WITH ORDINALITY
-                 AS u(subscription_id, tx, seq, stored_at, ord)
-            JOIN subscription s ON s.id = u.subscription_id
-            WHERE s.validated_tx IS NOT NULL AND NOT s.paused AND u.tx > s.validated_tx
-            ORDER BY u.ord
-            ON CONFLICT DO NOTHING
-            """;
-
     private final EventStore store;
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transactions;
@@ -155,7 +144,7 @@ public final class ChangeFeedMatcher implements SmartLifecycle {
         EventPosition next = page.next();
         int created = transactions.execute(status -> {
             fence(range, checkpoint, next);
-            return rows.insert(jdbc, INSERT_DELIVERIES);
+            return rows.insert(jdbc, DeliveryRows.AFTER_VALIDATING_TRANSACTION);
         });
         leases.advanced(range, next);
         counters.batch(page.events().size(), created, rows.denied());

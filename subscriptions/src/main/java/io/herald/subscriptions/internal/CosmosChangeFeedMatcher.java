@@ -31,17 +31,6 @@ public final class CosmosChangeFeedMatcher implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(CosmosChangeFeedMatcher.class);
 
-    private static final String INSERT_DELIVERIES = """
-            INSERT INTO delivery (subscription_id, event_tx, event_seq, event_stored_at, next_attempt_at, created_at)
-            SELECT u.subscription_id, u.tx, u.seq, u.stored_at, now(), now()
-            FROM unnest(?::bigint[], ?::bigint[], ?::bigint[], ?::timestamptz[]) WITH ORDINALITY
-                 AS u(subscription_id, tx, seq, stored_at, ord)
-            JOIN subscription s ON s.id = u.subscription_id
-            WHERE s.validated_at IS NOT NULL AND NOT s.paused AND u.stored_at >= s.validated_at
-            ORDER BY u.ord
-            ON CONFLICT DO NOTHING
-            """;
-
     private final SharedChangeFeed feed;
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transactions;
@@ -75,7 +64,7 @@ public final class CosmosChangeFeedMatcher implements SmartLifecycle {
         // after the events were read: every subscription validated before they were stored is in the index
         catalog.refresh();
         DeliveryRows rows = DeliveryRows.match(events, catalog, parties, access);
-        int written = transactions.execute(status -> rows.insert(jdbc, INSERT_DELIVERIES));
+        int written = transactions.execute(status -> rows.insert(jdbc, DeliveryRows.STORED_SINCE_VALIDATION));
         counters.batch(events.size(), written, rows.denied());
         if (written > 0) {
             created.accept(new DeliveriesCreated(written));

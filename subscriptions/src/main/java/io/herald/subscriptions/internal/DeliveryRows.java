@@ -19,6 +19,22 @@ import io.herald.subscriptions.access.SubscriberAccess;
  */
 final class DeliveryRows {
 
+    /** On PostgreSQL: a subscription's events are those of transactions after the one that validated it. */
+    static final String AFTER_VALIDATING_TRANSACTION = "s.validated_tx IS NOT NULL AND u.tx > s.validated_tx";
+    /** On Cosmos DB, whose positions are not PostgreSQL transactions: those stored since its validation. */
+    static final String STORED_SINCE_VALIDATION = "s.validated_at IS NOT NULL AND u.stored_at >= s.validated_at";
+
+    private static final String INSERT = """
+            INSERT INTO delivery (subscription_id, event_tx, event_seq, event_stored_at, next_attempt_at, created_at)
+            SELECT u.subscription_id, u.tx, u.seq, u.stored_at, now(), now()
+            FROM unnest(?::bigint[], ?::bigint[], ?::bigint[], ?::timestamptz[]) WITH ORDINALITY
+                 AS u(subscription_id, tx, seq, stored_at, ord)
+            JOIN subscription s ON s.id = u.subscription_id
+            WHERE NOT s.paused AND %s
+            ORDER BY u.ord
+            ON CONFLICT DO NOTHING
+            """;
+
     private final List<Long> subscriptions = new ArrayList<>();
     private final List<Long> txs = new ArrayList<>();
     private final List<Long> seqs = new ArrayList<>();
@@ -66,14 +82,15 @@ final class DeliveryRows {
     }
 
     /**
-     * Inserts the rows with {@code sql}, whose parameters are arrays of subscription ids, event tx,
-     * event seq and stored-at times; returns how many rows were new.
+     * Inserts the rows whose subscription is, in the database now, not paused and had this event
+     * after its validation by {@code validationRule} (one of the constants above); a pair already
+     * there is left as it is. Returns how many rows were new.
      */
-    int insert(JdbcTemplate jdbc, String sql) {
+    int insert(JdbcTemplate jdbc, String validationRule) {
         if (isEmpty()) {
             return 0;
         }
-        return jdbc.update(sql, statement -> {
+        return jdbc.update(INSERT.formatted(validationRule), statement -> {
             var connection = statement.getConnection();
             statement.setArray(1, connection.createArrayOf("bigint", subscriptions.toArray()));
             statement.setArray(2, connection.createArrayOf("bigint", txs.toArray()));
