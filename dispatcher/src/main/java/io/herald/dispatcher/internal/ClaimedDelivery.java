@@ -3,8 +3,11 @@ package io.herald.dispatcher.internal;
 import io.herald.store.EventReference;
 import io.herald.subscriptions.SubscriptionId;
 
-/** A delivery this instance claimed: which subscription, which event, and the number of this attempt. */
-record ClaimedDelivery(long id, SubscriptionId subscription, EventReference event, int attempt) {
+/**
+ * A delivery this instance claimed: which subscription, which event, the number of this attempt,
+ * and the claim's own number, which everything written about this attempt is fenced on.
+ */
+record ClaimedDelivery(long id, SubscriptionId subscription, EventReference event, int attempt, long claim) {
 
     /** Stable across retries of this delivery: the receiver deduplicates by it (Standard Webhooks {@code webhook-id}). */
     String webhookId() {

@@ -41,7 +41,8 @@ final class DeliveryQueue {
     List<ClaimedDelivery> claim(int limit, Duration lease, long[] holdBack) {
         Long[] held = java.util.Arrays.stream(holdBack).boxed().toArray(Long[]::new);
         return jdbc.query("""
-                UPDATE delivery SET next_attempt_at = now() + ?::interval, attempts = attempts + 1
+                UPDATE delivery SET next_attempt_at = now() + ?::interval, attempts = attempts + 1,
+                                    claim = nextval('delivery_claim_seq')
                 WHERE id IN (SELECT d.id FROM delivery d JOIN subscription s ON s.id = d.subscription_id
                              WHERE d.status = 'pending' AND d.next_attempt_at <= now()
                                AND NOT (d.subscription_id = ANY(?::bigint[]))
@@ -50,26 +51,35 @@ final class DeliveryQueue {
                                     WHERE earlier.subscription_id = d.subscription_id AND earlier.status = 'pending'
                                       AND (earlier.event_tx, earlier.event_seq) < (d.event_tx, d.event_seq)))
                              ORDER BY d.next_attempt_at LIMIT ? FOR UPDATE OF d SKIP LOCKED)
-                RETURNING id, subscription_id, event_tx, event_seq, event_stored_at, attempts
+                RETURNING id, subscription_id, event_tx, event_seq, event_stored_at, attempts, claim
                 """, statement -> {
                     statement.setString(1, interval(lease));
                     statement.setArray(2, statement.getConnection().createArrayOf("bigint", held));
                     statement.setInt(3, limit);
                 }, (row, n) -> new ClaimedDelivery(row.getLong(1), new SubscriptionId(row.getLong(2)),
                         new EventReference(new EventPosition(row.getLong(3), row.getLong(4)), row.getTimestamp(5).toInstant()),
-                        row.getInt(6)));
+                        row.getInt(6), row.getLong(7)));
     }
 
-    /** Puts claimed deliveries back without counting the attempt (endpoint busy or held, subscription paused), in one statement. */
+    /**
+     * Puts claimed deliveries back without counting the attempt (endpoint busy or held, subscription
+     * paused), in one statement; a delivery claimed again elsewhere since is left alone.
+     */
     void postponeAll(List<ClaimedDelivery> deliveries, Duration delay) {
         if (deliveries.isEmpty()) {
             return;
         }
-        Long[] ids = deliveries.stream().map(ClaimedDelivery::id).sorted().toArray(Long[]::new);
-        jdbc.update("UPDATE delivery SET next_attempt_at = now() + ?::interval, attempts = attempts - 1 WHERE id = ANY(?::bigint[])",
-                statement -> {
+        List<ClaimedDelivery> byId = deliveries.stream().sorted(java.util.Comparator.comparingLong(ClaimedDelivery::id)).toList();
+        Long[] ids = byId.stream().map(ClaimedDelivery::id).toArray(Long[]::new);
+        Long[] claims = byId.stream().map(ClaimedDelivery::claim).toArray(Long[]::new);
+        jdbc.update("""
+                UPDATE delivery d SET next_attempt_at = now() + ?::interval, attempts = d.attempts - 1
+                FROM unnest(?::bigint[], ?::bigint[]) AS u(id, claim)
+                WHERE d.id = u.id AND d.claim = u.claim
+                """, statement -> {
                     statement.setString(1, interval(delay));
                     statement.setArray(2, statement.getConnection().createArrayOf("bigint", ids));
+                    statement.setArray(3, statement.getConnection().createArrayOf("bigint", claims));
                 });
     }
 
@@ -82,10 +92,16 @@ final class DeliveryQueue {
      * each subscription its {@code failing_since} by its latest attempt here (set at the first
      * failure after a success, cleared by a success; written only when that flips). Rows are
      * written in id order, so two instances recording at once never wait on each other in a cycle.
+     *
+     * <p>Fenced on the claim: a delivery claimed again since (this claim's lease ran out and another
+     * instance took it) keeps the newer claimant's state; the attempt is still recorded, as
+     * {@code superseded: …}, since the request was made.
+     *
+     * @return how many attempts were superseded so
      */
-    void recordAll(List<Settled> settled) {
+    int recordAll(List<Settled> settled) {
         if (settled.isEmpty()) {
-            return;
+            return 0;
         }
         List<Settled> byId = settled.stream().sorted(java.util.Comparator.comparingLong(s -> s.delivery().id())).toList();
         java.util.TreeMap<Long, Boolean> failedBySubscription = new java.util.TreeMap<>();
@@ -93,6 +109,7 @@ final class DeliveryQueue {
             failedBySubscription.put(one.delivery().subscription().value(), !"delivered".equals(one.status()));
         }
         Long[] ids = byId.stream().map(s -> s.delivery().id()).toArray(Long[]::new);
+        Long[] claims = byId.stream().map(s -> s.delivery().claim()).toArray(Long[]::new);
         Integer[] attempts = byId.stream().map(s -> s.delivery().attempt()).toArray(Integer[]::new);
         Integer[] codes = byId.stream().map(s -> s.result().answered() ? s.result().status() : null).toArray(Integer[]::new);
         Integer[] latencies = byId.stream().map(s -> (int) Math.min(Integer.MAX_VALUE, s.result().latencyMillis())).toArray(Integer[]::new);
@@ -103,7 +120,7 @@ final class DeliveryQueue {
         Long[] retryMillis = byId.stream().map(s -> s.retryIn() == null ? 0L : s.retryIn().toMillis()).toArray(Long[]::new);
         Long[] subscriptions = failedBySubscription.keySet().toArray(Long[]::new);
         Boolean[] failed = failedBySubscription.values().toArray(Boolean[]::new);
-        transactions.executeWithoutResult(tx -> {
+        return transactions.execute(tx -> {
             jdbc.update("""
                     UPDATE subscription s SET failing_since = CASE WHEN u.failed THEN now() END
                     FROM unnest(?::bigint[], ?::boolean[]) AS u(id, failed)
@@ -113,6 +130,31 @@ final class DeliveryQueue {
                 statement.setArray(1, connection.createArrayOf("bigint", subscriptions));
                 statement.setArray(2, connection.createArrayOf("boolean", failed));
             });
+            List<Long> fenced = jdbc.query("""
+                    UPDATE delivery d SET status = u.status, last_status = u.code, last_error = u.error,
+                           next_attempt_at = CASE WHEN u.status = 'pending' THEN now() + u.retry_ms * interval '1 millisecond'
+                                                  ELSE d.next_attempt_at END,
+                           delivered_at = CASE WHEN u.status = 'delivered' THEN now() END,
+                           dead_lettered_at = CASE WHEN u.status = 'dead' THEN now() END
+                    FROM unnest(?::bigint[], ?::bigint[], ?::text[], ?::int[], ?::text[], ?::bigint[])
+                         AS u(id, claim, status, code, error, retry_ms)
+                    WHERE d.id = u.id AND d.claim = u.claim
+                    RETURNING d.id
+                    """, statement -> {
+                var connection = statement.getConnection();
+                statement.setArray(1, connection.createArrayOf("bigint", ids));
+                statement.setArray(2, connection.createArrayOf("bigint", claims));
+                statement.setArray(3, connection.createArrayOf("text", statuses));
+                statement.setArray(4, connection.createArrayOf("int", codes));
+                statement.setArray(5, connection.createArrayOf("text", errors));
+                statement.setArray(6, connection.createArrayOf("bigint", retryMillis));
+            }, (row, n) -> row.getLong(1));
+            java.util.Set<Long> current = new java.util.HashSet<>(fenced);
+            for (int i = 0; i < ids.length; i++) {
+                if (!current.contains(ids[i])) {
+                    outcomes[i] = "superseded: " + outcomes[i];
+                }
+            }
             jdbc.update("""
                     INSERT INTO delivery_attempt (delivery_id, attempt, attempted_at, status_code, latency_ms,
                                                   response_excerpt, error, outcome)
@@ -129,22 +171,7 @@ final class DeliveryQueue {
                 statement.setArray(6, connection.createArrayOf("text", errors));
                 statement.setArray(7, connection.createArrayOf("text", outcomes));
             });
-            jdbc.update("""
-                    UPDATE delivery d SET status = u.status, last_status = u.code, last_error = u.error,
-                           next_attempt_at = CASE WHEN u.status = 'pending' THEN now() + u.retry_ms * interval '1 millisecond'
-                                                  ELSE d.next_attempt_at END,
-                           delivered_at = CASE WHEN u.status = 'delivered' THEN now() END,
-                           dead_lettered_at = CASE WHEN u.status = 'dead' THEN now() END
-                    FROM unnest(?::bigint[], ?::text[], ?::int[], ?::text[], ?::bigint[]) AS u(id, status, code, error, retry_ms)
-                    WHERE d.id = u.id
-                    """, statement -> {
-                var connection = statement.getConnection();
-                statement.setArray(1, connection.createArrayOf("bigint", ids));
-                statement.setArray(2, connection.createArrayOf("text", statuses));
-                statement.setArray(3, connection.createArrayOf("int", codes));
-                statement.setArray(4, connection.createArrayOf("text", errors));
-                statement.setArray(5, connection.createArrayOf("bigint", retryMillis));
-            });
+            return ids.length - current.size();
         });
     }
 
@@ -160,10 +187,10 @@ final class DeliveryQueue {
                 """, (row, n) -> new Depth(row.getLong(1), row.getLong(2), row.getDouble(3)));
     }
 
-    /** The event has expired from the log: nothing can be delivered any more. */
+    /** The event has expired from the log: nothing can be delivered any more (unless claimed again elsewhere since). */
     void deadLetterWithoutAttempt(ClaimedDelivery delivery, String reason) {
         jdbc.update("UPDATE delivery SET status = 'dead', dead_lettered_at = now(), last_error = ?, attempts = attempts - 1 "
-                + "WHERE id = ?", reason, delivery.id());
+                + "WHERE id = ? AND claim = ?", reason, delivery.id(), delivery.claim());
     }
 
     private static String error(SendResult result) {

@@ -275,7 +275,12 @@ public final class DeliveryWorker implements SmartLifecycle {
 
     private void writeAndFollow(List<Recording> batch) {
         try {
-            queue.recordAll(batch.stream().map(Recording::settled).toList());
+            int superseded = queue.recordAll(batch.stream().map(Recording::settled).toList());
+            if (superseded > 0) {
+                // written too late: the claim lease ran out and another instance claimed these meanwhile
+                log.warn("{} of {} delivery attempts were recorded after their claim lease ended; the newer claims' "
+                        + "outcomes were kept", superseded, batch.size());
+            }
         } catch (RuntimeException e) {
             // the claim leases run out and these deliveries are tried again: at least once, never lost
             log.warn("Could not record {} delivery attempts: {}", batch.size(), e.toString());

@@ -412,6 +412,33 @@ class DeliveryWorkerIT {
                 .as("the lost attempt counts").isEqualTo(2);
     }
 
+    /**
+     * An attempt recorded after its claim lease ended, once another instance claimed the delivery
+     * again and delivered it, does not overwrite that outcome: the late instance's failure is kept
+     * as a superseded attempt, the delivery stays delivered and is not sent again.
+     */
+    @Test
+    void shouldKeepTheNewerClaimsOutcomeWhenALateAttemptIsRecordedAfterTheLeaseEnded() {
+        endpoint.stubFor(post(urlEqualTo(HOOK)).willReturn(aResponse().withStatus(200)));
+        long delivery = delivery(subscription(endpoint).getKey(), TestEvents.event(TestEvents.uniqueResource()));
+        DeliveryQueue late = new DeliveryQueue(jdbc, transactions);
+        // the first instance claims with a lease that ends at once, as if its recorder stalled past the lease
+        ClaimedDelivery lateClaim = late.claim(10, Duration.ofMillis(1)).stream()
+                .filter(claimed -> claimed.id() == delivery).findFirst().orElseThrow();
+
+        worker(Map.of());
+        await().atMost(Duration.ofSeconds(20)).until(() -> status(delivery).equals("delivered"));
+
+        SendResult failed = new SendResult(500, null, 12, "oops", null, null);
+        int superseded = late.recordAll(List.of(new DeliveryQueue.Settled(lateClaim, failed, "retry", "pending", Duration.ZERO)));
+
+        assertThat(superseded).isEqualTo(1);
+        assertThat(status(delivery)).as("the newer claim's outcome is kept").isEqualTo("delivered");
+        assertThat(jdbc.queryForList("SELECT outcome FROM delivery_attempt WHERE delivery_id = ? ORDER BY id", String.class, delivery))
+                .containsExactly("delivered", "superseded: retry");
+        assertThat(endpoint.findAll(postRequestedFor(urlEqualTo(HOOK)))).hasSize(1);
+    }
+
     /** New deliveries on this instance wake the dispatcher: no waiting for the poll (here an hour). */
     @Test
     void shouldSendAtOnceWhenWokenByNewDeliveries() {
