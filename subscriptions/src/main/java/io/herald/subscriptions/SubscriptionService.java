@@ -148,9 +148,24 @@ public class SubscriptionService {
         return targets;
     }
 
+    /**
+     * One subscription's target. A secret that cannot be decrypted leaves only this subscription
+     * out: it signs with the secrets that can be (a rotation since), and is unusable when none can.
+     */
     private DeliveryTarget target(java.util.Map.Entry<Subscription, List<byte[]>> found) {
-        return new DeliveryTarget(found.getKey().id(), found.getKey().endpoint(),
-                found.getValue().stream().map(cipher::decrypt).toList(), found.getKey().active());
+        Subscription subscription = found.getKey();
+        List<String> secrets = new java.util.ArrayList<>();
+        String failure = null;
+        for (byte[] sealed : found.getValue()) {
+            try {
+                secrets.add(cipher.decrypt(sealed));
+            } catch (IllegalStateException e) {
+                failure = e.getMessage();
+            }
+        }
+        return secrets.isEmpty() && failure != null
+                ? DeliveryTarget.unusable(subscription.id(), subscription.endpoint(), subscription.active(), failure)
+                : new DeliveryTarget(subscription.id(), subscription.endpoint(), secrets, subscription.active());
     }
 
     /**

@@ -71,6 +71,13 @@ final class DeliveryMetrics {
      * {@code herald.delivery.queue.due}, {@code .pending} and {@code .oldest.seconds}: the
      * database's queue (shared by all instances), counted at most every ten seconds.
      */
+    /** Subscriptions whose deliveries wait because their signing secret cannot be decrypted. */
+    void unsignable(UnsignableSubscriptions unsignable) {
+        Gauge.builder("herald.delivery.unsignable.subscriptions", unsignable, UnsignableSubscriptions::count)
+                .description("subscriptions whose deliveries wait because their signing secret cannot be decrypted")
+                .register(meters);
+    }
+
     void queueDepth(Supplier<DeliveryQueue.Depth> depth) {
         var cached = new Supplier<DeliveryQueue.Depth>() {
             private DeliveryQueue.Depth last = new DeliveryQueue.Depth(0, 0, 0);

@@ -83,6 +83,29 @@ final class DeliveryQueue {
                 });
     }
 
+    /**
+     * Puts claimed deliveries back without counting the attempt, with the reason they wait as
+     * their {@code last_error} (one statement; a delivery claimed again elsewhere since is left alone).
+     */
+    void holdBack(List<ClaimedDelivery> deliveries, Duration delay, String reason) {
+        if (deliveries.isEmpty()) {
+            return;
+        }
+        List<ClaimedDelivery> byId = deliveries.stream().sorted(java.util.Comparator.comparingLong(ClaimedDelivery::id)).toList();
+        Long[] ids = byId.stream().map(ClaimedDelivery::id).toArray(Long[]::new);
+        Long[] claims = byId.stream().map(ClaimedDelivery::claim).toArray(Long[]::new);
+        jdbc.update("""
+                UPDATE delivery d SET next_attempt_at = now() + ?::interval, attempts = d.attempts - 1, last_error = ?
+                FROM unnest(?::bigint[], ?::bigint[]) AS u(id, claim)
+                WHERE d.id = u.id AND d.claim = u.claim
+                """, statement -> {
+                    statement.setString(1, interval(delay));
+                    statement.setString(2, reason);
+                    statement.setArray(3, statement.getConnection().createArrayOf("bigint", ids));
+                    statement.setArray(4, statement.getConnection().createArrayOf("bigint", claims));
+                });
+    }
+
     /** What one attempt led to, as {@link #recordAll} writes it. */
     record Settled(ClaimedDelivery delivery, SendResult result, String outcome, String status, Duration retryIn) {
     }

@@ -74,6 +74,7 @@ public final class DeliveryWorker implements SmartLifecycle {
     private volatile WebhookClient client;
     private final WorkLoop loop;
     private final EndpointHealth health;
+    private final UnsignableSubscriptions unsignable = new UnsignableSubscriptions(PAUSED_DELAY);
     /** Endpoints (by key) whose slots were all in use, with the subscriptions that found them so. */
     private final Map<String, Set<Long>> waitingForSlot = new ConcurrentHashMap<>();
     private final java.util.concurrent.BlockingQueue<Recording> recorder = new java.util.concurrent.LinkedBlockingQueue<>();
@@ -103,6 +104,7 @@ public final class DeliveryWorker implements SmartLifecycle {
                 .build());
         metrics.breakerStates(breakers);
         metrics.queueDepth(queue::depth);
+        metrics.unsignable(unsignable);
     }
 
     /** The breaker of an endpoint, by host and port: for tests and operators' questions. */
@@ -146,11 +148,16 @@ public final class DeliveryWorker implements SmartLifecycle {
                 putBack.computeIfAbsent(PAUSED_DELAY, d -> new ArrayList<>()).add(delivery);
                 continue;
             }
+            if (unsignable.holdBack(target)) {
+                unsignable.add(delivery);
+                continue;
+            }
             if (send(delivery, target, event, putBack)) {
                 sent++;
             }
         }
         putBack.forEach((delay, deliveries) -> queue.postponeAll(deliveries, delay));
+        unsignable.putBack(queue);
         return sent;
     }
 

@@ -439,6 +439,35 @@ class DeliveryWorkerIT {
         assertThat(endpoint.findAll(postRequestedFor(urlEqualTo(HOOK)))).hasSize(1);
     }
 
+    /**
+     * A stored secret that cannot be decrypted holds back only its own subscription: its delivery
+     * waits with the reason, without using up attempts, while another subscription's go out.
+     */
+    @Test
+    void shouldHoldBackOnlyTheSubscriptionWhoseSecretCannotBeDecrypted() {
+        endpoint.stubFor(post(urlEqualTo(HOOK)).willReturn(aResponse().withStatus(200)));
+        long broken = subscription(endpoint).getKey();
+        long healthy = subscription(endpoint).getKey();
+        jdbc.update("UPDATE subscription SET secret = decode('00112233445566778899aabbccddeeff00112233445566778899', 'hex') "
+                + "WHERE id = ?", broken);
+        long waiting = delivery(broken, TestEvents.event(TestEvents.uniqueResource()));
+        long first = delivery(healthy, TestEvents.event(TestEvents.uniqueResource()));
+
+        DeliveryWorker worker = worker(Map.of());
+        await().atMost(Duration.ofSeconds(20)).until(() -> status(first).equals("delivered"));
+        long second = delivery(healthy, TestEvents.event(TestEvents.uniqueResource()));
+        worker.wakeUp();
+        await().atMost(Duration.ofSeconds(20)).until(() -> status(second).equals("delivered"));
+
+        assertThat(status(waiting)).isEqualTo("pending");
+        assertThat(jdbc.queryForObject("SELECT last_error FROM delivery WHERE id = ?", String.class, waiting))
+                .contains("signing secret cannot be decrypted");
+        assertThat(jdbc.queryForObject("SELECT attempts FROM delivery WHERE id = ?", Integer.class, waiting))
+                .as("waiting uses up no attempt").isZero();
+        assertThat(meters.get("herald.delivery.unsignable.subscriptions").gauge().value()).isEqualTo(1.0);
+        assertThat(endpoint.findAll(postRequestedFor(urlEqualTo(HOOK)))).hasSize(2);
+    }
+
     /** New deliveries on this instance wake the dispatcher: no waiting for the poll (here an hour). */
     @Test
     void shouldSendAtOnceWhenWokenByNewDeliveries() {
