@@ -14,7 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.EventListener;
-import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -61,6 +61,7 @@ public final class ChangeFeedMatcher implements SmartLifecycle {
     private final SubscriptionsProperties.Matcher settings;
     private final Clock clock;
     private final MatcherCounters counters;
+    private final RangeFailures failures;
     private static final long QUIET_ADVANCE_MILLIS = 1_000;
 
     private final Map<Integer, Long> lagMillisByRange = new ConcurrentHashMap<>();
@@ -93,6 +94,7 @@ public final class ChangeFeedMatcher implements SmartLifecycle {
         this.clock = clock;
         String instance = leases.instance();
         this.counters = new MatcherCounters(meters, instance);
+        this.failures = new RangeFailures(clock, meters, instance);
         Gauge.builder("herald.matcher.lag.seconds", this, m -> m.lagMillisByRange.values().stream()
                         .mapToLong(Long::longValue).max().orElse(0) / 1000.0)
                 .description("age of the newest event matched while the matcher is behind; 0 when caught up")
@@ -112,13 +114,20 @@ public final class ChangeFeedMatcher implements SmartLifecycle {
     public int matchOnce() {
         int matched = 0;
         for (var range : leases.held().entrySet()) {
+            if (failures.backingOff(range.getKey())) {
+                continue;
+            }
             try {
                 matched += matchBatch(range.getKey(), range.getValue());
+                failures.succeeded(range.getKey());
             } catch (LeaseLostException e) {
                 leases.lost(range.getKey());
-            } catch (DataIntegrityViolationException e) {
-                // a subscription was deleted while its deliveries were being written: the next round skips it
-                log.debug("Matching range {} again: {}", range.getKey(), e.getMessage());
+            } catch (DataAccessException e) {
+                if (RangeFailures.isTransient(e)) {
+                    throw e; // the database itself: the work loop backs off and logs it
+                }
+                // a data error: once, a subscription deleted while its deliveries were written; again and again, persistent
+                failures.failed(range.getKey(), range.getValue(), e);
             }
         }
         return matched;

@@ -27,6 +27,7 @@ import io.herald.store.AppendResult;
 import io.herald.store.EventPosition;
 import io.herald.store.EventStore;
 import io.herald.store.IncomingEvent;
+import io.herald.store.MutableClock;
 import io.herald.store.StoreConfiguration;
 import io.herald.store.StoreProperties;
 import io.herald.store.TestDatabases;
@@ -89,13 +90,63 @@ class ChangeFeedMatcherIT {
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
     private ChangeFeedMatcher matcher(String instance, Duration lease) {
+        return matcher(new RangeLeases(jdbc, instance, lease, 8), lease, Clock.systemUTC());
+    }
+
+    private ChangeFeedMatcher matcher(RangeLeases leases, Duration lease, Clock clock) {
         var settings = new SubscriptionsProperties.Matcher(8, 200, Duration.ofMillis(20), lease, true);
-        var leases = new RangeLeases(jdbc, instance, settings.leaseDuration(), settings.ranges());
         var matcher = new ChangeFeedMatcher(store, jdbc, transactions,
                 new SubscriptionCatalog(jdbc, new DataSourceTransactionManager(dataSource), new SubscriptionIndex()),
-                new TablePartyRegistry(jdbc), new SubscriberAccess(jdbc, TestAccess.EVERYONE_READS_EVERYTHING), leases, settings, Clock.systemUTC(), meters);
+                new TablePartyRegistry(jdbc), new SubscriberAccess(jdbc, TestAccess.EVERYONE_READS_EVERYTHING), leases, settings, clock, meters);
         matchers.add(matcher);
         return matcher;
+    }
+
+    /**
+     * A data error that comes back on every try (here a trigger refusing one subscription's
+     * deliveries) is classified persistent after a few tries: counted, shown as a stuck range, and
+     * retried only after a back-off instead of every round; once the cause is gone the range moves on.
+     */
+    @Test
+    void shouldBackOffFromARangeThatFailsWithTheSameDataErrorAgainAndAgain() {
+        String resource = TestEvents.uniqueResource();
+        long refused = subscriptions.createValidated(new SubscriptionFilter(resource, null, null, null, null, false));
+        jdbc.execute("CREATE OR REPLACE FUNCTION refuse_delivery() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                + "IF NEW.subscription_id = " + refused + " THEN RAISE EXCEPTION 'refused by the test' USING ERRCODE = 'check_violation'; "
+                + "END IF; RETURN NEW; END $$");
+        jdbc.execute("CREATE TRIGGER refuse_delivery BEFORE INSERT ON delivery FOR EACH ROW EXECUTE FUNCTION refuse_delivery()");
+        try {
+            Published event = publish(resource, "t", null, null);
+            MutableClock clock = new MutableClock(java.time.Instant.now());
+            RangeLeases leases = new RangeLeases(jdbc, "stuck-" + UUID.randomUUID(), Duration.ofSeconds(30), 8);
+            ChangeFeedMatcher matcher = matcher(leases, Duration.ofSeconds(30), clock);
+            leases.heartbeat();
+            var stuck = meters.get("herald.matcher.stuck.ranges").gauge();
+            var persistent = meters.get("herald.matcher.failures").tag("kind", "persistent").counter();
+
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                matcher.matchOnce();
+                return stuck.value() == 1.0;
+            });
+            assertThat(persistent.count()).isEqualTo(1.0);
+            for (int i = 0; i < 5; i++) {
+                matcher.matchOnce();
+            }
+            assertThat(persistent.count()).as("not tried again while it backs off").isEqualTo(1.0);
+            clock.advance(Duration.ofSeconds(2));
+            matcher.matchOnce();
+            assertThat(persistent.count()).as("tried again after the back-off").isEqualTo(2.0);
+
+            jdbc.execute("DROP TRIGGER refuse_delivery ON delivery");
+            clock.advance(Duration.ofMinutes(10));
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                matcher.matchOnce();
+                return deliveries().contains(pair(refused, event));
+            });
+            assertThat(stuck.value()).isZero();
+        } finally {
+            jdbc.execute("DROP TRIGGER IF EXISTS refuse_delivery ON delivery");
+        }
     }
 
     private static Published publish(String resource, String type, String subject, String alternativeSubject) {
