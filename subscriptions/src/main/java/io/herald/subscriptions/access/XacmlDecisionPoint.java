@@ -22,10 +22,15 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * An external policy decision point speaking the XACML 3.0 JSON profile, as the platform's runs:
  * one POST per batch, a multi-request with one {@code AccessSubject}, {@code Resource} and
- * {@code Action} category per request tied together by {@code MultiRequests.RequestReference},
- * and one {@code Result} per reference in the same order. Anything but {@code Permit} is not
- * readable: a timeout, an error status, a malformed answer or a count that does not match all
- * come back {@link Decision#INDETERMINATE}, which denies (and is not cached).
+ * {@code Action} category per request tied together by {@code MultiRequests.RequestReference}.
+ * Results are paired with requests by an identifier they carry, never by position: each request's
+ * {@code Resource} category holds the attribute {@value #REQUEST_ID} ({@code IncludeInResult}), which
+ * the decision point echoes in the result's {@code Category} list (a result may instead name the
+ * category by its {@code Id}). Anything but {@code Permit} is not readable: a timeout, an error
+ * status, a malformed answer, a result that names no request, an unknown one or one already
+ * answered all make the whole answer {@link Decision#INDETERMINATE}, which denies (and is not
+ * cached); a request without a result is indeterminate. Only a batch of one request may take a
+ * single result that names none: there is nothing it could be confused with.
  */
 public final class XacmlDecisionPoint implements DecisionPoint {
 
@@ -38,6 +43,8 @@ public final class XacmlDecisionPoint implements DecisionPoint {
     static final String PARTY_ID = "urn:altinn:partyid";
     static final String RESOURCE = "urn:altinn:resource";
     static final String ACTION = "urn:oasis:names:tc:xacml:1.0:action:action-id";
+    /** Echoed by the decision point in each result ({@code IncludeInResult}): which request the result answers. */
+    static final String REQUEST_ID = "urn:herald:request-id";
     private static final String RESOURCE_PREFIX = "urn:altinn:resource:";
 
     private final URI url;
@@ -105,6 +112,7 @@ public final class XacmlDecisionPoint implements DecisionPoint {
             String resourceId = access.resource().startsWith(RESOURCE_PREFIX)
                     ? access.resource().substring(RESOURCE_PREFIX.length()) : access.resource();
             attribute(resource, RESOURCE, resourceId);
+            attribute(resource, REQUEST_ID, "r" + i).put("IncludeInResult", true);
             for (String party : new String[] {access.subject(), access.alternativeSubject()}) {
                 if (party == null) {
                     continue;
@@ -128,14 +136,18 @@ public final class XacmlDecisionPoint implements DecisionPoint {
         return category.putArray("Attribute");
     }
 
-    private static void attribute(ArrayNode attributes, String id, String value) {
-        if (value != null) {
-            attributes.addObject().put("AttributeId", id).put("Value", value)
-                    .put("DataType", "http://www.w3.org/2001/XMLSchema#string");
+    private static ObjectNode attribute(ArrayNode attributes, String id, String value) {
+        if (value == null) {
+            return JSON.createObjectNode();
         }
+        return attributes.addObject().put("AttributeId", id).put("Value", value)
+                .put("DataType", "http://www.w3.org/2001/XMLSchema#string");
     }
 
-    /** The decisions of a response, in order; all indeterminate unless there is exactly one well-formed result per request. */
+    /**
+     * The decisions of a response, in the order of the requests, each taken from the result that
+     * names its request; all indeterminate when any result cannot be paired or read.
+     */
     static List<Decision> decisions(String body, int expected) {
         JsonNode results;
         try {
@@ -145,11 +157,12 @@ public final class XacmlDecisionPoint implements DecisionPoint {
             log.warn("The decision point's answer is not JSON: {} requests denied", expected);
             return indeterminate(expected);
         }
-        if (results == null || !results.isArray() || results.size() != expected) {
-            log.warn("The decision point's answer holds no Response array of {} results: all denied", expected);
+        if (results == null || !results.isArray() || results.size() > expected) {
+            log.warn("The decision point's answer holds no Response array of at most {} results: all denied", expected);
             return indeterminate(expected);
         }
-        List<Decision> decisions = new ArrayList<>(expected);
+        List<Decision> decisions = indeterminate(expected);
+        boolean[] answered = new boolean[expected];
         for (JsonNode result : results) {
             JsonNode decision = result == null ? null : result.get("Decision");
             Decision read = decision == null || !decision.isString() ? null : decision(decision.asString());
@@ -158,9 +171,40 @@ public final class XacmlDecisionPoint implements DecisionPoint {
                 log.warn("The decision point's answer holds a result without a known Decision: all {} denied", expected);
                 return indeterminate(expected);
             }
-            decisions.add(read);
+            int request = requestOf(result, expected);
+            if (request < 0 || answered[request]) {
+                log.warn("The decision point's answer holds a result that names {} request: all {} denied",
+                        request < 0 ? "no known" : "an already answered", expected);
+                return indeterminate(expected);
+            }
+            answered[request] = true;
+            decisions.set(request, read);
         }
         return decisions;
+    }
+
+    /** The index of the request a result answers, or -1 when it names none of them. */
+    private static int requestOf(JsonNode result, int expected) {
+        String named = null;
+        for (JsonNode category : result.path("Category")) {
+            String id = category.path("Id").isString() ? category.path("Id").asString() : null;
+            for (JsonNode attribute : category.path("Attribute")) {
+                if (REQUEST_ID.equals(attribute.path("AttributeId").asString(null)) && attribute.path("Value").isString()) {
+                    id = attribute.path("Value").asString();
+                }
+            }
+            if (id != null && id.matches("r\\d{1,9}")) {
+                if (named != null && !named.equals(id)) {
+                    return -1; // two different requests named: not trusted
+                }
+                named = id;
+            }
+        }
+        if (named == null) {
+            return expected == 1 ? 0 : -1;
+        }
+        int index = Integer.parseInt(named.substring(1));
+        return index < expected ? index : -1;
     }
 
     /** The decision named, or null for a name the XACML profile does not have. */

@@ -51,15 +51,26 @@ class XacmlDecisionPointTest {
         pdp.stubFor(WireMock.post(urlEqualTo(PDP)).willReturn(okJson(body)));
     }
 
+    /** A result as the platform's decision point writes it: the request's id echoed in its resource category. */
+    private static String result(String decision, String requestId) {
+        return """
+                {"Decision":"%s","Category":[{"CategoryId":"urn:oasis:names:tc:xacml:3.0:attribute-category:resource",
+                "Attribute":[{"AttributeId":"urn:herald:request-id","Value":"%s","IncludeInResult":true}]}]}"""
+                .formatted(decision, requestId);
+    }
+
+    private static String response(String... results) {
+        return "{\"Response\":[" + String.join(",", results) + "]}";
+    }
+
     @Test
     void shouldAskForAWholeBatchInOneMultiRequestAndReadEachDecision() {
-        answer("""
-                {"Response":[{"Decision":"Permit"},{"Decision":"Deny"},{"Decision":"NotApplicable"}]}""");
+        answer(response(result("Permit", "r0"), result("Deny", "r1"), result("NotApplicable", "r2")));
 
         List<Decision> decisions = decisionPoint.decide(List.of(ABOUT_P, ABOUT_Q, ABOUT_U));
 
         assertThat(decisions).containsExactly(Decision.PERMIT, Decision.DENY, Decision.NOT_APPLICABLE);
-        answer("{\"Response\":[{\"Decision\":\"Indeterminate\"},{\"Decision\":\"Permit\"},{\"Decision\":\"Deny\"}]}");
+        answer(response(result("Indeterminate", "r0"), result("Permit", "r1"), result("Deny", "r2")));
         assertThat(decisionPoint.decide(List.of(ABOUT_P, ABOUT_Q, ABOUT_U)))
                 .containsExactly(Decision.INDETERMINATE, Decision.PERMIT, Decision.DENY);
         pdp.verify(2, postRequestedFor(urlEqualTo(PDP))
@@ -69,6 +80,9 @@ class XacmlDecisionPointTest {
                         equalTo("urn:altinn:organization:identifier-no")))
                 .withRequestBody(matchingJsonPath("$.Request.AccessSubject[0].Attribute[0].Value", equalTo("910011154")))
                 .withRequestBody(matchingJsonPath("$.Request.Action[1].Attribute[0].Value", equalTo("read")))
+                .withRequestBody(matchingJsonPath(
+                        "$.Request.Resource[1].Attribute[?(@.AttributeId == 'urn:herald:request-id' && @.IncludeInResult == true)].Value",
+                        equalTo("r1")))
                 .withRequestBody(matchingJsonPath("$.Request.Resource[0].Attribute[?(@.AttributeId == 'urn:altinn:resource')].Value",
                         equalTo("app_skd_skattemelding")))
                 .withRequestBody(matchingJsonPath("$.Request.Resource[0].Attribute[?(@.AttributeId == 'urn:altinn:partyid')].Value",
@@ -76,6 +90,42 @@ class XacmlDecisionPointTest {
                 .withRequestBody(matchingJsonPath(
                         "$.Request.Resource[2].Attribute[?(@.AttributeId == 'urn:altinn:organization:identifier-no')].Value",
                         equalTo("910022222"))));
+    }
+
+    /** The decision point may answer in any order: each result goes to the request it names. */
+    @Test
+    void shouldPairResultsWithRequestsByTheIdTheyCarryNotByPosition() {
+        answer(response(result("Deny", "r2"), result("Permit", "r0"), result("NotApplicable", "r1")));
+
+        assertThat(decisionPoint.decide(List.of(ABOUT_P, ABOUT_Q, ABOUT_U)))
+                .containsExactly(Decision.PERMIT, Decision.NOT_APPLICABLE, Decision.DENY);
+
+        answer(response(result("Permit", "r1")));
+        assertThat(decisionPoint.decide(List.of(ABOUT_P, ABOUT_Q)))
+                .as("a request without a result is not readable").containsExactly(Decision.INDETERMINATE, Decision.PERMIT);
+    }
+
+    /** A result that names no request, an unknown one, or one already answered: nothing in the answer is trusted. */
+    @Test
+    void shouldDenyEverythingWhenAResultCannotBePaired() {
+        for (String body : List.of(
+                response("{\"Decision\":\"Permit\"}", "{\"Decision\":\"Permit\"}"),
+                response(result("Permit", "r0"), "{\"Decision\":\"Permit\"}"),
+                response(result("Permit", "r0"), result("Permit", "r7")),
+                response(result("Permit", "r1"), result("Permit", "r1")),
+                response(result("Permit", "r0"), result("Permit", "x1")))) {
+            answer(body);
+
+            assertThat(decisionPoint.decide(List.of(ABOUT_P, ABOUT_Q))).as(body).noneMatch(Decision::permits);
+        }
+    }
+
+    /** One request and one result that names none: nothing it could be confused with. */
+    @Test
+    void shouldTakeASingleResultWithoutAnIdForASingleRequest() {
+        answer("{\"Response\":[{\"Decision\":\"Permit\"}]}");
+
+        assertThat(decisionPoint.decide(List.of(ABOUT_P))).containsExactly(Decision.PERMIT);
     }
 
     @Test
@@ -113,7 +163,7 @@ class XacmlDecisionPointTest {
     void shouldSplitBatchesLargerThanTheMaximum() {
         var small = new XacmlDecisionPoint(new AuthorizationProperties.Xacml(
                 URI.create("http://127.0.0.1:" + pdp.port() + PDP), Duration.ofSeconds(2), 2));
-        answer("{\"Response\":[{\"Decision\":\"Permit\"},{\"Decision\":\"Permit\"}]}");
+        answer(response(result("Permit", "r0"), result("Permit", "r1")));
 
         // three requests: a batch of two, then one whose answer of two results is refused
         assertThat(small.decide(List.of(ABOUT_P, ABOUT_Q, ABOUT_U)))
