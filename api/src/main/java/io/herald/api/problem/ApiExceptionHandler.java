@@ -90,10 +90,28 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(StoreUnavailableException.class)
     ResponseEntity<ProblemDetail> unavailable(StoreUnavailableException e) {
-        log.warn("Answering 503: {}", e.getMessage(), e.getCause());
+        // one line, no stack trace: while the database is down every request would log one
+        log.warn("Answering 503: {} ({})", e.getMessage(), e.getCause() == null ? "no cause" : e.getCause().toString());
+        return unavailable(e.getMessage());
+    }
+
+    /**
+     * The database cannot be reached (no connection within the pool's connection timeout, or it
+     * failed mid-way) wherever that shows — subscriptions, deliveries, delegations: 503 with
+     * {@code Retry-After}, never a 500; the client tries again once the database is back.
+     */
+    @ExceptionHandler({org.springframework.dao.DataAccessResourceFailureException.class,
+            org.springframework.dao.TransientDataAccessException.class,
+            org.springframework.transaction.CannotCreateTransactionException.class})
+    ResponseEntity<ProblemDetail> databaseUnavailable(Exception e) {
+        log.warn("Answering 503: the database cannot be reached ({})", e.toString());
+        return unavailable("the database cannot be reached; try again shortly");
+    }
+
+    private static ResponseEntity<ProblemDetail> unavailable(String message) {
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
                 .header(HttpHeaders.RETRY_AFTER, "1")
-                .body(ApiProblem.of(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", e.getMessage()));
+                .body(ApiProblem.of(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", message));
     }
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
