@@ -512,6 +512,8 @@ class DeployFilesTest {
                             "SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_JWK_SET_URI")
                     .map(environment::get).filter(v -> v != null && v.startsWith("https://")))
                     .as(instance + ": a token issuer or key set (the local profile cannot run in a container)").isNotEmpty();
+            assertThat(environment.get("SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_AUDIENCES"))
+                    .as(instance + ": the audience a token must name (docs/operations.md calls it required)").isNotBlank();
             assertThat(environment.getOrDefault("SPRING_PROFILES_ACTIVE", "")).as(instance + ": profiles")
                     .doesNotContain("local");
         });
