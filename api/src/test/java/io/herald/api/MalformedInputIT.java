@@ -24,7 +24,7 @@ class MalformedInputIT extends ApiTestSupport {
 
     @BeforeEach
     void tokens() {
-        publisher = token(PUBLISH);
+        publisher = publisherToken();
         reader = agencyToken(TEST_AGENCY);
     }
 
