@@ -127,4 +127,26 @@ class PublishRightsIT extends ApiTestSupport {
         assertForbidden(post(EVENTS, CE, cloudEvent(uniqueResource()).toString(), token(PUBLISH)));
         assertForbidden(post(EVENTS, CE, cloudEvent(granted).toString(), agencyToken("skd", PUBLISH)));
     }
+
+    @Test
+    void shouldNotLetAnotherPublishersEarlierSourceAndIdBlockTheRightfulPublisher() {
+        String app = "squat" + UUID.randomUUID().toString().substring(0, 8);
+        ObjectNode squatter = cloudEvent("urn:altinn:resource:app_skd_" + app);
+        ObjectNode rightful = cloudEvent("urn:altinn:resource:app_ttd_" + app)
+                .put("id", squatter.get("id").asString())
+                .put("source", squatter.get("source").asString());
+        assertThat(post(EVENTS, CE, squatter.toString(), agencyToken("skd", PUBLISH)).status())
+                .as("skd takes ttd's (source, id) first, in its own resource").isEqualTo(200);
+
+        Response first = post(EVENTS, CE, rightful.toString(), publisherToken());
+        Response retry = post(EVENTS, CE, rightful.toString(), publisherToken());
+
+        assertThat(first.status()).as(first.body()).isEqualTo(200);
+        assertThat(retry.status()).as("the rightful publisher's retry is still idempotent").isEqualTo(200);
+        assertThat(retry.json().get("position").asString()).isEqualTo(first.json().get("position").asString());
+        assertThat(storedIds("urn:altinn:resource:app_ttd_" + app)).containsExactly(rightful.get("id").asString());
+        JsonNode changed = rightful.deepCopy().put("type", "app.instance.changed");
+        assertThat(post(EVENTS, CE, changed.toString(), publisherToken()).status())
+                .as("other content under the same key in the same resource is still a conflict").isEqualTo(409);
+    }
 }
