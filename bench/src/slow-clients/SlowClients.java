@@ -102,7 +102,7 @@ public final class SlowClients {
             socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
             OutputStream out = socket.getOutputStream();
             out.write(("POST /events/instanceeventsforinstance/" + UUID.randomUUID() + " HTTP/1.1\r\nHost: 127.0.0.1:" + port
-                    + "\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{").getBytes(StandardCharsets.US_ASCII));
+                    + "\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{\"data\":\"").getBytes(StandardCharsets.US_ASCII));
             out.flush();
             return socket;
         } catch (IOException e) {
@@ -114,7 +114,7 @@ public final class SlowClients {
     private static void trickle(Socket socket) {
         try {
             if (!socket.isClosed()) {
-                socket.getOutputStream().write("\"a\":\"1234\"".getBytes(StandardCharsets.US_ASCII));
+                socket.getOutputStream().write("xxxxxxxxxx".getBytes(StandardCharsets.US_ASCII));
             }
         } catch (IOException e) {
             try {

@@ -34,7 +34,7 @@ import org.springframework.test.context.TestPropertySource;
  */
 @TestPropertySource(properties = {
         "herald.connections.min-body-rate=1KB",
-        "herald.connections.body-rate-window=20s",
+        "herald.connections.body-rate-window=30s",
         "herald.connections.max-per-client=30",
         "spring.quartz.scheduler-name=herald-slow-clients-it"})
 class SlowClientsIT extends ApiTestSupport {
@@ -64,7 +64,7 @@ class SlowClientsIT extends ApiTestSupport {
             }
         }, 0, 66, TimeUnit.MILLISECONDS);
         clients.scheduleAtFixedRate(() -> uploads.forEach(SlowUpload::trickle), 1, 1, TimeUnit.SECONDS);
-        await().atMost(Duration.ofSeconds(30)).until(() -> uploads.size() == SLOW_UPLOADS);
+        await().atMost(Duration.ofSeconds(25)).until(() -> uploads.size() == SLOW_UPLOADS);
         assertThat(uploads).as("none answered yet: all 200 are open").noneMatch(SlowUpload::answered);
 
         String resource = uniqueResource();
@@ -127,7 +127,8 @@ class SlowClientsIT extends ApiTestSupport {
                         + "\r\nContent-Length: 100000\r\n" + (token == null ? "" : "Authorization: Bearer " + token + "\r\n") + "\r\n";
                 OutputStream out = socket.getOutputStream();
                 out.write(head.getBytes(StandardCharsets.US_ASCII));
-                out.write('{');
+                // a JSON string that never ends: a streaming parser keeps reading instead of failing fast
+                out.write("{\"data\":\"".getBytes(StandardCharsets.US_ASCII));
                 out.flush();
                 return new SlowUpload(socket);
             } catch (IOException e) {
@@ -146,7 +147,7 @@ class SlowClientsIT extends ApiTestSupport {
                     answer = statusLine(in);
                     return;
                 }
-                socket.getOutputStream().write("\"a\":\"1234\"".getBytes(StandardCharsets.US_ASCII));
+                socket.getOutputStream().write("xxxxxxxxxx".getBytes(StandardCharsets.US_ASCII));
                 socket.getOutputStream().flush();
             } catch (IOException e) {
                 answer = "closed: " + e.getMessage();
