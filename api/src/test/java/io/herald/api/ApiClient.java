@@ -52,6 +52,11 @@ public abstract class ApiClient {
         return response.json().get("access_token").asString();
     }
 
+    /** A token that may publish to {@link #TEST_AGENCY}'s apps: that agency's, with the publish scope. */
+    protected String publisherToken() {
+        return agencyToken(TEST_AGENCY, PUBLISH);
+    }
+
     /** A token for the agency {@code org} with the scopes given (the subscribe scope when none are). */
     protected String agencyToken(String org, String... scopes) {
         return identityToken(Map.of("org", org), scopes);

@@ -101,7 +101,7 @@ class CosmosStoreIT extends ApiClient {
 
         ObjectNode event = cloudEvent(resource);
         event.put("subject", "/party/50001");
-        Response published = post("/events/api/v1/events", "application/cloudevents+json", event.toString(), token(PUBLISH));
+        Response published = post("/events/api/v1/events", "application/cloudevents+json", event.toString(), publisherToken());
         assertThat(published.status()).as(published.body()).isEqualTo(200);
         String position = published.json().get("position").asString();
 

@@ -55,7 +55,7 @@ class DeliveryApiIT extends ApiTestSupport {
         endpoint.stubFor(WireMock.post(urlEqualTo(HOOK)).atPriority(5).willReturn(aResponse().withStatus(500)));
         subscriberOrg = newOrg();
         resource = "urn:altinn:resource:app_" + subscriberOrg + "_deliveries" + UUID.randomUUID().toString().substring(0, 8);
-        publisher = token(PUBLISH);
+        publisher = publisherToken();
         subscriber = tokenForAgency(subscriberOrg);
         stranger = tokenForAgency(newOrg());
     }

@@ -20,7 +20,7 @@ class FeedIT extends ApiTestSupport {
 
     @BeforeEach
     void tokens() {
-        publisher = token(PUBLISH);
+        publisher = publisherToken();
         reader = agencyToken(TEST_AGENCY);
     }
 

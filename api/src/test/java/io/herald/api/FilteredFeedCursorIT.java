@@ -34,7 +34,7 @@ class FilteredFeedCursorIT extends ApiTestSupport {
                 token("altinn:events.admin"));
         assertThat(grant.status()).as(grant.body()).isEqualTo(201);
 
-        String publisher = token(PUBLISH);
+        String publisher = publisherToken();
         String lastPosition = null;
         for (int batch = 0; batch < 10; batch++) {
             ArrayNode events = JSON.createArrayNode();

@@ -26,7 +26,10 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
 
-/** Issue 6: a token Herald must not trust is a 401, whatever it claims; a trusted one without the scope is a 403. */
+/**
+ * A token Herald must not trust is a 401, whatever it claims (one that never expires included); a
+ * trusted one without the scope is a 403, and so is one without a subject on the subscription endpoints.
+ */
 class JwtEdgeCasesIT extends ApiTestSupport {
 
     private static final String FEED = "/events/api/v1/app/ttd/edge?after=0";
@@ -75,6 +78,7 @@ class JwtEdgeCasesIT extends ApiTestSupport {
                 .issueTime(Date.from(now.minus(Duration.ofHours(2))))
                 .notBeforeTime(Date.from(now.minus(Duration.ofHours(2))))
                 .expirationTime(Date.from(now.minus(Duration.ofHours(1)))))));
+        untrusted.put("no expiry (exp)", signed(localSigningKey, claims(c -> c.expirationTime(null))));
         untrusted.put("not yet valid", signed(localSigningKey, claims(c -> c.notBeforeTime(Date.from(now.plus(Duration.ofHours(1)))))));
         untrusted.put("wrong issuer", signed(localSigningKey, claims(c -> c.issuer("https://evil.example"))));
         untrusted.put("wrong audience", signed(localSigningKey, claims(c -> c.audience("someone-else"))));
@@ -99,5 +103,23 @@ class JwtEdgeCasesIT extends ApiTestSupport {
         assertThat(withoutScope.status()).isEqualTo(403);
         assertThat(withoutScope.json().get("code").asString()).isEqualTo("forbidden");
         assertThat(withoutScope.header("WWW-Authenticate")).contains("insufficient_scope");
+    }
+
+    @Test
+    void shouldRefuseATokenWithoutASubjectOnTheSubscriptionEndpointsEvenForAnAgency() {
+        String withoutSubject = signed(localSigningKey, claims(c -> c.subject(null)));
+        String subscription = JSON.createObjectNode()
+                .put("endPoint", "https://hooks.example/herald")
+                .put("resourceFilter", "urn:altinn:resource:app_ttd_edge")
+                .toString();
+
+        Response list = get("/events/api/v1/subscriptions", withoutSubject);
+        Response create = post("/events/api/v1/subscriptions", "application/json", subscription, withoutSubject);
+
+        assertThat(get(FEED, withoutSubject).status()).as("the token is trusted: it reads the agency's feed").isEqualTo(200);
+        assertThat(list.status()).as(list.body()).isEqualTo(403);
+        assertThat(list.json().get("code").asString()).isEqualTo("forbidden");
+        assertThat(create.status()).as(create.body()).isEqualTo(403);
+        assertThat(get("/events/api/v1/subscriptions/1", withoutSubject).status()).isEqualTo(403);
     }
 }

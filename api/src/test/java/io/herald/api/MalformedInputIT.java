@@ -24,7 +24,7 @@ class MalformedInputIT extends ApiTestSupport {
 
     @BeforeEach
     void tokens() {
-        publisher = token(PUBLISH);
+        publisher = publisherToken();
         reader = agencyToken(TEST_AGENCY);
     }
 
@@ -154,8 +154,8 @@ class MalformedInputIT extends ApiTestSupport {
         Response undeclared = send(java.net.http.HttpRequest.newBuilder(url(instanceFeed))
                 .header("Content-Type", "application/json")
                 .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(bytes))));
-        assertProblem(undeclared, 400, "malformed-body");
-        assertThat(undeclared.json().get("detail").asString()).contains("larger than 1048576 bytes");
+        assertProblem(undeclared, 413, "payload-too-large");
+        assertThat(undeclared.json().get("detail").asString()).contains("at most 1048576 bytes");
     }
 
     @Test

@@ -24,7 +24,7 @@ class PublishIT extends ApiTestSupport {
 
     @BeforeEach
     void tokens() {
-        publisher = token(PUBLISH);
+        publisher = publisherToken();
         reader = agencyToken(TEST_AGENCY);
         resource = uniqueResource();
     }
@@ -138,7 +138,7 @@ class PublishIT extends ApiTestSupport {
         appEvent.put("subject", "/party/50015641");
         appEvent.put("alternativesubject", "/person/01017012345");
 
-        Response response = post("/events/api/v1/app", "application/json", appEvent.toString(), publisher);
+        Response response = post("/events/api/v1/app", "application/json", appEvent.toString(), agencyToken("skd", PUBLISH));
 
         assertThat(response.status()).isEqualTo(201);
         JsonNode stored = response.json();

@@ -16,6 +16,8 @@ import org.springframework.test.context.TestPropertySource;
         "herald.rate-limit.limit-for-period=5",
         "herald.rate-limit.anonymous-limit-for-period=3",
         "herald.rate-limit.period=1h",
+        // loopback is the proxy in front: its X-Forwarded-* headers are trusted (ForwardedHeadersIT: not by default)
+        "server.tomcat.remoteip.internal-proxies=127\\.0\\.0\\.1",
         // Quartz's schedulers are JVM-wide by name: each application context in one JVM needs its own
         "spring.quartz.scheduler-name=herald-rate-limit-it"})
 class RateLimitIT extends ApiTestSupport {
@@ -55,7 +57,20 @@ class RateLimitIT extends ApiTestSupport {
         assertThat(fromAddress("203.0.113.8").status()).as("another address is not affected").isEqualTo(200);
     }
 
-    /** The address a proxy in front reports (server.forward-headers-strategy=framework, as Herald runs). */
+    @Test
+    void shouldPointNextAndLinkAtTheHostATrustedProxyForwards() {
+        String org = "proxied" + System.nanoTime();
+        String feed = "/events/api/v1/events?after=0&resource=" + encode("urn:altinn:resource:app_" + org + "_feed");
+
+        Response response = get(feed, agencyToken(org),
+                "X-Forwarded-Host", "events.example", "X-Forwarded-Proto", "https", "X-Forwarded-Port", "443");
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.header("next")).startsWith("https://events.example/events/api/v1/events?");
+        assertThat(response.header("Link")).startsWith("<https://events.example/events/api/v1/events?");
+    }
+
+    /** The address the trusted proxy in front reports. */
     private Response fromAddress(String address) {
         return send(HttpRequest.newBuilder(url(INSTANCE_FEED)).header("X-Forwarded-For", address).GET());
     }

@@ -29,7 +29,7 @@ class SecurityIT extends ApiTestSupport {
 
     @Test
     void shouldAnswer403WhenTheTokenLacksTheScope() {
-        String publishOnly = token(PUBLISH);
+        String publishOnly = publisherToken();
         String subscribeOnly = token(SUBSCRIBE);
 
         Response read = get(FEED, publishOnly);
@@ -46,7 +46,7 @@ class SecurityIT extends ApiTestSupport {
     void shouldLetTheRightScopeThrough() {
         assertThat(get(FEED, token(SUBSCRIBE)).status()).isEqualTo(200);
         assertThat(post("/events/api/v1/events", "application/cloudevents+json",
-                cloudEvent(uniqueResource()).toString(), token(PUBLISH)).status()).isEqualTo(200);
+                cloudEvent(uniqueResource()).toString(), publisherToken()).status()).isEqualTo(200);
     }
 
     @Test

@@ -53,7 +53,7 @@ class SubscriptionDeliveryIT extends ApiTestSupport {
         endpoint.start();
         endpoint.stubFor(WireMock.post(urlEqualTo(HOOK)).willReturn(aResponse().withStatus(503)));
         resource = "urn:altinn:resource:app_ttd_delivery" + UUID.randomUUID().toString().substring(0, 8);
-        publisher = token(PUBLISH);
+        publisher = publisherToken();
         subscriber = agencyToken(TEST_AGENCY);
         marker = new TestSubscriptions(jdbc, new TransactionTemplate(transactionManager))
                 .createValidated(new SubscriptionFilter(resource, null, null, null, null, false));

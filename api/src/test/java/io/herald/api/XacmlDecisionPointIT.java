@@ -54,7 +54,7 @@ class XacmlDecisionPointIT extends ApiTestSupport {
         String professional = String.valueOf(ThreadLocalRandom.current().nextLong(100_000_000L, 999_999_999L));
         var event = cloudEvent(uniqueResource());
         event.put("subject", "/party/" + party);
-        Response published = post("/events/api/v1/events", "application/cloudevents+json", event.toString(), token(PUBLISH));
+        Response published = post("/events/api/v1/events", "application/cloudevents+json", event.toString(), publisherToken());
         assertThat(published.status()).as(published.body()).isEqualTo(200);
         String feed = "/events/api/v1/app/party?after=0&party=" + party;
         String reader = identityToken(Map.of("orgNumber", professional));

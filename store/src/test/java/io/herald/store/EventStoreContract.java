@@ -87,6 +87,25 @@ public abstract class EventStoreContract {
     }
 
     @Test
+    void shouldKeyIdempotencyWithinAResourceSoAnotherResourcesEventNeverBlocksIt() {
+        String squatted = uniqueResource();
+        String rightful = uniqueResource();
+        ObjectNode first = json(squatted);
+        ObjectNode sameKey = json(rightful);
+        sameKey.put("source", first.get("source").asString());
+        sameKey.put("id", first.get("id").asString());
+        store().append(List.of(parse(first)));
+
+        var stored = store().append(List.of(parse(sameKey)));
+        var again = store().append(List.of(parse(sameKey)));
+
+        assertThat(stored).isInstanceOf(AppendResult.Appended.class);
+        assertThat(again).isEqualTo(stored);
+        assertThat(ids(readAll(resourceFeed(rightful)))).containsExactly(sameKey.get("id").asString());
+        assertThat(ids(readAll(resourceFeed(squatted)))).containsExactly(first.get("id").asString());
+    }
+
+    @Test
     void shouldRefuseTheWholeRequestWhenOneEventConflictsWithStoredContent() {
         String resource = uniqueResource();
         ObjectNode original = json(resource);

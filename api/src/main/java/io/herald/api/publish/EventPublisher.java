@@ -27,9 +27,11 @@ public class EventPublisher {
     private final EventStore store;
     private final CloudEventParser parser;
     private final int maxBatchSize;
+    private final PublishRights rights;
 
-    public EventPublisher(EventStore store, PublishProperties properties) {
+    public EventPublisher(EventStore store, PublishProperties properties, PublishRights rights) {
         this.store = store;
+        this.rights = rights;
         this.parser = new CloudEventParser(properties.eventLimits());
         this.maxBatchSize = properties.maxBatchSize();
     }
@@ -79,6 +81,7 @@ public class EventPublisher {
     }
 
     public List<Receipt> publish(List<IncomingEvent> events, boolean batch) {
+        rights.check(events);
         AppendResult result = store.append(events);
         if (result instanceof AppendResult.Conflicted conflicted) {
             int index = indexOf(events, conflicted);

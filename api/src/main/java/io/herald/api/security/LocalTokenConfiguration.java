@@ -61,7 +61,7 @@ class LocalTokenConfiguration {
         return new RSAKeyGenerator(2048).keyID(UUID.randomUUID().toString()).generate();
     }
 
-    /** Only RS256 tokens signed by the local key, from the local issuer, for the configured audience, within their lifetime. */
+    /** Only RS256 tokens signed by the local key, from the local issuer, for the configured audience, with an expiry, within their lifetime. */
     @Bean
     JwtDecoder localJwtDecoder(RSAKey localSigningKey, LocalProperties properties) throws JOSEException {
         NimbusJwtDecoder decoder = NimbusJwtDecoder.withPublicKey(localSigningKey.toRSAPublicKey())
@@ -69,7 +69,7 @@ class LocalTokenConfiguration {
         OAuth2TokenValidator<Jwt> audience = new JwtClaimValidator<List<String>>(JwtClaimNames.AUD,
                 aud -> aud != null && aud.contains(properties.audience()));
         decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(
-                JwtValidators.createDefaultWithIssuer(LocalTokenController.ISSUER), audience));
+                JwtValidators.createDefaultWithIssuer(LocalTokenController.ISSUER), audience, TokenRules.expiryRequired()));
         return decoder;
     }
 

@@ -26,11 +26,14 @@ class Callers {
     /**
      * {@code /org/{org}} for an agency, else {@code /person/{pid}} for a person, else
      * {@code /organisation/{orgNumber}} for an organisation, else {@code /party/{id}}, else
-     * {@code /sub/{sub}} (which may list and manage, but not create: it reads nothing).
+     * {@code /sub/{sub}} (which may list and manage, but not create: it reads nothing). A token
+     * without a subject acts on no subscriptions at all, even an agency's: nobody could tell who
+     * asked.
      */
     String consumer(Jwt token) {
+        String subject = createdBy(token);
         String principal = identities.of(token).principal();
-        return principal != null ? principal : "/sub/" + createdBy(token);
+        return principal != null ? principal : "/sub/" + subject;
     }
 
     /** The token's subject: who asked, even when the subscription belongs to their agency. */

@@ -140,7 +140,7 @@ public final class CosmosEventStore implements EventStore, SharedChangeFeed {
      */
     private List<AppendResult> tryAppendGroup(List<List<IncomingEvent>> requests) {
         Map<EventKey, IncomingEvent> distinct = new LinkedHashMap<>();
-        requests.forEach(request -> request.forEach(event -> distinct.putIfAbsent(event.key(), event)));
+        requests.forEach(request -> request.forEach(event -> distinct.putIfAbsent(EventDocuments.scopedKey(event), event)));
         Map<EventKey, Planned> known = new LinkedHashMap<>();
         Map<EventKey, String> staleKeyEtags = new LinkedHashMap<>();
         lookUpStored(distinct.keySet(), known, staleKeyEtags);
@@ -154,7 +154,8 @@ public final class CosmosEventStore implements EventStore, SharedChangeFeed {
             AppendResult.Conflicted conflict = null;
             for (IncomingEvent event : request) {
                 String hash = EventDocuments.hash(event);
-                Planned existing = added.getOrDefault(event.key(), known.get(event.key()));
+                EventKey scoped = EventDocuments.scopedKey(event);
+                Planned existing = added.getOrDefault(scoped, known.get(scoped));
                 if (existing != null) {
                     if (!existing.hash().equals(hash)) {
                         conflict = new AppendResult.Conflicted(event.key());
@@ -164,7 +165,7 @@ public final class CosmosEventStore implements EventStore, SharedChangeFeed {
                     continue;
                 }
                 Planned next = new Planned(hash, null, fresh.size() + newEvents.size());
-                added.put(event.key(), next);
+                added.put(scoped, next);
                 newEvents.add(event);
                 planned.add(next);
             }
@@ -239,7 +240,7 @@ public final class CosmosEventStore implements EventStore, SharedChangeFeed {
             EventPosition position = new EventPosition(claim.number(), i + 1L);
             positions.add(position);
             ObjectNode key = EventDocuments.key(event, position);
-            String stale = staleKeyEtags.get(event.key());
+            String stale = staleKeyEtags.get(EventDocuments.scopedKey(event));
             PartitionKey partition = new PartitionKey(key.get("id").asText());
             keyWrites.add(stale != null
                     ? keys.replaceItem(key, key.get("id").asText(), partition, new CosmosItemRequestOptions().setIfMatchETag(stale))

@@ -74,16 +74,24 @@ final class EventDocuments {
                 doc.path("body").asText());
     }
 
-    /** The idempotency key's document: one per {@code (source, id)}, its own partition. */
+    /** The idempotency key's document: one per {@code (resource, source, id)}, its own partition. */
     static ObjectNode key(IncomingEvent event, EventPosition position) {
         ObjectNode doc = JSON.objectNode();
-        doc.put("id", keyId(event.key()));
+        doc.put("id", keyId(scopedKey(event)));
         doc.put("source", event.key().source());
         doc.put("eventId", event.key().id());
         doc.put("hash", HEX.formatHex(event.contentHash()));
         doc.put("tx", position.tx());
         doc.put("seq", position.seq());
         return doc;
+    }
+
+    /**
+     * What idempotency is keyed on: {@code (source, id)} within the event's resource (docs/adr/0013),
+     * folded into one {@link EventKey} so that look-ups and plans keep their shape.
+     */
+    static EventKey scopedKey(IncomingEvent event) {
+        return new EventKey(event.resource() + '\u0000' + event.key().source(), event.key().id());
     }
 
     /** A fixed-length id for a key of any length (Cosmos ids are at most 255 characters). */

@@ -44,6 +44,17 @@ public final class EventWriter {
     private record Planned(byte[] hash, EventPosition stored, int newIndex) {
     }
 
+    /**
+     * What idempotency is keyed on: {@code (source, id)} within the event's resource, so that an
+     * event of one resource never makes another resource's event a duplicate or a conflict — only
+     * those who may publish to a resource can take its keys (docs/adr/0013).
+     */
+    private record ScopedKey(String resource, EventKey key) {
+        static ScopedKey of(IncomingEvent event) {
+            return new ScopedKey(event.resource(), event.key());
+        }
+    }
+
     /** One request's plan: where each of its events ends up, or the conflict that fails it. */
     private record Plan(List<Planned> events, AppendResult.Conflicted conflict) {
     }
@@ -103,7 +114,7 @@ public final class EventWriter {
 
     private List<AppendResult> writePlanned(Connection connection, List<List<IncomingEvent>> requests, Instant storedAt)
             throws SQLException {
-        Map<EventKey, Planned> known = lookUpStored(connection, requests);
+        Map<ScopedKey, Planned> known = lookUpStored(connection, requests);
         List<IncomingEvent> fresh = new ArrayList<>();
         List<Plan> plans = new ArrayList<>(requests.size());
         for (List<IncomingEvent> request : requests) {
@@ -136,12 +147,13 @@ public final class EventWriter {
      * the request's {@link Planned} events, adding its new ones to {@code fresh}, or a conflict
      * (then nothing of it is added).
      */
-    private static Plan plan(List<IncomingEvent> request, Map<EventKey, Planned> known, List<IncomingEvent> fresh) {
-        Map<EventKey, Planned> added = new LinkedHashMap<>();
+    private static Plan plan(List<IncomingEvent> request, Map<ScopedKey, Planned> known, List<IncomingEvent> fresh) {
+        Map<ScopedKey, Planned> added = new LinkedHashMap<>();
         List<IncomingEvent> newEvents = new ArrayList<>();
         List<Planned> planned = new ArrayList<>(request.size());
         for (IncomingEvent event : request) {
-            Planned existing = added.getOrDefault(event.key(), known.get(event.key()));
+            ScopedKey key = ScopedKey.of(event);
+            Planned existing = added.getOrDefault(key, known.get(key));
             if (existing != null) {
                 if (!Arrays.equals(existing.hash(), event.contentHash())) {
                     return new Plan(List.of(), new AppendResult.Conflicted(event.key()));
@@ -150,7 +162,7 @@ public final class EventWriter {
                 continue;
             }
             Planned next = new Planned(event.contentHash(), null, fresh.size() + newEvents.size());
-            added.put(event.key(), next);
+            added.put(key, next);
             newEvents.add(event);
             planned.add(next);
         }
@@ -159,28 +171,31 @@ public final class EventWriter {
         return new Plan(planned, null);
     }
 
-    private static Map<EventKey, Planned> lookUpStored(Connection connection, List<List<IncomingEvent>> requests)
+    private static Map<ScopedKey, Planned> lookUpStored(Connection connection, List<List<IncomingEvent>> requests)
             throws SQLException {
+        List<String> resources = new ArrayList<>();
         List<String> sources = new ArrayList<>();
         List<String> ids = new ArrayList<>();
         for (List<IncomingEvent> request : requests) {
             for (IncomingEvent event : request) {
+                resources.add(event.resource());
                 sources.add(event.key().source());
                 ids.add(event.key().id());
             }
         }
-        Map<EventKey, Planned> stored = new LinkedHashMap<>();
+        Map<ScopedKey, Planned> stored = new LinkedHashMap<>();
         try (PreparedStatement select = connection.prepareStatement("""
-                SELECT k.source, k.id, k.content_hash, k.tx, k.seq
-                FROM unnest(?::text[], ?::text[]) AS q(source, id)
-                JOIN event_key k ON k.source = q.source AND k.id = q.id
+                SELECT k.resource, k.source, k.id, k.content_hash, k.tx, k.seq
+                FROM unnest(?::text[], ?::text[], ?::text[]) AS q(resource, source, id)
+                JOIN event_key k ON k.resource = q.resource AND k.source = q.source AND k.id = q.id
                 """)) {
-            select.setArray(1, connection.createArrayOf("text", sources.toArray()));
-            select.setArray(2, connection.createArrayOf("text", ids.toArray()));
+            select.setArray(1, connection.createArrayOf("text", resources.toArray()));
+            select.setArray(2, connection.createArrayOf("text", sources.toArray()));
+            select.setArray(3, connection.createArrayOf("text", ids.toArray()));
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
-                    stored.put(new EventKey(rows.getString(1), rows.getString(2)),
-                            new Planned(rows.getBytes(3), new EventPosition(rows.getLong(4), rows.getLong(5)), -1));
+                    stored.put(new ScopedKey(rows.getString(1), new EventKey(rows.getString(2), rows.getString(3))),
+                            new Planned(rows.getBytes(4), new EventPosition(rows.getLong(5), rows.getLong(6)), -1));
                 }
             }
         }
@@ -260,10 +275,10 @@ public final class EventWriter {
             ), stamp AS MATERIALIZED (
                 SELECT ?::timestamptz AS stored_at, pg_current_xact_id()::text::bigint AS tx
             ), claimed AS (
-                INSERT INTO event_key (source, id, content_hash, tx, seq, stored_at)
-                SELECT i.source, i.id, decode(i.hash, 'hex'), s.tx, i.seq, s.stored_at
+                INSERT INTO event_key (resource, source, id, content_hash, tx, seq, stored_at)
+                SELECT i.resource, i.source, i.id, decode(i.hash, 'hex'), s.tx, i.seq, s.stored_at
                 FROM input i CROSS JOIN stamp s
-                ORDER BY i.source, i.id
+                ORDER BY i.resource, i.source, i.id
                 ON CONFLICT DO NOTHING
                 RETURNING seq
             ), stored AS (
