@@ -88,6 +88,24 @@ class HostileInputIT extends ApiTestSupport {
         assertThat(response.json().get("detail").asString()).contains("control character");
     }
 
+    /** NUL reached PostgreSQL from a query parameter (a 503); from a JSON body it must not either. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {
+            "/events/api/v1/subscriptions|{\"endPoint\":\"http://127.0.0.1:9/h\",\"resourceFilter\":\"urn:altinn:resource:app_ttd_x\",\"subjectFilter\":\"/party/1\\u0000\"}",
+            "/events/api/v1/subscriptions|{\"endPoint\":\"http://127.0.0.1:9/h\\u0000\",\"resourceFilter\":\"urn:altinn:resource:app_ttd_x\"}",
+            "/events/instanceeventsforparty|{\"appId\":\"ttd/x\\u0000\",\"party\":{\"organisationNumber\":\"910011154\"}}",
+            "/events/api/v1/app|{\"source\":\"https://x.example/ttd/x/instances/1/0d7e0f43-2a3b-4b5f-9f06-0b1b7a3c8f11\",\"type\":\"a\\u0000\"}"})
+    void shouldRefuseTheNulCharacterInABodyWithA4xx(String pathAndBody) {
+        String[] parts = pathAndBody.split("\\|", 2);
+        String token = identityToken(java.util.Map.of("org", TEST_AGENCY), "altinn:events.publish", "altinn:events.subscribe");
+
+        Response response = RawHttp.exchange(port, "POST " + parts[0] + " HTTP/1.1\r\nAuthorization: Bearer " + token
+                + "\r\nContent-Type: application/json", parts[1].getBytes(StandardCharsets.UTF_8));
+
+        assertThat(response.status()).as(response.body()).isBetween(400, 499);
+        assertThat(response.header("Content-Type")).startsWith("application/problem+json");
+    }
+
     @Test
     void shouldRefuseAQueryLongerThanTheLimitWith414() {
         Response response = raw(FEED + "&x=" + "a".repeat(4000));
