@@ -21,6 +21,7 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 import io.herald.store.FieldError;
 import io.herald.store.InvalidEventException;
 import io.herald.store.StoreUnavailableException;
+import io.herald.store.UnknownPositionException;
 import io.herald.subscriptions.InvalidSubscriptionException;
 import io.herald.subscriptions.SubscriptionLimitException;
 
@@ -125,6 +126,31 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     ResponseEntity<ProblemDetail> missingHeader(MissingRequestHeaderException e) {
         return ResponseEntity.badRequest().body(ApiProblem.of(HttpStatus.BAD_REQUEST, "missing-header",
                 "the header " + e.getHeaderName() + " is required", List.of(new FieldError(e.getHeaderName(), "is required"))));
+    }
+
+    // Malformed requests and cursors Herald never issued: 4xx with one log line, no stack trace
+    // (docs/api.md, "Errors"; docs/adr/0014-cursor-from-another-log.md).
+
+    /** A cursor from another database: 400 that says so, rather than an empty page with the same next for ever. */
+    @ExceptionHandler(UnknownPositionException.class)
+    ResponseEntity<ProblemDetail> unknownCursor(UnknownPositionException e) {
+        log.info("Answered 400 unknown-cursor: {}", e.getMessage());
+        return ResponseEntity.badRequest().body(ApiProblem.of(HttpStatus.BAD_REQUEST, "unknown-cursor", e.getMessage(),
+                List.of(new FieldError("after", "was not issued by this Herald"))));
+    }
+
+    /** Tomcat could not decode a request parameter (a form body's, say): the query string itself is checked earlier. */
+    @ExceptionHandler(org.apache.tomcat.util.http.InvalidParameterException.class)
+    ResponseEntity<ProblemDetail> undecodableParameter(org.apache.tomcat.util.http.InvalidParameterException e) {
+        log.info("Answered 400 malformed-query: {}", e.getMessage());
+        return ResponseEntity.badRequest().body(ApiProblem.of(HttpStatus.BAD_REQUEST, "malformed-query",
+                "a request parameter could not be decoded: percent-escapes must be complete and the text UTF-8"));
+    }
+
+    @ExceptionHandler(UriTooLongException.class)
+    ResponseEntity<ProblemDetail> uriTooLong(UriTooLongException e) {
+        log.info("Answered 414 uri-too-long: {}", e.getMessage());
+        return ResponseEntity.status(HttpStatus.URI_TOO_LONG).body(ApiProblem.of(HttpStatus.URI_TOO_LONG, "uri-too-long", e.getMessage()));
     }
 
     @ExceptionHandler(Exception.class)

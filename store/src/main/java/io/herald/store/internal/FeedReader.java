@@ -25,7 +25,9 @@ public final class FeedReader {
 
     public FeedPage read(Connection connection, FeedQuery query) throws SQLException {
         var sql = new StringBuilder("""
-                WITH horizon AS MATERIALIZED (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS xmin),
+                WITH snapshot AS MATERIALIZED (SELECT pg_current_snapshot() AS s),
+                horizon AS MATERIALIZED (SELECT pg_snapshot_xmin(s)::text::bigint AS xmin, pg_snapshot_xmax(s)::text::bigint AS xmax
+                    FROM snapshot),
                 page AS (
                     SELECT tx, seq, stored_at, source, id, type, resource, subject, alternative_subject,
                            resource_instance, time, body
@@ -52,9 +54,10 @@ public final class FeedReader {
         sql.append("""
                  ORDER BY tx, seq LIMIT ?),
                 head AS (SELECT tx, seq FROM event WHERE tx < (SELECT xmin FROM horizon) ORDER BY tx DESC, seq DESC LIMIT 1)
-                SELECT 0 AS kind, page.* FROM page
+                SELECT 0 AS kind, page.*, NULL::bigint AS xmax FROM page
                 UNION ALL
-                SELECT 1, tx, seq, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM head
+                SELECT 1, head.tx, head.seq, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, horizon.xmax
+                FROM horizon LEFT JOIN head ON true
                 ORDER BY kind, tx, seq
                 """);
         parameters.add(query.limit());
@@ -65,15 +68,19 @@ public final class FeedReader {
             }
             List<StoredEvent> events = new ArrayList<>();
             EventPosition head = null;
+            long committedBelow = Long.MAX_VALUE;
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
                     if (rows.getInt(1) == 1) {
-                        head = new EventPosition(rows.getLong(2), rows.getLong(3));
+                        long tx = rows.getLong(2);
+                        head = rows.wasNull() ? null : new EventPosition(tx, rows.getLong(3));
+                        committedBelow = rows.getLong(14);
                     } else {
                         events.add(event(rows, 1));
                     }
                 }
             }
+            UnknownPositions.check(query.after(), committedBelow);
             return new FeedPage(events, next(query, events, head));
         }
     }

@@ -1,0 +1,46 @@
+package io.herald.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * A cursor from another database is refused with a 400 that says so, while the cursor of a client
+ * that has caught up keeps answering an empty page (docs/adr/0014-cursor-from-another-log.md).
+ */
+class ForeignCursorIT extends ApiTestSupport {
+
+    @Test
+    void shouldRefuseACursorThisHeraldNeverIssued() {
+        String reader = agencyToken(TEST_AGENCY);
+
+        Response response = get("/events/api/v1/events?after=999999999-1&resource=" + encode(uniqueResource()), reader);
+
+        assertThat(response.status()).as(response.body()).isEqualTo(400);
+        assertThat(response.header("Content-Type")).isEqualTo("application/problem+json");
+        assertThat(response.json().get("code").asString()).isEqualTo("unknown-cursor");
+        assertThat(response.json().get("detail").asString()).contains("999999999-1").contains("after=0");
+        assertThat(response.json().get("errors").get(0).get("field").asString()).isEqualTo("after");
+        assertThat(get("/events/api/v1/instances/" + java.util.UUID.randomUUID() + "/events?after=999999999-1", null).status())
+                .isEqualTo(400);
+    }
+
+    @Test
+    void shouldKeepAnsweringACaughtUpCursorAndItsPublishedPosition() {
+        String resource = uniqueResource();
+        Response published = post("/events/api/v1/events", "application/cloudevents+json", cloudEvent(resource).toString(),
+                token(PUBLISH));
+        String reader = agencyToken(TEST_AGENCY);
+        Response first = get("/events/api/v1/events?after=0&resource=" + encode(resource), reader);
+        assertThat(first.json()).hasSize(1);
+
+        for (int poll = 0; poll < 3; poll++) {
+            Response again = get(first.header("next"), reader);
+            assertThat(again.status()).as(again.body()).isEqualTo(200);
+            assertThat(again.json()).isEmpty();
+            assertThat(again.header("next")).isEqualTo(first.header("next"));
+        }
+        String position = published.header("Herald-Position");
+        assertThat(get("/events/api/v1/events?after=" + position + "&resource=" + encode(resource), reader).status()).isEqualTo(200);
+    }
+}
