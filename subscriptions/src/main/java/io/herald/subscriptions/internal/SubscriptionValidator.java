@@ -13,6 +13,7 @@ import io.herald.subscriptions.InvalidSubscriptionException;
 import io.herald.subscriptions.NewSubscription;
 import io.herald.subscriptions.SubscriptionFilter;
 import io.herald.subscriptions.SubscriptionsProperties;
+import io.herald.subscriptions.access.AppResource;
 
 /**
  * Checks every field of a new subscription and reports all that are wrong at once, each under
@@ -42,15 +43,22 @@ public final class SubscriptionValidator {
         var errors = new ArrayList<FieldError>();
         URI endpoint = endpoint(request.endPoint(), errors);
 
-        String resource = text("resourceFilter", request.resourceFilter(), maxFilterLength, true, errors);
-        if (resource != null && !TextChecks.isAbsoluteUri(resource)) {
-            errors.add(new FieldError("resourceFilter",
-                    "must be an absolute URI such as urn:altinn:resource:app_ttd_apply but was \"" + resource + "\""));
-        }
         String source = text("sourceFilter", request.sourceFilter(), maxFilterLength, false, errors);
         if (source != null && !TextChecks.isUriReference(source)) {
             errors.add(new FieldError("sourceFilter",
                     "must be the start of a URI such as https://ttd.apps.example/ttd/apply or /ttd/apply but was \"" + source + "\""));
+        }
+        AppResource app = AppResource.ofAppUrl(source);
+        String resource = text("resourceFilter", request.resourceFilter(), maxFilterLength, app == null, errors);
+        if (resource != null && !TextChecks.isAbsoluteUri(resource)) {
+            errors.add(new FieldError("resourceFilter",
+                    "must be an absolute URI such as urn:altinn:resource:app_ttd_apply but was \"" + resource + "\""));
+        } else if (request.resourceFilter() == null && app != null) {
+            // as the platform does for an app's subscription: the app's URL names its resource
+            resource = app.urn();
+        } else if (resource != null && app != null && !resource.equals(app.urn())) {
+            errors.add(new FieldError("resourceFilter", "names another resource than the app of sourceFilter ("
+                    + app.urn() + "); leave it out to have it derived"));
         }
         String subject = text("subjectFilter", request.subjectFilter(), maxFilterLength, false, errors);
         String alternativeSubject = text("alternativeSubjectFilter", request.alternativeSubjectFilter(), maxFilterLength, false, errors);
@@ -118,7 +126,9 @@ public final class SubscriptionValidator {
     private static String text(String field, String value, int maxLength, boolean required, List<FieldError> errors) {
         if (value == null) {
             if (required) {
-                errors.add(new FieldError(field, "is required"));
+                errors.add(new FieldError(field, field.equals("resourceFilter")
+                        ? "is required unless sourceFilter is an app's URL (https://{org}.apps.{domain}/{org}/{app}) to derive it from"
+                        : "is required"));
             }
             return null;
         }
