@@ -5,12 +5,21 @@ import java.util.List;
 
 /**
  * Where and how to push a subscription's deliveries: its endpoint, the signing secrets
- * ({@code whsec_…}; more than one while a rotation overlaps), and whether it takes pushes now.
+ * ({@code whsec_…}; more than one while a rotation overlaps), whether it takes pushes now, how
+ * they are sent ({@code push}), and the origin Herald names in {@code WebHook-Request-Origin} on each
+ * (as the CloudEvents web hook spec asks of a sender after its handshake).
  */
-public record DeliveryTarget(SubscriptionId id, URI endpoint, List<String> secrets, boolean active) {
+public record DeliveryTarget(SubscriptionId id, URI endpoint, List<String> secrets, boolean active, PushOptions push,
+        String webhookOrigin) {
 
     public DeliveryTarget {
         secrets = List.copyOf(secrets);
+        push = push == null ? PushOptions.DEFAULT : push;
+    }
+
+    /** With the default push options and no {@code WebHook-Request-Origin}. */
+    public DeliveryTarget(SubscriptionId id, URI endpoint, List<String> secrets, boolean active) {
+        this(id, endpoint, secrets, active, PushOptions.DEFAULT, null);
     }
 
     @Override

@@ -42,6 +42,7 @@ public class SubscriptionService {
     private final Clock clock;
     private final java.time.Duration secretOverlap;
     private final AccessPolicy access;
+    private final String webhookOrigin;
 
     /** Without an access policy: {@link #create(NewSubscription, Caller, String)} is refused; the matcher still checks every push. */
     public SubscriptionService(SubscriptionRepository repository, SecretCipher cipher, SubscriptionsProperties properties,
@@ -60,6 +61,7 @@ public class SubscriptionService {
         this.events = events;
         this.clock = clock;
         this.secretOverlap = properties.secretOverlap();
+        this.webhookOrigin = properties.validation().webhookOrigin();
     }
 
     /**
@@ -116,7 +118,7 @@ public class SubscriptionService {
         String secret = cipher.newSecret();
         SubscriptionRepository.Stored result = repository.insertUnlessIdentical(new SubscriptionRepository.NewRow(consumer,
                 createdBy, checked.endpoint(), checked.filter(), orderedDelivery, cipher.encrypt(secret), clock.instant(),
-                grantedScope), maxPerConsumer);
+                grantedScope, checked.contentType()), maxPerConsumer);
         Subscription stored = result.subscription();
         if (result.existing()) {
             // apps subscribe at every start-up: the platform answers with the subscription they have
@@ -163,7 +165,8 @@ public class SubscriptionService {
 
     private DeliveryTarget target(java.util.Map.Entry<Subscription, List<byte[]>> found) {
         return new DeliveryTarget(found.getKey().id(), found.getKey().endpoint(),
-                found.getValue().stream().map(cipher::decrypt).toList(), found.getKey().active());
+                found.getValue().stream().map(cipher::decrypt).toList(), found.getKey().active(), found.getKey().push(),
+                webhookOrigin);
     }
 
     /**

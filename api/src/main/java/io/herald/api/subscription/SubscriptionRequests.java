@@ -23,7 +23,7 @@ import tools.jackson.databind.JsonNode;
 final class SubscriptionRequests {
 
     private static final List<String> TEXT_FIELDS = List.of("endPoint", "resourceFilter", "sourceFilter", "subjectFilter",
-            "alternativeSubjectFilter", "typeFilter");
+            "alternativeSubjectFilter", "typeFilter", "pushContentType");
     private static final String SUBUNITS = "includeSubunits";
     private static final String ORDERED = "orderedDelivery";
     private static final Map<String, String> KNOWN = new HashMap<>();
@@ -59,7 +59,8 @@ final class SubscriptionRequests {
         if (!errors.isEmpty()) {
             throw new InvalidSubscriptionException(errors);
         }
-        return new NewSubscription(texts[0], texts[1], texts[2], texts[3], texts[4], texts[5], includeSubunits, orderedDelivery);
+        return new NewSubscription(texts[0], texts[1], texts[2], texts[3], texts[4], texts[5], includeSubunits, orderedDelivery,
+                texts[6]);
     }
 
     private static String text(Map<String, JsonNode> members, String name, List<FieldError> errors) {

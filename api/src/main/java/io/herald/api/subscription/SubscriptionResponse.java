@@ -13,7 +13,9 @@ import io.herald.subscriptions.SubscriptionFilter;
  * ({@code validated} is a boolean there), then Herald's. {@code secret} is there only in the answer
  * to its creation; {@code validatedAt} is when the endpoint answered the handshake, and until then
  * {@code handshake} says how it is going (attempts, last failure, next attempt);
- * {@code disabledReason} says why Herald turned it off (status {@code disabled}).
+ * {@code disabledReason} says why Herald turned it off (status {@code disabled}); {@code pushContentType}
+ * is the {@code Content-Type} of its pushes and {@code allowedRate} the requests per minute its
+ * endpoint allowed in the CloudEvents web hook handshake (absent: no limit).
  */
 public record SubscriptionResponse(
         long id,
@@ -29,6 +31,8 @@ public record SubscriptionResponse(
         boolean validated,
         boolean includeSubunits,
         boolean orderedDelivery,
+        String pushContentType,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Integer allowedRate,
         String status,
         Instant validatedAt,
         @JsonInclude(JsonInclude.Include.NON_NULL) String disabledReason,
@@ -52,7 +56,8 @@ public record SubscriptionResponse(
         return new SubscriptionResponse(subscription.id().value(), subscription.endpoint().toString(), filter.sourcePrefix(),
                 filter.resource(), filter.subject(), filter.alternativeSubject(), filter.type(), subscription.consumer(),
                 subscription.createdBy(), subscription.createdAt(), subscription.validated(), filter.includeSubunits(),
-                subscription.orderedDelivery(), subscription.status(), subscription.validatedAt(), subscription.disabledReason(),
+                subscription.orderedDelivery(), subscription.push().contentType().mediaType(), subscription.push().allowedRate(),
+                subscription.status(), subscription.validatedAt(), subscription.disabledReason(),
                 handshake(subscription), secret);
     }
 

@@ -17,6 +17,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import io.herald.store.StoreUnavailableException;
+import io.herald.subscriptions.PushOptions;
 import io.herald.subscriptions.Subscription;
 import io.herald.subscriptions.SubscriptionFilter;
 import io.herald.subscriptions.SubscriptionId;
@@ -48,7 +49,17 @@ public final class SubscriptionRepository {
 
     /** A subscription to insert, checked already; the secret sealed by {@link SecretCipher}. */
     public record NewRow(String consumer, String createdBy, URI endpoint, SubscriptionFilter filter, boolean orderedDelivery,
-            byte[] sealedSecret, Instant createdAt, String grantedScope) {
+            byte[] sealedSecret, Instant createdAt, String grantedScope, PushOptions.ContentType contentType) {
+
+        public NewRow {
+            contentType = contentType == null ? PushOptions.ContentType.CLOUDEVENTS_JSON : contentType;
+        }
+
+        /** With the default push content type. */
+        public NewRow(String consumer, String createdBy, URI endpoint, SubscriptionFilter filter, boolean orderedDelivery,
+                byte[] sealedSecret, Instant createdAt, String grantedScope) {
+            this(consumer, createdBy, endpoint, filter, orderedDelivery, sealedSecret, createdAt, grantedScope, null);
+        }
 
         /** Without an app scope recorded: the owner reads the resource as its agency, as a party or by delegation. */
         public NewRow(String consumer, String createdBy, URI endpoint, SubscriptionFilter filter, boolean orderedDelivery,
@@ -90,9 +101,10 @@ public final class SubscriptionRepository {
                             + "AND end_point = ? AND resource_filter = ? AND source_filter IS NOT DISTINCT FROM ? "
                             + "AND subject_filter IS NOT DISTINCT FROM ? AND alternative_subject_filter IS NOT DISTINCT FROM ? "
                             + "AND type_filter IS NOT DISTINCT FROM ? AND include_subunits = ? AND ordered_delivery = ? "
-                            + "ORDER BY id LIMIT 1", SubscriptionCatalog::map,
+                            + "AND push_content_type = ? ORDER BY id LIMIT 1", SubscriptionCatalog::map,
                     row.consumer(), row.endpoint().toString(), filter.resource(), filter.sourcePrefix(), filter.subject(),
-                    filter.alternativeSubject(), filter.type(), filter.includeSubunits(), row.orderedDelivery())
+                    filter.alternativeSubject(), filter.type(), filter.includeSubunits(), row.orderedDelivery(),
+                    row.contentType().mediaType())
                     .stream().findFirst();
             return identical.map(found -> new Stored(found, true))
                     .orElseGet(() -> new Stored(insertLocked(row, maxPerConsumer), false));
@@ -116,12 +128,13 @@ public final class SubscriptionRepository {
         return jdbc.queryForObject("""
                 INSERT INTO subscription (consumer, created_by, end_point, resource_filter, source_filter,
                     subject_filter, alternative_subject_filter, type_filter, include_subunits, ordered_delivery, secret,
-                    created_at, version, granted_scope)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    created_at, version, granted_scope, push_content_type)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 RETURNING\s""" + COLUMNS, SubscriptionCatalog::map,
                 row.consumer(), row.createdBy(), row.endpoint().toString(), filter.resource(), filter.sourcePrefix(),
                 filter.subject(), filter.alternativeSubject(), filter.type(), filter.includeSubunits(),
-                row.orderedDelivery(), row.sealedSecret(), Timestamp.from(row.createdAt()), version, row.grantedScope());
+                row.orderedDelivery(), row.sealedSecret(), Timestamp.from(row.createdAt()), version, row.grantedScope(),
+                row.contentType().mediaType());
     }
 
     /** The consumer's subscriptions, oldest first. */
