@@ -66,7 +66,8 @@ public class SubscriptionController {
      * to 1–{@value #MAX_PAGE}) a page of them after the subscription id {@code after}, and
      * {@code next} (member and {@code Link} header) when there are more.
      */
-    @GetMapping
+    // with a trailing slash too: the platform's clients (its bruno collection) call it so
+    @GetMapping({"", "/"})
     ResponseEntity<SubscriptionList> list(@AuthenticationPrincipal Jwt caller,
             @RequestParam(name = "after", required = false) String after,
             @RequestParam(name = "size", required = false) String size) {
@@ -108,14 +109,14 @@ public class SubscriptionController {
                 .orElseThrow(() -> new SubscriptionNotFoundException(subscription));
     }
 
-    /** 204; events are no longer matched to it from the next one on. */
+    /** 200 with no body, as the platform answers; events are no longer matched to it from the next one on. */
     @DeleteMapping("/{id}")
     ResponseEntity<Void> delete(@PathVariable("id") String id, @AuthenticationPrincipal Jwt caller) {
         SubscriptionId subscription = id(id);
         if (!subscriptions.delete(callers.consumer(caller), subscription)) {
             throw new SubscriptionNotFoundException(subscription);
         }
-        return ResponseEntity.noContent().build();
+        return ResponseEntity.ok().build();
     }
 
     @PostMapping("/{id}/pause")
