@@ -80,7 +80,9 @@ class SubscriptionApiIT extends ApiTestSupport {
         assertThat(json.get("createdBy").asString()).isEqualTo(org);
         assertThat(Instant.parse(json.get("created").asString())).isBefore(Instant.now().plusSeconds(60));
         assertThat(json.get("status").asString()).isEqualTo("pending-validation");
-        assertThat(json.get("validated").isNull()).isTrue();
+        assertThat(json.get("validated").isBoolean()).as("a boolean, as the platform's clients read it").isTrue();
+        assertThat(json.get("validated").asBoolean()).isFalse();
+        assertThat(json.get("validatedAt").isNull()).isTrue();
 
         Response read = get(created.header("Location"), agency);
         assertThat(read.status()).isEqualTo(200);
@@ -92,7 +94,7 @@ class SubscriptionApiIT extends ApiTestSupport {
         ObjectNode readBack = ((ObjectNode) read.json().deepCopy());
         readBack.remove("handshake");
         assertThat(readBack).isEqualTo(withoutSecret);
-        assertThat(get(SUBSCRIPTIONS, agency).json().get(0).has("secret")).isFalse();
+        assertThat(get(SUBSCRIPTIONS, agency).json().get("subscriptions").get(0).has("secret")).isFalse();
     }
 
     @Test
@@ -131,7 +133,7 @@ class SubscriptionApiIT extends ApiTestSupport {
     @Test
     void shouldShowAndChangeOnlyTheCallersOwnSubscriptions() {
         long first = create(agency).json().get("id").asLong();
-        long second = create(agency).json().get("id").asLong();
+        long second = create(agency, subscription().put("typeFilter", "app.instance.created")).json().get("id").asLong();
         String otherAgency = tokenFor(Map.of("org", newOrg()));
 
         Response mine = get(SUBSCRIPTIONS, agency);
@@ -140,8 +142,8 @@ class SubscriptionApiIT extends ApiTestSupport {
 
         Response theirs = get(SUBSCRIPTIONS, otherAgency);
         assertThat(theirs.status()).isEqualTo(200);
-        assertThat(theirs.json().isArray()).isTrue();
-        assertThat(theirs.json().size()).isZero();
+        assertThat(theirs.json().get("count").asInt()).isZero();
+        assertThat(theirs.json().get("subscriptions").size()).isZero();
         assertNotFound(get(SUBSCRIPTIONS + "/" + first, otherAgency));
         assertNotFound(post(SUBSCRIPTIONS + "/" + first + "/pause", JSON_TYPE, "", otherAgency));
         assertNotFound(post(SUBSCRIPTIONS + "/" + first + "/resume", JSON_TYPE, "", otherAgency));
@@ -169,7 +171,7 @@ class SubscriptionApiIT extends ApiTestSupport {
 
         Response deleted = delete(SUBSCRIPTIONS + "/" + id, agency);
 
-        assertThat(deleted.status()).isEqualTo(204);
+        assertThat(deleted.status()).as("as the platform answers").isEqualTo(200);
         assertThat(deleted.body()).isEmpty();
         assertNotFound(get(SUBSCRIPTIONS + "/" + id, agency));
         assertNotFound(delete(SUBSCRIPTIONS + "/" + id, agency));
@@ -182,7 +184,8 @@ class SubscriptionApiIT extends ApiTestSupport {
         new TestSubscriptions(jdbc, new TransactionTemplate(transactionManager)).validate(id);
         JsonNode active = get(SUBSCRIPTIONS + "/" + id, agency).json();
         assertThat(active.get("status").asString()).isEqualTo("active");
-        assertThat(Instant.parse(active.get("validated").asString())).isNotNull();
+        assertThat(active.get("validated").asBoolean()).isTrue();
+        assertThat(Instant.parse(active.get("validatedAt").asString())).isNotNull();
 
         Response paused = post(SUBSCRIPTIONS + "/" + id + "/pause", JSON_TYPE, "", agency);
         assertThat(paused.status()).isEqualTo(200);
@@ -254,7 +257,7 @@ class SubscriptionApiIT extends ApiTestSupport {
 
         assertProblem(refused, 400, "invalid-subscription");
         assertThat(fields(refused)).containsExactly(field);
-        assertThat(get(SUBSCRIPTIONS, agency).json().size()).isZero();
+        assertThat(get(SUBSCRIPTIONS, agency).json().get("count").asInt()).isZero();
     }
 
     @Test
@@ -270,30 +273,139 @@ class SubscriptionApiIT extends ApiTestSupport {
         assertThat(fields(refused)).containsExactly("endPoint", "resourceFilter", "typeFilter", "includeSubunits");
     }
 
+    /** The platform's app library sends PascalCase members; the platform binds them regardless of case. */
     @Test
-    void shouldRefuseUnknownMembersSoThatATypoNeverWidensTheSubscription() {
-        ObjectNode body = subscription();
-        body.put("typefilter", "app.instance.created");
+    void shouldBindMembersWhateverTheirCase() {
+        String body = "{\"EndPoint\": \"" + ENDPOINT + "\", \"RESOURCEFILTER\": \"" + RESOURCE
+                + "\", \"typefilter\": \"app.instance.created\", \"IncludeSubunits\": false}";
 
-        Response refused = post(SUBSCRIPTIONS, JSON_TYPE, body.toString(), agency);
+        Response created = post(SUBSCRIPTIONS, JSON_TYPE, body, agency);
 
-        assertProblem(refused, 400, "invalid-subscription");
-        assertThat(fields(refused)).containsExactly("typefilter");
-        assertThat(refused.json().get("errors").get(0).get("message").asString()).contains("typeFilter");
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        assertThat(created.json().get("endPoint").asString()).isEqualTo(ENDPOINT);
+        assertThat(created.json().get("resourceFilter").asString()).isEqualTo(RESOURCE);
+        assertThat(created.json().get("typeFilter").asString()).isEqualTo("app.instance.created");
     }
 
     @Test
-    void shouldRefuseTheConsumerAndTheCreatorInTheBody() {
+    void shouldRefuseAMemberGivenTwiceInDifferentCases() {
+        String body = "{\"endPoint\": \"" + ENDPOINT + "\", \"resourceFilter\": \"" + RESOURCE
+                + "\", \"typeFilter\": \"a\", \"TypeFilter\": \"b\"}";
+
+        Response refused = post(SUBSCRIPTIONS, JSON_TYPE, body, agency);
+
+        assertProblem(refused, 400, "invalid-subscription");
+        assertThat(fields(refused)).containsExactly("typeFilter");
+    }
+
+    /** The platform ignores members it does not know, its own test data sends consumer: they are never trusted. */
+    @Test
+    void shouldIgnoreUnknownMembersAndTakeTheConsumerAndTheCreatorOnlyFromTheToken() {
         ObjectNode body = subscription();
         body.put("consumer", "/org/someone-else");
         body.put("createdBy", "someone-else");
+        body.put("validated", true);
+        body.put("somethingNew", 42);
+
+        Response created = post(SUBSCRIPTIONS, JSON_TYPE, body.toString(), agency);
+
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        assertThat(created.json().get("consumer").asString()).isEqualTo("/org/" + org);
+        assertThat(created.json().get("createdBy").asString()).isEqualTo(org);
+        assertThat(created.json().get("validated").asBoolean()).isFalse();
+    }
+
+    @Test
+    void shouldDeriveTheResourceFilterFromAnAppsSourceFilter() {
+        ObjectNode body = subscription();
+        body.remove("resourceFilter");
+        body.put("sourceFilter", "https://ttd.apps.tt02.altinn.no/ttd/apply");
+
+        Response created = post(SUBSCRIPTIONS, JSON_TYPE, body.toString(), agency);
+
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        assertThat(created.json().get("resourceFilter").asString()).isEqualTo("urn:altinn:resource:app_ttd_apply");
+        assertThat(created.json().get("sourceFilter").asString()).isEqualTo("https://ttd.apps.tt02.altinn.no/ttd/apply");
+    }
+
+    @Test
+    void shouldRefuseAResourceFilterThatIsNotTheAppOfTheSourceFilter() {
+        ObjectNode body = subscription();
+        body.put("sourceFilter", "https://ttd.apps.tt02.altinn.no/ttd/other");
 
         Response refused = post(SUBSCRIPTIONS, JSON_TYPE, body.toString(), agency);
 
         assertProblem(refused, 400, "invalid-subscription");
-        assertThat(fields(refused)).containsExactlyInAnyOrder("consumer", "createdBy");
-        assertThat(refused.json().get("detail").asString()).contains("token");
-        assertThat(get(SUBSCRIPTIONS, agency).json().size()).isZero();
+        assertThat(fields(refused)).containsExactly("resourceFilter");
+    }
+
+    /** Apps subscribe at every start-up: the platform answers the subscription they have, and so does Herald. */
+    @Test
+    void shouldAnswerTheExistingSubscriptionWhenTheSameIsPostedAgain() {
+        Response first = create(agency);
+
+        Response again = post(SUBSCRIPTIONS, JSON_TYPE, subscription().toString(), agency);
+
+        assertThat(again.status()).as(again.body()).isEqualTo(201);
+        assertThat(again.json().get("id").asLong()).isEqualTo(first.json().get("id").asLong());
+        assertThat(again.json().has("secret")).as("the secret was shown once, when it was created").isFalse();
+        assertThat(again.header("Location")).isEqualTo(first.header("Location"));
+        assertThat(get(SUBSCRIPTIONS, agency).json().get("count").asInt()).isEqualTo(1);
+        Response other = post(SUBSCRIPTIONS, JSON_TYPE, subscription().put("typeFilter", "app.instance.created").toString(), agency);
+        assertThat(other.json().get("id").asLong()).as("another filter is another subscription").isNotEqualTo(first.json().get("id").asLong());
+    }
+
+    @Test
+    void shouldStoreOneSubscriptionWhenTwoIdenticalArePostedAtOnce() throws Exception {
+        int requests = 6;
+        var start = new java.util.concurrent.CountDownLatch(1);
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(requests);
+        try {
+            List<java.util.concurrent.Future<Response>> answers = new ArrayList<>();
+            for (int i = 0; i < requests; i++) {
+                answers.add(pool.submit(() -> {
+                    start.await();
+                    return post(SUBSCRIPTIONS, JSON_TYPE, subscription().toString(), agency);
+                }));
+            }
+            start.countDown();
+            java.util.Set<Long> ids = new java.util.HashSet<>();
+            int withSecret = 0;
+            for (var answer : answers) {
+                Response response = answer.get();
+                assertThat(response.status()).as(response.body()).isEqualTo(201);
+                ids.add(response.json().get("id").asLong());
+                withSecret += response.json().has("secret") ? 1 : 0;
+            }
+            assertThat(ids).hasSize(1);
+            assertThat(withSecret).as("only the request that created it sees the secret").isEqualTo(1);
+            assertThat(get(SUBSCRIPTIONS, agency).json().get("count").asInt()).isEqualTo(1);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void shouldListAsCountAndSubscriptionsAndPageOnlyWhenAsked() {
+        List<Long> created = new ArrayList<>();
+        for (String type : List.of("a", "b", "c")) {
+            created.add(create(agency, subscription().put("typeFilter", type)).json().get("id").asLong());
+        }
+
+        JsonNode all = get(SUBSCRIPTIONS, agency).json();
+        assertThat(all.get("count").asInt()).isEqualTo(3);
+        assertThat(ids(all)).containsExactlyElementsOf(created);
+        assertThat(all.has("next")).isFalse();
+
+        Response firstPage = get(SUBSCRIPTIONS + "?size=2", agency);
+        assertThat(firstPage.json().get("count").asInt()).isEqualTo(2);
+        assertThat(ids(firstPage.json())).containsExactly(created.get(0), created.get(1));
+        String next = firstPage.json().get("next").asString();
+        assertThat(firstPage.header("Link")).isEqualTo("<" + next + ">; rel=\"next\"");
+        Response secondPage = get(next, agency);
+        assertThat(ids(secondPage.json())).containsExactly(created.get(2));
+        assertThat(secondPage.json().has("next")).isFalse();
+        assertProblem(get(SUBSCRIPTIONS + "?size=x", agency), 400, "invalid-parameter");
     }
 
     @Test
@@ -349,7 +461,11 @@ class SubscriptionApiIT extends ApiTestSupport {
     }
 
     private Response create(String token) {
-        Response created = post(SUBSCRIPTIONS, JSON_TYPE, subscription().toString(), token);
+        return create(token, subscription());
+    }
+
+    private Response create(String token, ObjectNode body) {
+        Response created = post(SUBSCRIPTIONS, JSON_TYPE, body.toString(), token);
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         return created;
     }
@@ -397,7 +513,7 @@ class SubscriptionApiIT extends ApiTestSupport {
 
     private static List<Long> ids(JsonNode list) {
         List<Long> ids = new ArrayList<>();
-        list.forEach(subscription -> ids.add(subscription.get("id").asLong()));
+        list.get("subscriptions").forEach(subscription -> ids.add(subscription.get("id").asLong()));
         return ids;
     }
 

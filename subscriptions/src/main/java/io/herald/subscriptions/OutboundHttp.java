@@ -88,7 +88,6 @@ public final class OutboundHttp implements AutoCloseable {
         }
     }
 
-    private static final ContentType CLOUDEVENTS = ContentType.create(CLOUDEVENTS_JSON);
 
     private final CloseableHttpAsyncClient client;
     private final ScheduledThreadPoolExecutor deadlines;
@@ -151,11 +150,30 @@ public final class OutboundHttp implements AutoCloseable {
      * never completes exceptionally (unless the caller cancels it, which cancels the request).
      */
     public CompletableFuture<OutboundResult> post(URI endpoint, byte[] body, Map<String, String> headers) {
+        return post(endpoint, body, CLOUDEVENTS_JSON, headers);
+    }
+
+    /** As {@link #post(URI, byte[], Map)} with the {@code Content-Type} given, e.g. {@code application/json; charset=utf-8}. */
+    public CompletableFuture<OutboundResult> post(URI endpoint, byte[] body, String contentType, Map<String, String> headers) {
+        return exchange(() -> AsyncRequestBuilder.post(endpoint)
+                .setEntity(AsyncEntityProducers.create(body, ContentType.parse(contentType))), headers);
+    }
+
+    /**
+     * Sends {@code OPTIONS} with the given headers and no body: the CloudEvents web hook validation
+     * request. The answer's {@code WebHook-*} headers are in {@link OutboundResult.Answered#webhook()}.
+     */
+    public CompletableFuture<OutboundResult> options(URI endpoint, Map<String, String> headers) {
+        return exchange(() -> AsyncRequestBuilder.options(endpoint), headers);
+    }
+
+    private CompletableFuture<OutboundResult> exchange(java.util.function.Supplier<AsyncRequestBuilder> builder,
+            Map<String, String> headers) {
         long start = System.nanoTime();
         CompletableFuture<OutboundResult> result = new CompletableFuture<>();
         Future<OutboundResult> exchange;
         try {
-            AsyncRequestBuilder request = AsyncRequestBuilder.post(endpoint).setEntity(AsyncEntityProducers.create(body, CLOUDEVENTS));
+            AsyncRequestBuilder request = builder.get();
             headers.forEach(request::addHeader);
             exchange = client.execute(request.build(), new ExcerptConsumer(start), null, new FutureCallback<OutboundResult>() {
                 @Override
@@ -242,6 +260,7 @@ public final class OutboundHttp implements AutoCloseable {
         private int length;
         private int status;
         private String retryAfter;
+        private final Map<String, String> webhook = new java.util.HashMap<>();
         private FutureCallback<OutboundResult> answer;
 
         ExcerptConsumer(long start) {
@@ -254,6 +273,12 @@ public final class OutboundHttp implements AutoCloseable {
             status = response.getCode();
             Header header = response.getFirstHeader("Retry-After");
             retryAfter = header == null ? null : header.getValue();
+            for (Header each : response.getHeaders()) {
+                String name = each.getName().toLowerCase(java.util.Locale.ROOT);
+                if (name.startsWith("webhook-")) {
+                    webhook.putIfAbsent(name, each.getValue());
+                }
+            }
             answer = resultCallback;
             if (entity == null) {
                 answer.completed(answered());
@@ -299,7 +324,7 @@ public final class OutboundHttp implements AutoCloseable {
 
         private OutboundResult answered() {
             return new OutboundResult.Answered(status, Optional.ofNullable(retryAfter),
-                    new String(excerpt, 0, length, StandardCharsets.UTF_8), millisSince(start));
+                    new String(excerpt, 0, length, StandardCharsets.UTF_8), millisSince(start), webhook);
         }
     }
 }

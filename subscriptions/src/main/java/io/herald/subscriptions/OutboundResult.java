@@ -1,5 +1,6 @@
 package io.herald.subscriptions;
 
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -13,12 +14,24 @@ public sealed interface OutboundResult {
      *
      * @param retryAfter the {@code Retry-After} header as sent, if any
      * @param excerpt    the first bytes of the answer's body as UTF-8, empty when there was none
+     * @param webhook    the answer's CloudEvents web hook headers ({@code WebHook-*}), by lower-case name
      */
-    record Answered(int status, Optional<String> retryAfter, String excerpt, long latencyMillis) implements OutboundResult {
+    record Answered(int status, Optional<String> retryAfter, String excerpt, long latencyMillis, Map<String, String> webhook)
+            implements OutboundResult {
 
         public Answered {
             Objects.requireNonNull(retryAfter, "retryAfter");
             Objects.requireNonNull(excerpt, "excerpt");
+            webhook = Map.copyOf(webhook);
+        }
+
+        public Answered(int status, Optional<String> retryAfter, String excerpt, long latencyMillis) {
+            this(status, retryAfter, excerpt, latencyMillis, Map.of());
+        }
+
+        /** A {@code WebHook-*} header of the answer, whatever its case, or null. */
+        public String webhookHeader(String name) {
+            return webhook.get(name.toLowerCase(java.util.Locale.ROOT));
         }
     }
 

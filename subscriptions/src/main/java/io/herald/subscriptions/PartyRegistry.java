@@ -44,7 +44,6 @@ public interface PartyRegistry {
     }
 
     private static String organisation(StoredEvent event) {
-        String alternative = event.alternativeSubject();
-        return alternative != null && alternative.startsWith("/org/") ? alternative.substring(5) : null;
+        return io.herald.subscriptions.access.OrganisationSubjects.number(event.alternativeSubject());
     }
 }

@@ -9,7 +9,7 @@ import java.time.Instant;
  * {@code handshake} tells how its validation is going. With {@code orderedDelivery} its next
  * event is pushed only once the one before it was delivered or dead-lettered.
  * {@code disabledReason} is set when Herald turned it off (its endpoint answered 410 Gone, or kept
- * failing); it is then paused until its owner resumes it.
+ * failing); it is then paused until its owner resumes it. {@code push} says how its events are POSTed.
  */
 public record Subscription(
         SubscriptionId id,
@@ -24,7 +24,20 @@ public record Subscription(
         long version,
         Handshake handshake,
         boolean orderedDelivery,
-        String disabledReason) {
+        String disabledReason,
+        PushOptions push) {
+
+    public Subscription {
+        push = push == null ? PushOptions.DEFAULT : push;
+    }
+
+    /** With the default push options. */
+    public Subscription(SubscriptionId id, String consumer, String createdBy, URI endpoint, SubscriptionFilter filter,
+            boolean paused, Instant createdAt, Instant validatedAt, Long validatedTx, long version, Handshake handshake,
+            boolean orderedDelivery, String disabledReason) {
+        this(id, consumer, createdBy, endpoint, filter, paused, createdAt, validatedAt, validatedTx, version, handshake,
+                orderedDelivery, disabledReason, PushOptions.DEFAULT);
+    }
 
     /**
      * Where the validation handshake stands while the subscription is not validated: attempts

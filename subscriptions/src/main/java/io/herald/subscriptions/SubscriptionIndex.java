@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 import io.herald.store.StoredEvent;
+import io.herald.subscriptions.access.OrganisationSubjects;
 
 /**
  * The active subscriptions, indexed so that matching an event looks only at subscriptions that
@@ -92,6 +93,7 @@ public final class SubscriptionIndex {
         private Object[] anyAlternative = Candidates.NONE;
 
         void add(String alternativeSubject, Subscription subscription, Object type, String sourcePrefix) {
+            alternativeSubject = OrganisationSubjects.canonical(alternativeSubject);
             if (alternativeSubject == null) {
                 anyAlternative = Candidates.with(anyAlternative, subscription, type, sourcePrefix);
             } else {
@@ -104,6 +106,7 @@ public final class SubscriptionIndex {
         }
 
         void remove(String alternativeSubject, long id) {
+            alternativeSubject = OrganisationSubjects.canonical(alternativeSubject);
             if (alternativeSubject == null) {
                 anyAlternative = Candidates.without(anyAlternative, id);
             } else {
@@ -125,7 +128,7 @@ public final class SubscriptionIndex {
 
         void collect(StoredEvent event, Set<String> parents, List<Subscription> matches) {
             if (event.alternativeSubject() != null && byAlternative != null) {
-                Object[] exact = byAlternative.get(event.alternativeSubject());
+                Object[] exact = byAlternative.get(OrganisationSubjects.canonical(event.alternativeSubject()));
                 if (exact != null) {
                     Candidates.collect(exact, event, false, matches);
                 }

@@ -42,6 +42,7 @@ public class SubscriptionService {
     private final Clock clock;
     private final java.time.Duration secretOverlap;
     private final AccessPolicy access;
+    private final String webhookOrigin;
 
     /** Without an access policy: {@link #create(NewSubscription, Caller, String)} is refused; the matcher still checks every push. */
     public SubscriptionService(SubscriptionRepository repository, SecretCipher cipher, SubscriptionsProperties properties,
@@ -60,10 +61,12 @@ public class SubscriptionService {
         this.events = events;
         this.clock = clock;
         this.secretOverlap = properties.secretOverlap();
+        this.webhookOrigin = properties.validation().webhookOrigin();
     }
 
     /**
-     * Checks and stores a new subscription with a new signing secret, pending validation.
+     * Checks and stores a new subscription with a new signing secret, pending validation; or, when
+     * the consumer already has an identical one, answers that one (without its secret).
      *
      * @param consumer  who owns it, from the caller's token
      * @param createdBy who asked, from the caller's token
@@ -113,8 +116,15 @@ public class SubscriptionService {
     private CreatedSubscription store(SubscriptionValidator.Checked checked, boolean orderedDelivery, String consumer,
             String createdBy, String grantedScope) {
         String secret = cipher.newSecret();
-        Subscription stored = repository.insert(new SubscriptionRepository.NewRow(consumer, createdBy, checked.endpoint(),
-                checked.filter(), orderedDelivery, cipher.encrypt(secret), clock.instant(), grantedScope), maxPerConsumer);
+        SubscriptionRepository.Stored result = repository.insertUnlessIdentical(new SubscriptionRepository.NewRow(consumer,
+                createdBy, checked.endpoint(), checked.filter(), orderedDelivery, cipher.encrypt(secret), clock.instant(),
+                grantedScope, checked.contentType()), maxPerConsumer);
+        Subscription stored = result.subscription();
+        if (result.existing()) {
+            // apps subscribe at every start-up: the platform answers with the subscription they have
+            log.info("Subscription {} asked for again; the existing one is answered", stored.id());
+            return CreatedSubscription.existing(stored);
+        }
         // The endpoint and the consumer stay out of the log: URLs carry tokens, consumers can be person numbers.
         log.info("Subscription {} created on {}", stored.id(), stored.filter().resource());
         afterCommit(new SubscriptionCreated(stored.id()));
@@ -124,6 +134,11 @@ public class SubscriptionService {
     /** The consumer's subscriptions, in the order they were created. */
     public List<Subscription> list(String consumer) {
         return repository.list(consumer);
+    }
+
+    /** A page of the consumer's subscriptions: at most {@code limit} created after {@code after} (null: from the first), oldest first. */
+    public List<Subscription> list(String consumer, SubscriptionId after, int limit) {
+        return repository.list(consumer, after == null ? 0 : after.value(), limit);
     }
 
     public Optional<Subscription> get(String consumer, SubscriptionId id) {
@@ -165,7 +180,8 @@ public class SubscriptionService {
         }
         return secrets.isEmpty() && failure != null
                 ? DeliveryTarget.unusable(subscription.id(), subscription.endpoint(), subscription.active(), failure)
-                : new DeliveryTarget(subscription.id(), subscription.endpoint(), secrets, subscription.active());
+                : new DeliveryTarget(subscription.id(), subscription.endpoint(), secrets, subscription.active(),
+                        subscription.push(), webhookOrigin, null);
     }
 
     /**

@@ -52,11 +52,34 @@ public record SubscriptionsProperties(
      * @param retryDelays    waits between handshake attempts; after the last the subscription stays unvalidated
      * @param timeout        connect and response timeout of one handshake request
      * @param sweepInterval  how often due handshake retries are looked for
+     * @param baseUrl        Herald's public address, as subscribers reach it: the validation event's
+     *                       {@code source} is {@code {baseUrl}/events/api/v1/subscriptions/{id}}, and its
+     *                       host is the origin Herald names in the CloudEvents web hook handshake
      */
     public record Validation(
             @DefaultValue({"10s", "30s", "1m", "5m", "10m", "30m", "1h", "3h", "6h", "12h", "12h"}) List<Duration> retryDelays,
             @DefaultValue("10s") Duration timeout,
-            @DefaultValue("1s") Duration sweepInterval) {
+            @DefaultValue("1s") Duration sweepInterval,
+            @DefaultValue("http://localhost:8080") java.net.URI baseUrl) {
+
+        public Validation {
+            if (baseUrl == null || !baseUrl.isAbsolute() || baseUrl.getHost() == null || baseUrl.getRawQuery() != null
+                    || baseUrl.getRawFragment() != null) {
+                throw new IllegalArgumentException("herald.subscriptions.validation.base-url must be an absolute http(s) URL "
+                        + "with a host and no query, such as https://events.example, but was " + baseUrl);
+            }
+        }
+
+        /** The validation event's {@code source} for the subscription: where the platform's receivers read its id from. */
+        public String eventSource(SubscriptionId id) {
+            String base = baseUrl.toString();
+            return (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + "/events/api/v1/subscriptions/" + id.value();
+        }
+
+        /** The name Herald gives in {@code WebHook-Request-Origin}: the host of its base URL. */
+        public String webhookOrigin() {
+            return baseUrl.getHost();
+        }
     }
 
     /**

@@ -71,6 +71,22 @@ class SubscriptionIndexTest {
         assertThat(matches(aboutParent, Set.of())).containsExactly(withSubunits, withoutSubunits);
     }
 
+    /** The platform's Correspondence events and organisation subscribers write /organisation/{number}, app events /org/{number}. */
+    @Test
+    void shouldMatchAnOrganisationWrittenEitherWay() {
+        long asOrganisation = add(filter(null, "/organisation/910000001", null, null, false)).id().value();
+        long asOrg = add(filter(null, "/org/910000001", null, null, false)).id().value();
+        long subunitsAsOrganisation = add(filter(null, "/organisation/910000009", null, null, true)).id().value();
+
+        assertThat(matches(event(RESOURCE, "https://s.example", "t", null, "/org/910000001"), Set.of()))
+                .containsExactly(asOrganisation, asOrg);
+        assertThat(matches(event(RESOURCE, "https://s.example", "t", null, "/organisation/910000001"), Set.of()))
+                .containsExactly(asOrganisation, asOrg);
+        assertThat(matches(event(RESOURCE, "https://s.example", "t", null, "/organisation/910000002"), Set.of("910000009")))
+                .containsExactly(subunitsAsOrganisation);
+        assertThat(matches(event(RESOURCE, "https://s.example", "t", null, "/organisation/910000003"), Set.of())).isEmpty();
+    }
+
     @Test
     void shouldForgetRemovedPausedAndUnvalidatedSubscriptions() {
         Subscription kept = add(filter(null, null, null, null, false));

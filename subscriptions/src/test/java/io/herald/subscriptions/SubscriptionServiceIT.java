@@ -68,7 +68,11 @@ class SubscriptionServiceIT {
     }
 
     private static NewSubscription request() {
-        return new NewSubscription("https://hooks.example/herald", RESOURCE, null, "/party/50001", null, "app.instance.*", false, false);
+        return request("app.instance.*");
+    }
+
+    private static NewSubscription request(String type) {
+        return new NewSubscription("https://hooks.example/herald", RESOURCE, null, "/party/50001", null, type, false, false);
     }
 
     @Test
@@ -110,9 +114,11 @@ class SubscriptionServiceIT {
     void shouldStopAtTheCapPerConsumer() {
         SubscriptionService service = service(Map.of("max-per-consumer", "2"));
         String consumer = newConsumer();
-        service.create(request(), consumer, "someone");
-        service.create(request(), consumer, "someone");
+        service.create(request("app.instance.created"), consumer, "someone");
+        service.create(request("app.instance.process.completed"), consumer, "someone");
 
+        assertThat(service.create(request("app.instance.created"), consumer, "someone").existed())
+                .as("the one it has is no new subscription").isTrue();
         assertThatThrownBy(() -> service.create(request(), consumer, "someone"))
                 .isInstanceOf(SubscriptionLimitException.class)
                 .hasMessageContaining("at most 2");

@@ -32,6 +32,9 @@ class SecurityConfiguration {
                         .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info", "/actuator/prometheus",
                                 "/error").permitAll()
                         .requestMatchers(HttpMethod.POST, LocalTokenController.PATH).permitAll()
+                        // the OpenAPI document and Swagger UI describe the API; reading them needs no token
+                        .requestMatchers(HttpMethod.GET, "/v3/api-docs", "/v3/api-docs/**", "/v3/api-docs.yaml",
+                                "/swagger-ui.html", "/swagger-ui/**").permitAll()
                         .requestMatchers(HttpMethod.POST, "/events/instanceeventsforinstance/*").permitAll()
                         .requestMatchers(HttpMethod.GET, "/events/api/v1/instances/*/events").permitAll()
                         .requestMatchers("/events/api/v1/authorization/**").hasAuthority(scopes.adminAuthority())

@@ -5,6 +5,7 @@ import java.util.List;
 
 import jakarta.servlet.http.HttpServletRequest;
 
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -14,6 +15,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
@@ -44,7 +46,11 @@ public class SubscriptionController {
         this.callers = callers;
     }
 
-    /** 201 with the subscription and its signing secret, which is never shown again; 403 when the caller could never read its events. */
+    /**
+     * 201 with the subscription and its signing secret, which is never shown again; 403 when the
+     * caller could never read its events. When the caller already has an identical subscription,
+     * 201 with that one (without secret), as the platform answers.
+     */
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<SubscriptionResponse> create(HttpServletRequest request, @AuthenticationPrincipal Jwt caller) {
         String createdBy = Callers.createdBy(caller);
@@ -55,9 +61,45 @@ public class SubscriptionController {
         return ResponseEntity.created(location).body(SubscriptionResponse.of(created));
     }
 
-    @GetMapping
-    List<SubscriptionResponse> list(@AuthenticationPrincipal Jwt caller) {
-        return subscriptions.list(callers.consumer(caller)).stream().map(SubscriptionResponse::of).toList();
+    /**
+     * {@code {count, subscriptions}}, all of them as the platform answers; with {@code size} (clamped
+     * to 1–{@value #MAX_PAGE}) a page of them after the subscription id {@code after}, and
+     * {@code next} (member and {@code Link} header) when there are more.
+     */
+    // with a trailing slash too: the platform's clients (its bruno collection) call it so
+    @GetMapping({"", "/"})
+    ResponseEntity<SubscriptionList> list(@AuthenticationPrincipal Jwt caller,
+            @RequestParam(name = "after", required = false) String after,
+            @RequestParam(name = "size", required = false) String size) {
+        String consumer = callers.consumer(caller);
+        if (size == null) {
+            if (after != null) {
+                throw BadRequestException.invalidParameter("after", "needs size: the page size to read after it");
+            }
+            List<SubscriptionResponse> all = subscriptions.list(consumer).stream().map(SubscriptionResponse::of).toList();
+            return ResponseEntity.ok(new SubscriptionList(all.size(), all, null));
+        }
+        int limit = pageSize(size);
+        List<SubscriptionResponse> page = subscriptions.list(consumer, after == null ? null : id("after", after), limit + 1)
+                .stream().map(SubscriptionResponse::of).toList();
+        if (page.size() <= limit) {
+            return ResponseEntity.ok(new SubscriptionList(page.size(), page, null));
+        }
+        page = page.subList(0, limit);
+        String next = ServletUriComponentsBuilder.fromCurrentRequest().replaceQueryParam("after", page.get(limit - 1).id())
+                .replaceQueryParam("size", limit).toUriString();
+        return ResponseEntity.ok().header(HttpHeaders.LINK, "<" + next + ">; rel=\"next\"")
+                .body(new SubscriptionList(page.size(), page, next));
+    }
+
+    private static final int MAX_PAGE = 1000;
+
+    private static int pageSize(String size) {
+        try {
+            return (int) Math.max(1, Math.min(MAX_PAGE, Long.parseLong(size.strip())));
+        } catch (NumberFormatException e) {
+            throw BadRequestException.invalidParameter("size", "must be a whole number (1 to " + MAX_PAGE + ")");
+        }
     }
 
     @GetMapping("/{id}")
@@ -67,14 +109,14 @@ public class SubscriptionController {
                 .orElseThrow(() -> new SubscriptionNotFoundException(subscription));
     }
 
-    /** 204; events are no longer matched to it from the next one on. */
+    /** 200 with no body, as the platform answers; events are no longer matched to it from the next one on. */
     @DeleteMapping("/{id}")
     ResponseEntity<Void> delete(@PathVariable("id") String id, @AuthenticationPrincipal Jwt caller) {
         SubscriptionId subscription = id(id);
         if (!subscriptions.delete(callers.consumer(caller), subscription)) {
             throw new SubscriptionNotFoundException(subscription);
         }
-        return ResponseEntity.noContent().build();
+        return ResponseEntity.ok().build();
     }
 
     @PostMapping("/{id}/pause")
@@ -112,11 +154,15 @@ public class SubscriptionController {
     }
 
     private static SubscriptionId id(String text) {
+        return id("id", text);
+    }
+
+    private static SubscriptionId id(String parameter, String text) {
         try {
             return SubscriptionId.parse(text);
         } catch (IllegalArgumentException e) {
             String shown = text.length() > 40 ? text.substring(0, 40) + "…" : text;
-            throw BadRequestException.invalidParameter("id", "must be a subscription id (a positive number) but was '" + shown + "'");
+            throw BadRequestException.invalidParameter(parameter, "must be a subscription id (a positive number) but was '" + shown + "'");
         }
     }
 }

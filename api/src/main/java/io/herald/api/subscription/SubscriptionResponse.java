@@ -9,26 +9,32 @@ import io.herald.subscriptions.Subscription;
 import io.herald.subscriptions.SubscriptionFilter;
 
 /**
- * A subscription as the API shows it. {@code secret} is there only in the answer to its
- * creation; {@code validated} is null until the endpoint has answered the handshake, and until
- * then {@code handshake} says how it is going (attempts, last failure, next attempt);
- * {@code disabledReason} says why Herald turned it off (status {@code disabled}).
+ * A subscription as the API shows it: first the platform's members, as its clients read them
+ * ({@code validated} is a boolean there), then Herald's. {@code secret} is there only in the answer
+ * to its creation; {@code validatedAt} is when the endpoint answered the handshake, and until then
+ * {@code handshake} says how it is going (attempts, last failure, next attempt);
+ * {@code disabledReason} says why Herald turned it off (status {@code disabled}); {@code pushContentType}
+ * is the {@code Content-Type} of its pushes and {@code allowedRate} the requests per minute its
+ * endpoint allowed in the CloudEvents web hook handshake (absent: no limit).
  */
 public record SubscriptionResponse(
         long id,
         String endPoint,
-        String resourceFilter,
         String sourceFilter,
+        String resourceFilter,
         String subjectFilter,
         String alternativeSubjectFilter,
         String typeFilter,
-        boolean includeSubunits,
-        boolean orderedDelivery,
         String consumer,
         String createdBy,
         Instant created,
+        boolean validated,
+        boolean includeSubunits,
+        boolean orderedDelivery,
+        String pushContentType,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Integer allowedRate,
         String status,
-        Instant validated,
+        Instant validatedAt,
         @JsonInclude(JsonInclude.Include.NON_NULL) String disabledReason,
         @JsonInclude(JsonInclude.Include.NON_NULL) Handshake handshake,
         @JsonInclude(JsonInclude.Include.NON_NULL) String secret) {
@@ -47,10 +53,12 @@ public record SubscriptionResponse(
 
     private static SubscriptionResponse of(Subscription subscription, String secret) {
         SubscriptionFilter filter = subscription.filter();
-        return new SubscriptionResponse(subscription.id().value(), subscription.endpoint().toString(), filter.resource(),
-                filter.sourcePrefix(), filter.subject(), filter.alternativeSubject(), filter.type(), filter.includeSubunits(),
-                subscription.orderedDelivery(), subscription.consumer(), subscription.createdBy(), subscription.createdAt(),
-                subscription.status(), subscription.validatedAt(), subscription.disabledReason(), handshake(subscription), secret);
+        return new SubscriptionResponse(subscription.id().value(), subscription.endpoint().toString(), filter.sourcePrefix(),
+                filter.resource(), filter.subject(), filter.alternativeSubject(), filter.type(), subscription.consumer(),
+                subscription.createdBy(), subscription.createdAt(), subscription.validated(), filter.includeSubunits(),
+                subscription.orderedDelivery(), subscription.push().contentType().mediaType(), subscription.push().allowedRate(),
+                subscription.status(), subscription.validatedAt(), subscription.disabledReason(),
+                handshake(subscription), secret);
     }
 
     private static Handshake handshake(Subscription subscription) {

@@ -67,6 +67,7 @@ public final class DeliveryWorker implements SmartLifecycle {
     private final DeliveryMetrics metrics;
     private final Semaphore inFlight;
     private final Map<String, Semaphore> perEndpoint = new ConcurrentHashMap<>();
+    private final RateCaps rateCaps = new RateCaps();
     private final CircuitBreakerRegistry breakers;
     private final OutboundGuard guard;
     /** Made at each start, closed at each stop: Spring may stop a context and start it again. */
@@ -181,6 +182,12 @@ public final class DeliveryWorker implements SmartLifecycle {
             settle(delivery, refused, new DeliveryOutcome.Refused(refusal.get()));
             return false;
         }
+        Duration rateWait = rateCaps.waitBefore(target);
+        if (!rateWait.isZero()) {
+            // the endpoint allowed only so many requests a minute in its web hook handshake
+            putBack.computeIfAbsent(rateWait, d -> new ArrayList<>()).add(delivery);
+            return false;
+        }
         String key = endpointKey(endpoint);
         CircuitBreaker breaker = breakers.circuitBreaker(key);
         if (!breaker.tryAcquirePermission()) {
@@ -201,11 +208,14 @@ public final class DeliveryWorker implements SmartLifecycle {
         inFlight.acquireUninterruptibly();
         byte[] body = event.json().getBytes(StandardCharsets.UTF_8);
         long timestamp = clock.instant().getEpochSecond();
-        Map<String, String> headers = Map.of(
+        Map<String, String> headers = new HashMap<>(Map.of(
                 "webhook-id", delivery.webhookId(),
                 "webhook-timestamp", Long.toString(timestamp),
-                "webhook-signature", signer.signature(delivery.webhookId(), timestamp, body, target.secrets()));
-        client.post(endpoint, body, headers).whenComplete((result, failure) -> {
+                "webhook-signature", signer.signature(delivery.webhookId(), timestamp, body, target.secrets())));
+        if (target.webhookOrigin() != null) {
+            headers.put("WebHook-Request-Origin", target.webhookOrigin());
+        }
+        client.post(endpoint, body, target.push().contentType().header(), headers).whenComplete((result, failure) -> {
             SendResult outcome = failure == null ? result
                     : new SendResult(SendResult.NO_ANSWER, null, 0, null, failure.getClass().getSimpleName(), failure.getMessage());
             if (outcome.answered() && outcome.status() >= 200 && outcome.status() <= 299) {

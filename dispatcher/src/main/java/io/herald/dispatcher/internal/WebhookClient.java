@@ -31,6 +31,11 @@ public final class WebhookClient implements AutoCloseable {
         return http.post(endpoint, body, headers).thenApplyAsync(WebhookClient::sendResult, executor);
     }
 
+    /** As {@link #post(URI, byte[], Map)} with the {@code Content-Type} given. */
+    public CompletableFuture<SendResult> post(URI endpoint, byte[] body, String contentType, Map<String, String> headers) {
+        return http.post(endpoint, body, contentType, headers).thenApplyAsync(WebhookClient::sendResult, executor);
+    }
+
     private static SendResult sendResult(OutboundResult result) {
         if (result instanceof OutboundResult.Answered answered) {
             return new SendResult(answered.status(), answered.retryAfter().orElse(null), answered.latencyMillis(),

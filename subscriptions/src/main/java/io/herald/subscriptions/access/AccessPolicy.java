@@ -148,8 +148,7 @@ public final class AccessPolicy implements ReadAccess {
     }
 
     private static String organisationOf(StoredEvent event) {
-        String alternative = event.alternativeSubject();
-        return alternative != null && alternative.startsWith("/org/") ? alternative.substring(5) : null;
+        return OrganisationSubjects.number(event.alternativeSubject());
     }
 
     /** Drops every kept decision: this instance sees a change of rights at once (others within the lifetime). */

@@ -15,6 +15,9 @@ public record AccessRequest(Caller caller, String subject, String alternativeSub
         Objects.requireNonNull(caller, "caller");
         Objects.requireNonNull(resource, "resource");
         Objects.requireNonNull(action, "action");
+        // one party, one request (and one kept decision), however the organisation is written
+        subject = OrganisationSubjects.canonical(subject);
+        alternativeSubject = OrganisationSubjects.canonical(alternativeSubject);
         if (subject == null && alternativeSubject == null) {
             throw new IllegalArgumentException("a request names the party by subject or alternativeSubject");
         }

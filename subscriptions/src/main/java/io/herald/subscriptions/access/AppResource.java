@@ -7,6 +7,9 @@ package io.herald.subscriptions.access;
 public record AppResource(String org, String app) {
 
     private static final String PREFIX = "urn:altinn:resource:app_";
+    /** An app's own URL, {@code https://{org}.apps.{domain}/{org}/{app}}, as the platform's app library sends it as a source filter. */
+    private static final java.util.regex.Pattern APP_URL = java.util.regex.Pattern.compile(
+            "https://([a-z0-9-]+)\\.apps\\.[^/?#]+/([a-z0-9-]+)/([A-Za-z0-9-]+)/?", java.util.regex.Pattern.CASE_INSENSITIVE);
 
     /** The agency and app, or null when the resource is not an app's. */
     public static AppResource of(String resource) {
@@ -19,6 +22,26 @@ public record AppResource(String org, String app) {
             return null;
         }
         return new AppResource(rest.substring(0, split), rest.substring(split + 1));
+    }
+
+    /**
+     * The app whose URL the source filter is ({@code https://ttd.apps.example/ttd/apply}), or null:
+     * the platform derives an app subscription's resource from it.
+     */
+    public static AppResource ofAppUrl(String sourceFilter) {
+        if (sourceFilter == null) {
+            return null;
+        }
+        java.util.regex.Matcher url = APP_URL.matcher(sourceFilter);
+        if (!url.matches() || !url.group(1).equalsIgnoreCase(url.group(2))) {
+            return null;
+        }
+        return new AppResource(url.group(2), url.group(3));
+    }
+
+    /** {@code urn:altinn:resource:app_{org}_{app}}. */
+    public String urn() {
+        return PREFIX + org + "_" + app;
     }
 
     /** {@code org/app}, as a per-app scope {@code altinn:events/{org}/{app}} grants it. */

@@ -59,15 +59,15 @@ public record Caller(String agency, String personNumber, String organisationNumb
     }
 
     /**
-     * True when the event subject written as {@code /person/{n}}, {@code /org/{n}} or
-     * {@code /party/{id}} is this caller itself.
+     * True when the event subject written as {@code /person/{n}}, {@code /org/{n}} (or
+     * {@code /organisation/{n}}) or {@code /party/{id}} is this caller itself.
      */
     public boolean is(String party) {
         if (party == null) {
             return false;
         }
         return (personNumber != null && party.equals("/person/" + personNumber))
-                || (organisationNumber != null && party.equals("/org/" + organisationNumber))
+                || (organisationNumber != null && organisationNumber.equals(OrganisationSubjects.number(party)))
                 || (partyId != null && party.equals("/party/" + partyId));
     }
 

@@ -1,9 +1,16 @@
 package io.herald.subscriptions.internal;
 
-/** What the endpoint made of one handshake request: any 2xx validates, everything else is a failed attempt. */
+/**
+ * What the endpoint made of one handshake: a 2xx to the validation event, or consent in the
+ * CloudEvents web hook handshake, validates; everything else is a failed attempt.
+ */
 sealed interface HandshakeOutcome {
 
-    record Accepted(int status) implements HandshakeOutcome {
+    /**
+     * @param how         which handshake the endpoint accepted, for the log
+     * @param allowedRate the requests per minute it allowed ({@code WebHook-Allowed-Rate}); null: no limit
+     */
+    record Accepted(int status, String how, Integer allowedRate) implements HandshakeOutcome {
     }
 
     /** @param reason what went wrong, for the subscriber to read: a status or an error, never a secret */

@@ -12,6 +12,7 @@ import java.util.Optional;
 
 import javax.sql.DataSource;
 
+import io.herald.subscriptions.PushOptions;
 import io.herald.subscriptions.SubscriptionId;
 
 /**
@@ -24,7 +25,7 @@ import io.herald.subscriptions.SubscriptionId;
  */
 final class HandshakeStore {
 
-    private static final String CLAIMED = "RETURNING id, end_point, resource_filter, validation_attempts, secret";
+    private static final String CLAIMED = "RETURNING id, end_point, resource_filter, validation_attempts, secret, push_content_type";
 
     /** Due retries, and rows that never had a first attempt scheduled. */
     private static final String CLAIM_DUE = """
@@ -60,7 +61,7 @@ final class HandshakeStore {
     private static final String VALIDATED = """
             UPDATE subscription
             SET validated_at = now(), validated_tx = pg_current_xact_id()::text::bigint,
-                next_validation_at = NULL, last_validation_error = NULL, version = ?
+                next_validation_at = NULL, last_validation_error = NULL, version = ?, allowed_rate = ?
             WHERE id = ? AND validated_at IS NULL
             """;
 
@@ -101,7 +102,7 @@ final class HandshakeStore {
      * lock first serializes this with every other change to subscriptions, so versions follow
      * commit order. False when it was deleted meanwhile; the catalog is then left as it was.
      */
-    boolean recordValidated(SubscriptionId id) throws SQLException {
+    boolean recordValidated(SubscriptionId id, Integer allowedRate) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
@@ -114,7 +115,12 @@ final class HandshakeStore {
                 int updated;
                 try (PreparedStatement statement = connection.prepareStatement(VALIDATED)) {
                     statement.setLong(1, version);
-                    statement.setLong(2, id.value());
+                    if (allowedRate == null) {
+                        statement.setNull(2, Types.INTEGER);
+                    } else {
+                        statement.setInt(2, allowedRate);
+                    }
+                    statement.setLong(3, id.value());
                     updated = statement.executeUpdate();
                 }
                 if (updated == 1) {
@@ -151,7 +157,7 @@ final class HandshakeStore {
             while (rows.next()) {
                 claimed.add(new PendingHandshake(new SubscriptionId(rows.getLong("id")), rows.getString("end_point"),
                         rows.getString("resource_filter"), rows.getInt("validation_attempts") + 1,
-                        rows.getBytes("secret")));
+                        rows.getBytes("secret"), PushOptions.ContentType.of(rows.getString("push_content_type"))));
             }
         }
         return claimed;

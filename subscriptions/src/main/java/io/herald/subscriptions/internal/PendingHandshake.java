@@ -1,5 +1,6 @@
 package io.herald.subscriptions.internal;
 
+import io.herald.subscriptions.PushOptions;
 import io.herald.subscriptions.SubscriptionId;
 
 /**
@@ -7,6 +8,8 @@ import io.herald.subscriptions.SubscriptionId;
  *
  * @param attempt      which attempt this is, from 1
  * @param sealedSecret the signing secret as stored, to sign the handshake like every delivery
+ * @param contentType  the {@code Content-Type} the subscription's pushes have, so the handshake has it too
  */
-record PendingHandshake(SubscriptionId id, String endpoint, String resource, int attempt, byte[] sealedSecret) {
+record PendingHandshake(SubscriptionId id, String endpoint, String resource, int attempt, byte[] sealedSecret,
+        PushOptions.ContentType contentType) {
 }

@@ -14,6 +14,7 @@ import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import io.herald.subscriptions.SubscriptionIndex;
+import io.herald.subscriptions.PushOptions;
 import io.herald.subscriptions.Subscription;
 import io.herald.subscriptions.SubscriptionFilter;
 import io.herald.subscriptions.SubscriptionId;
@@ -32,7 +33,7 @@ public final class SubscriptionCatalog {
             id, consumer, created_by, end_point, resource_filter, source_filter, subject_filter,
             alternative_subject_filter, type_filter, include_subunits, paused, created_at, validated_at,
             validated_tx, version, validation_attempts, last_validation_error, next_validation_at, ordered_delivery,
-            disabled_reason""";
+            disabled_reason, push_content_type, allowed_rate""";
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate snapshot;
@@ -99,7 +100,9 @@ public final class SubscriptionCatalog {
                 new Subscription.Handshake(row.getInt("validation_attempts"), row.getString("last_validation_error"),
                         instant(row.getTimestamp("next_validation_at"))),
                 row.getBoolean("ordered_delivery"),
-                row.getString("disabled_reason"));
+                row.getString("disabled_reason"),
+                new PushOptions(PushOptions.ContentType.of(row.getString("push_content_type")),
+                        (Integer) row.getObject("allowed_rate")));
     }
 
     private static java.time.Instant instant(Timestamp timestamp) {

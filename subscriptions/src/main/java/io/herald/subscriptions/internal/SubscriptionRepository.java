@@ -17,6 +17,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import io.herald.store.StoreUnavailableException;
+import io.herald.subscriptions.PushOptions;
 import io.herald.subscriptions.Subscription;
 import io.herald.subscriptions.SubscriptionFilter;
 import io.herald.subscriptions.SubscriptionId;
@@ -48,7 +49,17 @@ public final class SubscriptionRepository {
 
     /** A subscription to insert, checked already; the secret sealed by {@link SecretCipher}. */
     public record NewRow(String consumer, String createdBy, URI endpoint, SubscriptionFilter filter, boolean orderedDelivery,
-            byte[] sealedSecret, Instant createdAt, String grantedScope) {
+            byte[] sealedSecret, Instant createdAt, String grantedScope, PushOptions.ContentType contentType) {
+
+        public NewRow {
+            contentType = contentType == null ? PushOptions.ContentType.CLOUDEVENTS_JSON : contentType;
+        }
+
+        /** With the default push content type. */
+        public NewRow(String consumer, String createdBy, URI endpoint, SubscriptionFilter filter, boolean orderedDelivery,
+                byte[] sealedSecret, Instant createdAt, String grantedScope) {
+            this(consumer, createdBy, endpoint, filter, orderedDelivery, sealedSecret, createdAt, grantedScope, null);
+        }
 
         /** Without an app scope recorded: the owner reads the resource as its agency, as a party or by delegation. */
         public NewRow(String consumer, String createdBy, URI endpoint, SubscriptionFilter filter, boolean orderedDelivery,
@@ -66,31 +77,77 @@ public final class SubscriptionRepository {
      */
     public Subscription insert(NewRow row, int maxPerConsumer) {
         return guarded("store the subscription", () -> transactions.execute(status -> {
-            jdbc.query("SELECT pg_advisory_xact_lock(" + CONSUMER_LOCK_CLASS + ", hashtext(?))", rows -> {
-            }, row.consumer());
-            Integer count = jdbc.queryForObject("SELECT count(*) FROM subscription WHERE consumer = ?", Integer.class,
-                    row.consumer());
-            if (count != null && count >= maxPerConsumer) {
-                throw new SubscriptionLimitException(maxPerConsumer);
-            }
-            long version = nextVersion();
-            SubscriptionFilter filter = row.filter();
-            return jdbc.queryForObject("""
-                    INSERT INTO subscription (consumer, created_by, end_point, resource_filter, source_filter,
-                        subject_filter, alternative_subject_filter, type_filter, include_subunits, ordered_delivery, secret,
-                        created_at, version, granted_scope)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    RETURNING\s""" + COLUMNS, SubscriptionCatalog::map,
-                    row.consumer(), row.createdBy(), row.endpoint().toString(), filter.resource(), filter.sourcePrefix(),
-                    filter.subject(), filter.alternativeSubject(), filter.type(), filter.includeSubunits(),
-                    row.orderedDelivery(), row.sealedSecret(), Timestamp.from(row.createdAt()), version, row.grantedScope());
+            lockConsumer(row.consumer());
+            return insertLocked(row, maxPerConsumer);
         }));
+    }
+
+    /** What {@link #insertUnlessIdentical} did: stored a new subscription, or found the identical one the consumer had. */
+    public record Stored(Subscription subscription, boolean existing) {
+    }
+
+    /**
+     * Returns the consumer's subscription that is identical to the row (same endpoint, filters and
+     * options), or inserts the row when it has none. Look-up and insert run under the consumer's
+     * lock, so two identical requests at once store one subscription.
+     *
+     * @throws SubscriptionLimitException when a new one is needed and the consumer has no room left
+     */
+    public Stored insertUnlessIdentical(NewRow row, int maxPerConsumer) {
+        return guarded("store the subscription", () -> transactions.execute(status -> {
+            lockConsumer(row.consumer());
+            SubscriptionFilter filter = row.filter();
+            Optional<Subscription> identical = jdbc.query("SELECT " + COLUMNS + " FROM subscription WHERE consumer = ? "
+                            + "AND end_point = ? AND resource_filter = ? AND source_filter IS NOT DISTINCT FROM ? "
+                            + "AND subject_filter IS NOT DISTINCT FROM ? AND alternative_subject_filter IS NOT DISTINCT FROM ? "
+                            + "AND type_filter IS NOT DISTINCT FROM ? AND include_subunits = ? AND ordered_delivery = ? "
+                            + "AND push_content_type = ? ORDER BY id LIMIT 1", SubscriptionCatalog::map,
+                    row.consumer(), row.endpoint().toString(), filter.resource(), filter.sourcePrefix(), filter.subject(),
+                    filter.alternativeSubject(), filter.type(), filter.includeSubunits(), row.orderedDelivery(),
+                    row.contentType().mediaType())
+                    .stream().findFirst();
+            return identical.map(found -> new Stored(found, true))
+                    .orElseGet(() -> new Stored(insertLocked(row, maxPerConsumer), false));
+        }));
+    }
+
+    private void lockConsumer(String consumer) {
+        jdbc.query("SELECT pg_advisory_xact_lock(" + CONSUMER_LOCK_CLASS + ", hashtext(?))", rows -> {
+        }, consumer);
+    }
+
+    /** Inserts under the consumer's lock, which the caller's transaction holds. */
+    private Subscription insertLocked(NewRow row, int maxPerConsumer) {
+        Integer count = jdbc.queryForObject("SELECT count(*) FROM subscription WHERE consumer = ?", Integer.class,
+                row.consumer());
+        if (count != null && count >= maxPerConsumer) {
+            throw new SubscriptionLimitException(maxPerConsumer);
+        }
+        long version = nextVersion();
+        SubscriptionFilter filter = row.filter();
+        return jdbc.queryForObject("""
+                INSERT INTO subscription (consumer, created_by, end_point, resource_filter, source_filter,
+                    subject_filter, alternative_subject_filter, type_filter, include_subunits, ordered_delivery, secret,
+                    created_at, version, granted_scope, push_content_type)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                RETURNING\s""" + COLUMNS, SubscriptionCatalog::map,
+                row.consumer(), row.createdBy(), row.endpoint().toString(), filter.resource(), filter.sourcePrefix(),
+                filter.subject(), filter.alternativeSubject(), filter.type(), filter.includeSubunits(),
+                row.orderedDelivery(), row.sealedSecret(), Timestamp.from(row.createdAt()), version, row.grantedScope(),
+                row.contentType().mediaType());
     }
 
     /** The consumer's subscriptions, oldest first. */
     public List<Subscription> list(String consumer) {
         return guarded("read the subscriptions", () -> jdbc.query(
                 "SELECT " + COLUMNS + " FROM subscription WHERE consumer = ? ORDER BY id", SubscriptionCatalog::map, consumer));
+    }
+
+    /** At most {@code limit} of the consumer's subscriptions with an id above {@code afterId}, oldest first. */
+    public List<Subscription> list(String consumer, long afterId, int limit) {
+        return guarded("read the subscriptions", () -> jdbc.query(
+                "SELECT " + COLUMNS + " FROM subscription WHERE consumer = ? AND id > ? ORDER BY id LIMIT ?",
+                SubscriptionCatalog::map, consumer, afterId, limit));
     }
 
     public Optional<Subscription> find(String consumer, SubscriptionId id) {

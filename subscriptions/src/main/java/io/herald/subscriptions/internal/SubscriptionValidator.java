@@ -11,8 +11,10 @@ import io.herald.store.FieldError;
 import io.herald.store.TextChecks;
 import io.herald.subscriptions.InvalidSubscriptionException;
 import io.herald.subscriptions.NewSubscription;
+import io.herald.subscriptions.PushOptions;
 import io.herald.subscriptions.SubscriptionFilter;
 import io.herald.subscriptions.SubscriptionsProperties;
+import io.herald.subscriptions.access.AppResource;
 
 /**
  * Checks every field of a new subscription and reports all that are wrong at once, each under
@@ -21,7 +23,7 @@ import io.herald.subscriptions.SubscriptionsProperties;
 public final class SubscriptionValidator {
 
     /** An organisation by its 9-digit number: the only subject whose subunits Herald knows. */
-    private static final Pattern ORGANISATION = Pattern.compile("/org/[0-9]{9}");
+    private static final Pattern ORGANISATION = Pattern.compile("/(org|organisation)/[0-9]{9}");
 
     private final boolean allowHttp;
     private final int maxEndpointLength;
@@ -33,8 +35,8 @@ public final class SubscriptionValidator {
         this.maxFilterLength = properties.maxFilterLength();
     }
 
-    /** The endpoint and filter to store. */
-    public record Checked(URI endpoint, SubscriptionFilter filter) {
+    /** The endpoint, filter and push content type to store. */
+    public record Checked(URI endpoint, SubscriptionFilter filter, PushOptions.ContentType contentType) {
     }
 
     /** @throws InvalidSubscriptionException naming every field that breaks a rule */
@@ -42,16 +44,26 @@ public final class SubscriptionValidator {
         var errors = new ArrayList<FieldError>();
         URI endpoint = endpoint(request.endPoint(), errors);
 
-        String resource = text("resourceFilter", request.resourceFilter(), maxFilterLength, true, errors);
+        // read first, since an app's source filter names the resource; reported after the resource filter
+        var sourceErrors = new ArrayList<FieldError>();
+        String source = text("sourceFilter", request.sourceFilter(), maxFilterLength, false, sourceErrors);
+        if (source != null && !TextChecks.isUriReference(source)) {
+            sourceErrors.add(new FieldError("sourceFilter",
+                    "must be the start of a URI such as https://ttd.apps.example/ttd/apply or /ttd/apply but was \"" + source + "\""));
+        }
+        AppResource app = AppResource.ofAppUrl(source);
+        String resource = text("resourceFilter", request.resourceFilter(), maxFilterLength, app == null, errors);
         if (resource != null && !TextChecks.isAbsoluteUri(resource)) {
             errors.add(new FieldError("resourceFilter",
                     "must be an absolute URI such as urn:altinn:resource:app_ttd_apply but was \"" + resource + "\""));
+        } else if (request.resourceFilter() == null && app != null) {
+            // as the platform does for an app's subscription: the app's URL names its resource
+            resource = app.urn();
+        } else if (resource != null && app != null && !resource.equals(app.urn())) {
+            errors.add(new FieldError("resourceFilter", "names another resource than the app of sourceFilter ("
+                    + app.urn() + "); leave it out to have it derived"));
         }
-        String source = text("sourceFilter", request.sourceFilter(), maxFilterLength, false, errors);
-        if (source != null && !TextChecks.isUriReference(source)) {
-            errors.add(new FieldError("sourceFilter",
-                    "must be the start of a URI such as https://ttd.apps.example/ttd/apply or /ttd/apply but was \"" + source + "\""));
-        }
+        errors.addAll(sourceErrors);
         String subject = text("subjectFilter", request.subjectFilter(), maxFilterLength, false, errors);
         String alternativeSubject = text("alternativeSubjectFilter", request.alternativeSubjectFilter(), maxFilterLength, false, errors);
         String type = text("typeFilter", request.typeFilter(), maxFilterLength, false, errors);
@@ -62,14 +74,21 @@ public final class SubscriptionValidator {
         if (request.includeSubunits()
                 && (request.alternativeSubjectFilter() == null || !ORGANISATION.matcher(request.alternativeSubjectFilter()).matches())) {
             errors.add(new FieldError("includeSubunits",
-                    "needs an alternativeSubjectFilter naming an organisation as /org/{9-digit organisation number}"));
+                    "needs an alternativeSubjectFilter naming an organisation as /org/{9-digit organisation number} "
+                    + "(or /organisation/{number})"));
         }
 
+        PushOptions.ContentType contentType = request.pushContentType() == null ? PushOptions.ContentType.CLOUDEVENTS_JSON
+                : PushOptions.ContentType.of(request.pushContentType());
+        if (contentType == null) {
+            errors.add(new FieldError("pushContentType", "must be application/cloudevents+json (the default) or "
+                    + "application/json but was \"" + shorten(request.pushContentType()) + "\""));
+        }
         if (!errors.isEmpty()) {
             throw new InvalidSubscriptionException(errors);
         }
         return new Checked(endpoint, new SubscriptionFilter(resource, source, subject, alternativeSubject, type,
-                request.includeSubunits()));
+                request.includeSubunits()), contentType);
     }
 
     private URI endpoint(String value, List<FieldError> errors) {
@@ -114,11 +133,17 @@ public final class SubscriptionValidator {
         return errors.size() == before ? uri : null;
     }
 
+    private static String shorten(String value) {
+        return value.length() > 80 ? value.substring(0, 80) + "…" : value;
+    }
+
     /** The value if it is present and sound text; otherwise null, with the reason added unless it was only absent. */
     private static String text(String field, String value, int maxLength, boolean required, List<FieldError> errors) {
         if (value == null) {
             if (required) {
-                errors.add(new FieldError(field, "is required"));
+                errors.add(new FieldError(field, field.equals("resourceFilter")
+                        ? "is required unless sourceFilter is an app's URL (https://{org}.apps.{domain}/{org}/{app}) to derive it from"
+                        : "is required"));
             }
             return null;
         }

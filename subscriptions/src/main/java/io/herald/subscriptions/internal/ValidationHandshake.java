@@ -35,7 +35,8 @@ import io.herald.subscriptions.SubscriptionsProperties;
 /**
  * Validates new subscriptions (DESIGN "Subscriptions"): POSTs a
  * {@code platform.events.validatesubscription} CloudEvent to the endpoint and marks the
- * subscription validated on a 2xx; retries on {@code herald.subscriptions.validation.retry-delays}
+ * subscription validated on a 2xx, or when the endpoint consents in the CloudEvents web hook
+ * handshake ({@code OPTIONS}) instead; retries on {@code herald.subscriptions.validation.retry-delays}
  * and gives up after the last, leaving it pending-validation.
  *
  * <p>A new subscription is attempted at once, off the request thread; a sweep every
@@ -45,7 +46,6 @@ import io.herald.subscriptions.SubscriptionsProperties;
 @Component
 public class ValidationHandshake implements SmartLifecycle {
 
-    public static final String EVENT_SOURCE = "urn:herald:subscriptions";
     public static final String EVENT_TYPE = "platform.events.validatesubscription";
 
     /**
@@ -63,6 +63,7 @@ public class ValidationHandshake implements SmartLifecycle {
     private final OutboundGuard guard;
     private final ValidationRetrySchedule retries;
     private final Duration timeout;
+    private final SubscriptionsProperties.Validation validation;
     private final Duration sweepInterval;
     private final Duration lease;
     private final Counter validated;
@@ -94,8 +95,10 @@ public class ValidationHandshake implements SmartLifecycle {
         this.guard = guard;
         this.retries = new ValidationRetrySchedule(validation.retryDelays());
         this.timeout = validation.timeout();
+        this.validation = validation;
         this.sweepInterval = validation.sweepInterval();
-        this.lease = validation.timeout().multipliedBy(2);
+        // an attempt is up to two requests (the validation event, then the web hook OPTIONS), each within twice the timeout
+        this.lease = validation.timeout().multipliedBy(4);
         this.validated = outcomeCounter(meterRegistry, "validated");
         this.failed = outcomeCounter(meterRegistry, "failed");
         this.gaveUp = outcomeCounter(meterRegistry, "gave-up");
@@ -150,10 +153,11 @@ public class ValidationHandshake implements SmartLifecycle {
             return;
         }
         if (outcome instanceof HandshakeOutcome.Accepted accepted) {
-            if (store.recordValidated(pending.id())) {
+            if (store.recordValidated(pending.id(), accepted.allowedRate())) {
                 validated.increment();
-                log.info("Subscription {} validated: its endpoint answered HTTP {} on attempt {}",
-                        pending.id(), accepted.status(), pending.attempt());
+                log.info("Subscription {} validated: its endpoint answered HTTP {} to {} on attempt {}{}",
+                        pending.id(), accepted.status(), accepted.how(), pending.attempt(),
+                        accepted.allowedRate() == null ? "" : " and allowed " + accepted.allowedRate() + " requests a minute");
             }
         } else if (outcome instanceof HandshakeOutcome.Failed failure) {
             Optional<Duration> retryAfter = retries.delayAfter(pending.attempt());
@@ -200,7 +204,7 @@ public class ValidationHandshake implements SmartLifecycle {
             pool.allowCoreThreadTimeOut(true);
             // a client per run: a stopped one cannot be started again
             http = new OutboundHttp(guard, new OutboundHttp.Settings("herald-handshake", timeout, timeout, CONCURRENCY, CONCURRENCY));
-            sender = new HandshakeSender(clock, http, cipher);
+            sender = new HandshakeSender(clock, http, cipher, validation);
             sweeper = Executors.newSingleThreadScheduledExecutor(daemonThreads("herald-handshake-sweep-"));
             long interval = sweepInterval.toMillis();
             sweeper.scheduleWithFixedDelay(this::sweep, interval, interval, TimeUnit.MILLISECONDS);

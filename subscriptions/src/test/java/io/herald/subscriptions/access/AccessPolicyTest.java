@@ -69,6 +69,19 @@ class AccessPolicyTest {
     }
 
     @Test
+    void shouldLetAnOrganisationReadItsOwnEventsWrittenEitherWayWithoutAsking() {
+        answer.set(Decision.DENY);
+        Caller organisation = organisation("910011154");
+
+        assertThat(policy.mayRead(organisation, List.of(
+                event(APP, null, "/org/910011154"),
+                event(APP, null, "/organisation/910011154"),
+                event(APP, null, "/organisation/910011155")))).containsExactly(true, true, false);
+        assertThat(policy.mayRead(organisation, null, "/organisation/910011154", APP)).isTrue();
+        assertThat(asked).extracting(AccessRequest::alternativeSubject).as("asked in one form").containsExactly("/org/910011155");
+    }
+
+    @Test
     void shouldAskOncePerDistinctRequestAndKeepTheAnswerForItsLifetimeOnly() {
         Caller professional = organisation("910011154");
         StoredEvent about = event(APP, "/party/1", "/person/01017012345");

@@ -74,7 +74,8 @@ class SubscriptionValidationTest {
     @Test
     void shouldRequireTheEndpointAndTheResourceFilter() {
         assertThat(errors(httpsOnly, request(null, null))).containsExactly(
-                new FieldError("endPoint", "is required"), new FieldError("resourceFilter", "is required"));
+                new FieldError("endPoint", "is required"), new FieldError("resourceFilter",
+                        "is required unless sourceFilter is an app's URL (https://{org}.apps.{domain}/{org}/{app}) to derive it from"));
         assertThat(fields(httpsOnly, request(" ", ""))).containsExactly("endPoint", "resourceFilter");
     }
 
@@ -136,8 +137,31 @@ class SubscriptionValidationTest {
     void shouldRequireTheSourceFilterToBeAUriPrefix() {
         assertThat(fields(httpsOnly, new NewSubscription(ENDPOINT, RESOURCE, "ttd apply", null, null, null, false, false)))
                 .containsExactly("sourceFilter");
-        assertThat(httpsOnly.check(new NewSubscription(ENDPOINT, RESOURCE, "https://ttd.apps.example/ttd/app", null, null,
-                null, false, false)).filter().sourcePrefix()).isEqualTo("https://ttd.apps.example/ttd/app");
+        assertThat(httpsOnly.check(new NewSubscription(ENDPOINT, RESOURCE, "https://ttd.apps.example/ttd/apply", null, null,
+                null, false, false)).filter().sourcePrefix()).isEqualTo("https://ttd.apps.example/ttd/apply");
+    }
+
+    @Test
+    void shouldDeriveTheResourceFilterFromAnAppsUrlAsThePlatformDoes() {
+        for (String source : List.of("https://ttd.apps.tt02.altinn.no/ttd/apply", "https://ttd.apps.example/ttd/apply/")) {
+            assertThat(httpsOnly.check(new NewSubscription(ENDPOINT, null, source, null, null, null, false, false))
+                    .filter().resource()).as(source).isEqualTo("urn:altinn:resource:app_ttd_apply");
+        }
+        for (String source : List.of("https://ttd.apps.example/ttd/apply/instances", "https://skd.apps.example/ttd/apply",
+                "https://hooks.example/ttd/apply", "/ttd/apply")) {
+            assertThat(fields(httpsOnly, new NewSubscription(ENDPOINT, null, source, null, null, null, false, false)))
+                    .as(source).containsExactly("resourceFilter");
+        }
+        assertThat(fields(httpsOnly, new NewSubscription(ENDPOINT, "urn:altinn:resource:app_ttd_other",
+                "https://ttd.apps.example/ttd/apply", null, null, null, false, false))).containsExactly("resourceFilter");
+    }
+
+    @Test
+    void shouldAcceptSubunitsOfAnOrganisationWrittenEitherWay() {
+        for (String organisation : List.of("/org/910011154", "/organisation/910011154")) {
+            assertThat(httpsOnly.check(new NewSubscription(ENDPOINT, RESOURCE, null, null, organisation, null, true, false))
+                    .filter().includeSubunits()).as(organisation).isTrue();
+        }
     }
 
     @Test

@@ -1,7 +1,9 @@
 package io.herald.subscriptions.internal;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.ok;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
@@ -58,6 +60,8 @@ class ValidationHandshakeIT {
     private static final String RESOURCE = "urn:altinn:resource:app_ttd_handshake";
     private static final Instant NOW = Instant.parse("2026-03-02T10:15:30.123Z");
     private static final Duration PATIENCE = Duration.ofSeconds(10);
+    private static final String BASE_URL = "https://events.example";
+    private static final String ORIGIN = "events.example";
 
     private static HikariDataSource dataSource;
     private static WireMockServer endpoint;
@@ -118,7 +122,8 @@ class ValidationHandshakeIT {
         JsonNode event = JsonMapper.builder().build().readTree(request.getBodyAsString());
         assertThat(event.get("specversion").asString()).isEqualTo("1.0");
         assertThat(UUID.fromString(event.get("id").asString())).isNotNull();
-        assertThat(event.get("source").asString()).isEqualTo("urn:herald:subscriptions");
+        assertThat(event.get("source").asString()).as("where the platform's receivers read the subscription from")
+                .isEqualTo(BASE_URL + "/events/api/v1/subscriptions/" + id);
         assertThat(event.get("type").asString()).isEqualTo("platform.events.validatesubscription");
         assertThat(event.get("subject").asString()).isEqualTo("/subscription/" + id);
         assertThat(event.get("resource").asString()).isEqualTo(RESOURCE);
@@ -127,6 +132,65 @@ class ValidationHandshakeIT {
         String webhookId = request.getHeader("webhook-id");
         assertThat(request.getHeader("webhook-signature")).as("signed like every delivery").isEqualTo(new WebhookSigner()
                 .signature(webhookId, Long.parseLong(request.getHeader("webhook-timestamp")), request.getBody(), List.of(SECRET)));
+    }
+
+    /** A receiver written for the CloudEvents web hook spec answers POST with 405 until it consented to OPTIONS. */
+    @Test
+    void shouldValidateAReceiverThatImplementsOnlyTheWebHookHandshakeAndKeepTheRateItAllows() throws Exception {
+        endpoint.stubFor(post("/hooks/webhook-spec").willReturn(aResponse().withStatus(405)));
+        endpoint.stubFor(any(urlEqualTo("/hooks/webhook-spec")).atPriority(1)
+                .withHeader("WebHook-Request-Origin", equalTo(ORIGIN))
+                .andMatching(request -> com.github.tomakehurst.wiremock.matching.MatchResult.of(
+                        request.getMethod().getName().equals("OPTIONS")))
+                .willReturn(ok().withHeader("WebHook-Allowed-Origin", ORIGIN).withHeader("WebHook-Allowed-Rate", "120")
+                        .withHeader("Allow", "POST")));
+        start(Duration.ofMillis(50), new SimpleMeterRegistry());
+
+        SubscriptionId id = insertSubscription(endpoint.url("/hooks/webhook-spec"));
+
+        await().atMost(PATIENCE).until(() -> row(id).validatedAt() != null);
+        assertThat(allowedRate(id)).isEqualTo(120);
+        endpoint.verify(postRequestedFor(urlEqualTo("/hooks/webhook-spec")));
+    }
+
+    @Test
+    void shouldTakeAnAsteriskAsConsentWithoutARateLimit() throws Exception {
+        endpoint.stubFor(post("/hooks/any-origin").willReturn(aResponse().withStatus(405)));
+        endpoint.stubFor(any(urlEqualTo("/hooks/any-origin")).atPriority(1)
+                .andMatching(request -> com.github.tomakehurst.wiremock.matching.MatchResult.of(
+                        request.getMethod().getName().equals("OPTIONS")))
+                .willReturn(ok().withHeader("WebHook-Allowed-Origin", "*").withHeader("WebHook-Allowed-Rate", "*")));
+        start(Duration.ofMillis(50), new SimpleMeterRegistry());
+
+        SubscriptionId id = insertSubscription(endpoint.url("/hooks/any-origin"));
+
+        await().atMost(PATIENCE).until(() -> row(id).validatedAt() != null);
+        assertThat(allowedRate(id)).isNull();
+    }
+
+    /** The spec: an OPTIONS answer without the header is no consent, whatever its status (a CORS answer, say). */
+    @Test
+    void shouldNotTakeAnOptionsAnswerWithoutAllowedOriginOrForAnotherOriginAsConsent() throws Exception {
+        endpoint.stubFor(post("/hooks/cors").willReturn(aResponse().withStatus(405)));
+        endpoint.stubFor(any(urlEqualTo("/hooks/cors")).atPriority(1)
+                .andMatching(request -> com.github.tomakehurst.wiremock.matching.MatchResult.of(
+                        request.getMethod().getName().equals("OPTIONS")))
+                .willReturn(ok().withHeader("Access-Control-Allow-Origin", "*")));
+        endpoint.stubFor(post("/hooks/other-origin").willReturn(aResponse().withStatus(405)));
+        endpoint.stubFor(any(urlEqualTo("/hooks/other-origin")).atPriority(1)
+                .andMatching(request -> com.github.tomakehurst.wiremock.matching.MatchResult.of(
+                        request.getMethod().getName().equals("OPTIONS")))
+                .willReturn(ok().withHeader("WebHook-Allowed-Origin", "someone-else.example")));
+        start(Duration.ofMillis(50), new SimpleMeterRegistry());
+
+        SubscriptionId cors = insertSubscription(endpoint.url("/hooks/cors"));
+        SubscriptionId other = insertSubscription(endpoint.url("/hooks/other-origin"));
+
+        await().atMost(PATIENCE).until(() -> row(cors).attempts() >= 1 && row(other).attempts() >= 1);
+        assertThat(row(cors).validatedAt()).isNull();
+        assertThat(row(cors).lastError()).contains("HTTP 405").contains("without WebHook-Allowed-Origin");
+        assertThat(row(other).validatedAt()).isNull();
+        assertThat(row(other).lastError()).contains("another origin");
     }
 
     @Test
@@ -191,7 +255,7 @@ class ValidationHandshakeIT {
         Row row = row(id);
         assertThat(row.validatedAt()).isNull();
         assertThat(row.validatedTx()).isNull();
-        assertThat(row.lastError()).isEqualTo("HTTP 500");
+        assertThat(row.lastError()).startsWith("HTTP 500 to the validation event");
         await().atMost(PATIENCE).until(() ->
                 meters.counter("herald.subscriptions.validation", "outcome", "gave-up").count() == 1);
         assertThat(meters.counter("herald.subscriptions.validation", "outcome", "failed").count()).isEqualTo(2);
@@ -301,7 +365,8 @@ class ValidationHandshakeIT {
     private ValidationHandshake start(Duration sweepInterval, SimpleMeterRegistry meters, OutboundGuard guard) {
         SubscriptionsProperties defaults = SubscriptionsProperties.defaults();
         var validation = new SubscriptionsProperties.Validation(
-                List.of(Duration.ofMillis(100), Duration.ofMillis(200)), Duration.ofSeconds(1), sweepInterval);
+                List.of(Duration.ofMillis(100), Duration.ofMillis(200)), Duration.ofSeconds(1), sweepInterval,
+                java.net.URI.create(BASE_URL));
         var properties = new SubscriptionsProperties(null, true, defaults.maxEndpointLength(), defaults.maxFilterLength(),
                 defaults.maxPerConsumer(), validation, defaults.matcher(),
                 new SubscriptionsProperties.Outbound(List.of("127.0.0.0/8")), defaults.secretOverlap());
@@ -353,6 +418,17 @@ class ValidationHandshakeIT {
     private static Instant instant(ResultSet rows, String column) throws SQLException {
         var timestamp = rows.getTimestamp(column);
         return timestamp == null ? null : timestamp.toInstant();
+    }
+
+    private static Integer allowedRate(SubscriptionId id) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement("SELECT allowed_rate FROM subscription WHERE id = ?")) {
+            statement.setLong(1, id.value());
+            try (ResultSet rows = statement.executeQuery()) {
+                rows.next();
+                return rows.getObject(1, Integer.class);
+            }
+        }
     }
 
     private static long catalogVersion() throws SQLException {
