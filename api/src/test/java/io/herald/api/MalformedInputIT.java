@@ -169,10 +169,7 @@ class MalformedInputIT extends ApiTestSupport {
     @Test
     void shouldRefuseBadFeedParameters() {
         String feed = "/events/api/v1/events?resource=" + encode(uniqueResource());
-        Response badSize = get(feed + "&after=0&size=0", reader);
-        assertProblem(badSize, 400, "invalid-parameter");
-        assertThat(field(badSize)).isEqualTo("size");
-        assertThat(field(get(feed + "&after=0&size=1001", reader))).isEqualTo("size");
+        // size=0 and size=1001 are clamped, as the platform does (PlatformFeedParametersIT); a size that is no number is not
         assertProblem(get(feed + "&after=0&size=many", reader), 400, "invalid-parameter");
         Response badAfter = get(feed + "&after=yesterday", reader);
         assertProblem(badAfter, 400, "invalid-parameter");

@@ -141,13 +141,14 @@ class PublishIT extends ApiTestSupport {
         Response response = post("/events/api/v1/app", "application/json", appEvent.toString(), agencyToken("skd", PUBLISH));
 
         assertThat(response.status()).isEqualTo(201);
-        JsonNode stored = response.json();
-        assertThat(stored.get("id").asString()).isNotBlank();
+        assertThat(response.header("Location")).isEqualTo("/party/50015641");
+        String id = response.json().asString();
+        JsonNode stored = feed("urn:altinn:resource:app_skd_skattemelding").stream()
+                .filter(event -> event.get("id").asString().equals(id)).findFirst().orElseThrow();
         assertThat(stored.get("time").asString()).isNotBlank();
         assertThat(stored.get("specversion").asString()).isEqualTo("1.0");
         assertThat(stored.get("resource").asString()).isEqualTo("urn:altinn:resource:app_skd_skattemelding");
         assertThat(stored.get("resourceinstance").asString()).isEqualTo("50015641/" + guid);
-        assertThat(feed("urn:altinn:resource:app_skd_skattemelding")).contains(stored);
     }
 
     @Test
@@ -160,13 +161,19 @@ class PublishIT extends ApiTestSupport {
     }
 
     @Test
-    void shouldRefuseAnAppEventThatSetsWhatHeraldAssigns() {
+    void shouldIgnoreWhatHeraldAssignsWhenAnAppEventSetsIt() {
         String guid = UUID.randomUUID().toString();
         Response response = post("/events/api/v1/app", "application/json",
-                "{\"id\":\"mine\",\"source\":\"https://a.example/ttd/app/instances/1/" + guid + "\",\"type\":\"x\"}", publisher);
+                "{\"id\":\"mine\",\"time\":\"2001-01-01T00:00:00Z\",\"resource\":\"urn:altinn:resource:other\","
+                        + "\"source\":\"https://a.example/ttd/app/instances/1/" + guid + "\",\"type\":\"x\"}", publisher);
 
-        assertThat(response.status()).isEqualTo(400);
-        assertThat(response.json().get("errors").get(0).get("field").asString()).isEqualTo("id");
+        assertThat(response.status()).as(response.body()).isEqualTo(201);
+        String id = response.json().asString();
+        assertThat(id).isNotEqualTo("mine");
+        JsonNode stored = feed("urn:altinn:resource:app_ttd_app").stream()
+                .filter(event -> event.get("id").asString().equals(id)).findFirst().orElseThrow();
+        assertThat(stored.get("time").asString()).doesNotStartWith("2001");
+        assertThat(stored.get("resource").asString()).isEqualTo("urn:altinn:resource:app_ttd_app");
     }
 
     @Test

@@ -43,6 +43,15 @@ public record EventPosition(long tx, long seq) implements Comparable<EventPositi
         return new EventPosition(Long.parseLong(matcher.group(1)), Long.parseLong(matcher.group(2)));
     }
 
+    /** True when {@code text} has a cursor's form ({@code 0} or {@code <tx>-<seq>}, spaces around ignored). */
+    public static boolean isCursor(String text) {
+        if (text == null) {
+            return false;
+        }
+        String trimmed = text.trim();
+        return trimmed.equals("0") || TEXT.matcher(trimmed).matches();
+    }
+
     @Override
     public int compareTo(EventPosition other) {
         int byTx = Long.compare(tx, other.tx);

@@ -33,6 +33,13 @@ public interface EventStore extends AutoCloseable {
     /** The events referred to that are still retained, in any order; an expired event is simply absent. */
     List<StoredEvent> find(java.util.Collection<EventReference> references);
 
+    /**
+     * Where the first retained event with this {@code id} stands in the log (the first of that
+     * {@code resource}, when one is named): what a reader that kept the id of the last event it read
+     * resumes after. Empty when no retained event has that id.
+     */
+    java.util.Optional<EventPosition> positionOf(String eventId, String resource);
+
     /** One range of the log after {@code after}: what one matcher lease follows. */
     default FeedPage follow(EventPosition after, int limit, LogRange range) {
         return read(FeedQuery.after(after, limit).withLogRange(range));

@@ -173,6 +173,70 @@ public abstract class EventStoreContract {
     }
 
     @Test
+    void shouldMatchTypeAndSourcePatternsWithoutRegardToCaseAndWithPercentAsWildcard() {
+        String resource = uniqueResource();
+        ObjectNode created = json(resource);
+        created.put("type", "app.instance.created");
+        created.put("source", "https://ttd.apps.example/ttd/app-one/instances/1/a");
+        ObjectNode moved = json(resource);
+        moved.put("type", "app.instance.process.movedTo.Task_2");
+        moved.put("source", "https://ttd.apps.example/ttd/app-two/instances/1/b");
+        ObjectNode other = json(resource);
+        other.put("type", "app.instance.processXmovedTo.TaskX2");
+        other.put("source", "urn:other:source");
+        store().append(List.of(parse(created), parse(moved), parse(other)));
+        String createdId = created.get("id").asString();
+        String movedId = moved.get("id").asString();
+        FeedQuery base = resourceFeed(resource);
+
+        assertThat(ids(readAll(base.withTypes(List.of("APP.INSTANCE.CREATED"))))).containsExactly(createdId);
+        assertThat(ids(readAll(base.withTypes(List.of("app.instance.%"))))).containsExactly(createdId, movedId, other.get("id").asString());
+        assertThat(ids(readAll(base.withTypes(List.of("%movedto.task_2"))))).containsExactly(movedId);
+        assertThat(ids(readAll(base.withTypes(List.of("app.instance.process.movedTo.Task_2", "app.instance.created")))))
+                .containsExactly(createdId, movedId);
+        assertThat(readAll(base.withTypes(List.of("app.instance")))).isEmpty();
+        assertThat(ids(readAll(base.withSources(List.of("https://ttd.apps.example/ttd/%/instances/1/b", "HTTPS://TTD.APPS.EXAMPLE/ttd/app-one")))))
+                .containsExactly(createdId, movedId);
+        assertThat(readAll(base.withSources(List.of("https://%.apps.example/ttd/app-three")))).isEmpty();
+    }
+
+    @Test
+    void shouldReadEventsWhoseAlternativeSubjectIsAnyOfSeveralInLogOrder() {
+        String resource = uniqueResource();
+        List<String> expected = new ArrayList<>();
+        List<IncomingEvent> events = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            ObjectNode event = json(resource);
+            event.put("alternativesubject", i % 3 == 0 ? "/org/910000001" : i % 3 == 1 ? "/organisation/910000001" : "/org/910000002");
+            events.add(parse(event));
+            if (i % 3 != 2) {
+                expected.add(event.get("id").asString());
+            }
+        }
+        store().append(events.subList(0, 3));
+        store().append(events.subList(3, 6));
+
+        FeedQuery query = FeedQuery.after(EventPosition.START, 3).withResource(resource)
+                .withAlternativeSubjects(List.of("/org/910000001", "/organisation/910000001"));
+        FeedPage first = store().read(query);
+        assertThat(first.events()).hasSize(3);
+        assertThat(ids(readAll(query))).containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void shouldFindThePositionOfAnEventById() {
+        String resource = uniqueResource();
+        var first = event(resource);
+        var second = event(resource);
+        var appended = (AppendResult.Appended) store().append(List.of(first, second));
+
+        assertThat(store().positionOf(second.key().id(), null)).contains(appended.positions().get(1));
+        assertThat(store().positionOf(second.key().id(), resource)).contains(appended.positions().get(1));
+        assertThat(store().positionOf(second.key().id(), uniqueResource())).isEmpty();
+        assertThat(store().positionOf("no-such-event-" + java.util.UUID.randomUUID(), null)).isEmpty();
+    }
+
+    @Test
     void shouldPageThroughAFeedWithoutRepeatsOrGaps() {
         String resource = uniqueResource();
         var appended = new ArrayList<String>();

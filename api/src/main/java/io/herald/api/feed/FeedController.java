@@ -1,8 +1,9 @@
 package io.herald.api.feed;
 
 import static io.herald.api.feed.FeedParameters.name;
-import static io.herald.api.feed.FeedParameters.organisation;
+import static io.herald.api.feed.FeedParameters.organisations;
 import static io.herald.api.feed.FeedParameters.party;
+import static io.herald.api.feed.FeedParameters.patterns;
 import static io.herald.api.feed.FeedParameters.person;
 import static io.herald.api.feed.FeedParameters.types;
 
@@ -35,6 +36,10 @@ public class FeedController {
 
     /** A person number travels in this header, never in a URL. */
     public static final String PERSON_HEADER = "Altinn-Party-SocialSecurityNumber";
+    /** The header in which the platform's clients send a person number. */
+    public static final String PLATFORM_PERSON_HEADER = "person";
+    /** The generic feed's alternative subject filter, as the platform's clients send it. */
+    public static final String ALTERNATIVE_SUBJECT_HEADER = "Altinn-AlternativeSubject";
 
     private final FeedService feeds;
     private final FeedParameters parameters;
@@ -63,7 +68,8 @@ public class FeedController {
     ResponseEntity<byte[]> instanceFeed(@PathVariable String instanceId,
             @RequestParam(required = false) String after,
             @RequestParam(required = false) Integer size) {
-        FeedQuery query = parameters.startAfter(after == null ? "0" : after, size).withInstanceId(FeedParameters.guid("instanceId", instanceId));
+        FeedQuery query = parameters.startAfter(after == null ? "0" : after, size, null)
+                .withInstanceId(FeedParameters.guid("instanceId", instanceId));
         return FeedResponses.page(feeds.readUnfiltered(query));
     }
 
@@ -73,18 +79,19 @@ public class FeedController {
             @RequestParam(required = false) String after,
             @RequestParam(required = false) String subject,
             @RequestParam(required = false) String alternativesubject,
+            @RequestHeader(name = ALTERNATIVE_SUBJECT_HEADER, required = false) String alternativeSubjectHeader,
             @RequestParam(required = false) List<String> type,
-            @RequestParam(required = false) String source,
+            @RequestParam(required = false) List<String> source,
             @RequestParam(required = false) Integer size) {
         if (resource.isBlank()) {
             throw BadRequestException.invalidParameter("resource", "must not be empty");
         }
-        FeedQuery query = parameters.startAfter(after, size)
+        FeedQuery query = parameters.startAfter(after, size, resource)
                 .withResource(resource)
                 .withSubject(subject)
-                .withAlternativeSubject(alternativesubject)
+                .withAlternativeSubject(oneOf("alternativesubject", alternativesubject, ALTERNATIVE_SUBJECT_HEADER, alternativeSubjectHeader))
                 .withTypes(types(type))
-                .withSourcePrefix(source);
+                .withSources(patterns("source", source));
         return FeedResponses.page(feeds.read(caller, query));
     }
 
@@ -97,14 +104,13 @@ public class FeedController {
             @RequestParam(required = false) String to,
             @RequestParam(required = false) String party,
             @RequestParam(required = false) String unit,
-            @RequestHeader(name = PERSON_HEADER, required = false) String person,
+            @RequestHeader(name = PERSON_HEADER, required = false) String personNumber,
+            @RequestHeader(name = PLATFORM_PERSON_HEADER, required = false) String person,
             @RequestParam(required = false) List<String> type,
             @RequestParam(required = false) Integer size) {
         String resource = appResource(identities, access, caller, org, app);
-        FeedQuery query = parameters.start(after, from, to, size)
+        FeedQuery query = parties(parameters.start(after, from, to, size, resource), party, unit, personNumber, person)
                 .withResource(resource)
-                .withSubject(party("party", party))
-                .withAlternativeSubject(alternativeSubject(unit, person))
                 .withTypes(types(type));
         return FeedResponses.page(feeds.read(caller, query));
     }
@@ -116,27 +122,51 @@ public class FeedController {
             @RequestParam(required = false) String to,
             @RequestParam(required = false) String party,
             @RequestParam(required = false) String unit,
-            @RequestHeader(name = PERSON_HEADER, required = false) String person,
-            @RequestParam(required = false) String source,
+            @RequestHeader(name = PERSON_HEADER, required = false) String personNumber,
+            @RequestHeader(name = PLATFORM_PERSON_HEADER, required = false) String person,
+            @RequestParam(required = false) List<String> source,
             @RequestParam(required = false) List<String> type,
             @RequestParam(required = false) Integer size) {
-        if (party == null && unit == null && person == null) {
+        if (party == null && unit == null && personNumber == null && person == null) {
             throw new BadRequestException("missing-parameter", "party",
-                    "or unit, or the header " + PERSON_HEADER + ", is required: whose events to read");
+                    "or unit, or the header " + PLATFORM_PERSON_HEADER + " (or " + PERSON_HEADER + "), is required: whose events to read");
         }
-        FeedQuery query = parameters.start(after, from, to, size)
-                .withSubject(party("party", party))
-                .withAlternativeSubject(alternativeSubject(unit, person))
-                .withSourcePrefix(source)
+        FeedQuery query = parties(parameters.start(after, from, to, size, null), party, unit, personNumber, person)
+                .withSources(patterns("source", source))
                 .withTypes(types(type));
         return FeedResponses.page(feeds.read(caller, query));
     }
 
-    private static String alternativeSubject(String unit, String person) {
-        if (unit != null && person != null) {
-            throw new BadRequestException("invalid-parameter", "unit",
-                    "and the header " + PERSON_HEADER + " name two parties; give one");
+    /**
+     * Whose events: {@code party} is the subject {@code /party/{id}}; {@code unit} an organisation's
+     * alternative subject in either of its forms ({@code /org/…}, {@code /organisation/…}); a person
+     * number (in a header, never in a URL) {@code /person/…}. As on the platform, a party excludes
+     * the other two, and those two exclude each other.
+     */
+    private static FeedQuery parties(FeedQuery query, String party, String unit, String personNumber, String person) {
+        String personValue = oneOf(PERSON_HEADER, personNumber, PLATFORM_PERSON_HEADER, person);
+        String personName = personNumber != null ? PERSON_HEADER : PLATFORM_PERSON_HEADER;
+        if (party != null && (unit != null || personValue != null)) {
+            throw BadRequestException.invalidParameter("party", "cannot be combined with " + (unit != null ? "unit" : "the header " + personName)
+                    + ": give one party");
         }
-        return unit != null ? organisation("unit", unit) : person(PERSON_HEADER, person);
+        if (unit != null && personValue != null) {
+            throw BadRequestException.invalidParameter("unit", "and the header " + personName + " name two parties; give one");
+        }
+        if (party != null) {
+            return query.withSubject(party("party", party));
+        }
+        if (unit != null) {
+            return query.withAlternativeSubjects(organisations("unit", unit));
+        }
+        return query.withAlternativeSubject(person(personName, personValue));
+    }
+
+    /** The value given under either of two names (the same value under both is fine); 400 if they differ. */
+    private static String oneOf(String name, String value, String otherName, String other) {
+        if (value != null && other != null && !value.equals(other)) {
+            throw BadRequestException.invalidParameter(name, "and " + otherName + " differ; give one");
+        }
+        return value != null ? value : other;
     }
 }

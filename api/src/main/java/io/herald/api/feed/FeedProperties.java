@@ -7,7 +7,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * Feed paging ({@code herald.feed.*}); docs/configuration.md lists them.
  *
  * @param defaultSize events in a page when the caller names no {@code size}
- * @param maxSize     the largest {@code size} a caller may ask for
+ * @param maxSize     the largest page a feed returns; a larger {@code size} is clamped to it
  * @param maxExamined the most events one request examines for a caller who may not read them all;
  *                    the page then comes back short, with a {@code next} past all it examined
  */

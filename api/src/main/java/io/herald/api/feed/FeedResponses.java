@@ -13,9 +13,15 @@ import io.herald.store.StoredEvent;
 /**
  * A feed page as HTTP: the stored events as a JSON array (written as stored, not re-serialized),
  * and the cursor to the next page as a full URL in the {@code next} header (what the platform's
- * clients read) and in an RFC 8288 {@code Link} header.
+ * clients read) and in an RFC 8288 {@code Link} header, both only when the page holds events.
  */
 final class FeedResponses {
+
+    /**
+     * On every page, empty ones included: the cursor to pass as {@code after} next time, which may
+     * lie past the last event returned (see docs/adr/0002-cursor.md).
+     */
+    static final String CURSOR_HEADER = "Herald-Position";
 
     private FeedResponses() {
     }
@@ -32,7 +38,10 @@ final class FeedResponses {
             first = false;
         }
         body.write(']');
-        return NextLinks.ok(page.next().toString())
+        String cursor = page.next().toString();
+        // the platform's clients loop while there is a next link: an empty page has none
+        ResponseEntity.BodyBuilder answer = page.events().isEmpty() ? ResponseEntity.ok() : NextLinks.ok(cursor);
+        return answer.header(CURSOR_HEADER, cursor)
                 .contentType(MediaType.APPLICATION_JSON)
                 .body(body.toByteArray());
     }

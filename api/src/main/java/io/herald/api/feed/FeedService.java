@@ -40,7 +40,7 @@ public class FeedService {
         int examined = 0;
         int chunk = wanted;
         while (true) {
-            FeedPage page = store.read(withLimit(query.withAfter(next), chunk));
+            FeedPage page = store.read(query.withAfter(next).withLimit(chunk));
             List<StoredEvent> events = page.events();
             examined += events.size();
             boolean[] allowed = events.isEmpty() ? new boolean[0] : policy.readable(caller, events);
@@ -64,10 +64,5 @@ public class FeedService {
     /** The events as stored, for a caller whose right is the query itself (the instance feed: the GUID is the capability). */
     public FeedPage readUnfiltered(FeedQuery query) {
         return store.read(query);
-    }
-
-    private static FeedQuery withLimit(FeedQuery query, int limit) {
-        return new FeedQuery(query.after(), limit, query.resource(), query.subject(), query.alternativeSubject(), query.types(),
-                query.sourcePrefix(), query.instanceId(), query.from(), query.to(), query.range());
     }
 }

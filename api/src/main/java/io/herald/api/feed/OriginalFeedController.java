@@ -2,7 +2,7 @@ package io.herald.api.feed;
 
 import static io.herald.api.feed.FeedParameters.guid;
 import static io.herald.api.feed.FeedParameters.name;
-import static io.herald.api.feed.FeedParameters.organisation;
+import static io.herald.api.feed.FeedParameters.organisations;
 import static io.herald.api.feed.FeedParameters.person;
 import static io.herald.api.feed.FeedParameters.types;
 
@@ -63,8 +63,9 @@ public class OriginalFeedController {
             @RequestParam(required = false) String after,
             @RequestParam(required = false) List<String> eventType,
             @RequestParam(required = false) Integer size) {
-        FeedQuery query = parameters.start(after, from, null, size)
-                .withResource(FeedController.appResource(identities, access, caller, org, app))
+        String resource = FeedController.appResource(identities, access, caller, org, app);
+        FeedQuery query = parameters.start(after, from, null, size, resource)
+                .withResource(resource)
                 .withTypes(types(eventType));
         return FeedResponses.page(feeds.read(caller, query));
     }
@@ -83,9 +84,9 @@ public class OriginalFeedController {
             throw new BadRequestException("invalid-body", "party", "must name exactly one of personNumber and organisationNumber");
         }
         FeedQuery query = parameters.start(after == null && request.storedAfter() == null ? "0" : after,
-                        "storedAfter", request.storedAfter(), null, size)
-                .withAlternativeSubject(person != null ? person("party.personNumber", person)
-                        : organisation("party.organisationNumber", organisation))
+                        "storedAfter", request.storedAfter(), null, size, null)
+                .withAlternativeSubjects(person != null ? List.of(person("party.personNumber", person))
+                        : organisations("party.organisationNumber", organisation))
                 .withTypes(types(request.eventTypes()));
         if (request.appId() != null) {
             String[] orgAndApp = request.appId().split("/", -1);
@@ -104,7 +105,7 @@ public class OriginalFeedController {
             @RequestParam(required = false) String after,
             @RequestParam(required = false) Integer size) {
         String storedAfter = request == null ? null : request.storedAfter();
-        FeedQuery query = parameters.start(after == null && storedAfter == null ? "0" : after, "storedAfter", storedAfter, null, size)
+        FeedQuery query = parameters.start(after == null && storedAfter == null ? "0" : after, "storedAfter", storedAfter, null, size, null)
                 .withInstanceId(guid("instanceId", instanceId));
         return FeedResponses.page(feeds.readUnfiltered(query));
     }

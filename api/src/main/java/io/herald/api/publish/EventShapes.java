@@ -1,11 +1,13 @@
 package io.herald.api.publish;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 import org.springframework.stereotype.Component;
 
@@ -23,8 +25,12 @@ import tools.jackson.databind.node.ObjectNode;
 public class EventShapes {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    /** What Herald sets on an app event and a publisher therefore must not. */
-    private static final Set<String> ASSIGNED = Set.of("id", "time", "resource", "resourceinstance");
+    /** What Herald sets on an app event (a client's value is ignored), and the app library's name for datacontenttype. */
+    private static final Set<String> IGNORED = Set.of("id", "time", "resource", "resourceinstance", "specversion", "contenttype");
+    /** CloudEvents attributes whose values may be structured. */
+    private static final Set<String> DATA = Set.of("data", "data_base64");
+    /** A CloudEvents extension attribute's name; other members are not attributes and are ignored. */
+    private static final Pattern EXTENSION_NAME = Pattern.compile("[a-z0-9]{1,20}");
     /** Event Grid members and the CloudEvents attribute each becomes. */
     private static final Map<String, String> EVENT_GRID = Map.of(
             "id", "id", "topic", "source", "eventType", "type", "subject", "subject",
@@ -36,16 +42,18 @@ public class EventShapes {
         this.clock = clock;
     }
 
-    /** The app-event shape → a CloudEvent. */
-    public ObjectNode fromAppEvent(JsonNode input) {
+    /**
+     * The app-event shape → a CloudEvent, as the platform's app library sends it: every member
+     * present, {@code null} where unset, and a client {@code time}. Herald assigns {@code id} and
+     * {@code time} and derives {@code resource} and {@code resourceinstance} from the source, so the
+     * client's {@code id}, {@code time}, {@code resource} and {@code resourceinstance} are ignored, as
+     * are {@code null} members and members that are no CloudEvents attribute. The id is derived from
+     * the request when the client sent a {@code time} or an {@code id} (the app library always sends
+     * a time), so that a retried request names the same event; see docs/adr/0011.
+     */
+    public AppEvent fromAppEvent(JsonNode input) {
         if (!input.isObject()) {
             throw new BadRequestException("invalid-event", "", "an app event must be a JSON object");
-        }
-        for (String name : ASSIGNED) {
-            if (input.has(name)) {
-                throw new BadRequestException("invalid-event", name,
-                        "is assigned by Herald on /app; publish to /events to choose it yourself");
-            }
         }
         JsonNode source = input.get("source");
         if (source == null || !source.isString()) {
@@ -54,9 +62,11 @@ public class EventShapes {
         AppInstancePath instance = AppInstancePath.of(source.stringValue()).orElseThrow(() -> new BadRequestException(
                 "invalid-event", "source", "must name an app instance as .../{org}/{app}/instances/{partyId}/{instanceGuid} but was \""
                         + source.stringValue() + "\""));
+        boolean derived = input.hasNonNull("time") || input.hasNonNull("id");
         ObjectNode event = JSON.createObjectNode();
         event.put("specversion", "1.0");
-        event.put("id", UUID.randomUUID().toString());
+        event.put("id", derived ? UUID.nameUUIDFromBytes(("herald:app-event:" + JSON.writeValueAsString(input))
+                .getBytes(StandardCharsets.UTF_8)).toString() : UUID.randomUUID().toString());
         event.set("source", source);
         copy(input, event, "type");
         copy(input, event, "subject");
@@ -64,12 +74,39 @@ public class EventShapes {
         event.put("time", DateTimeFormatter.ISO_INSTANT.format(clock.instant().truncatedTo(ChronoUnit.MICROS)));
         event.put("resource", instance.resource());
         event.put("resourceinstance", instance.resourceInstance());
+        contentType(input.get("contenttype")).ifPresent(type -> event.put("datacontenttype", type));
         input.properties().forEach(member -> {
-            if (!event.has(member.getKey())) {
-                event.set(member.getKey(), member.getValue());
+            JsonNode value = member.getValue();
+            if (!event.has(member.getKey()) && !IGNORED.contains(member.getKey()) && !value.isNull()
+                    && (DATA.contains(member.getKey()) || EXTENSION_NAME.matcher(member.getKey()).matches() && value.isValueNode())) {
+                event.set(member.getKey(), value);
             }
         });
-        return event;
+        return new AppEvent(event, derived);
+    }
+
+    /** A CloudEvent made from the app-event shape; {@code derivedId} when a retry of the same request gets the same id. */
+    public record AppEvent(ObjectNode event, boolean derivedId) {
+    }
+
+    /**
+     * The app library's {@code contenttype}: a media type string, or .NET's {@code ContentType}
+     * serialised as an object whose {@code MediaType} (and {@code CharSet}) say it.
+     */
+    private static java.util.Optional<String> contentType(JsonNode value) {
+        if (value == null || value.isNull()) {
+            return java.util.Optional.empty();
+        }
+        if (value.isString() && !value.stringValue().isBlank()) {
+            return java.util.Optional.of(value.stringValue());
+        }
+        JsonNode mediaType = value.get("MediaType");
+        if (mediaType != null && mediaType.isString() && !mediaType.stringValue().isBlank()) {
+            JsonNode charset = value.get("CharSet");
+            return java.util.Optional.of(mediaType.stringValue()
+                    + (charset != null && charset.isString() && !charset.stringValue().isBlank() ? "; charset=" + charset.stringValue() : ""));
+        }
+        return java.util.Optional.empty();
     }
 
     /** True for an object in Azure Event Grid's schema rather than a CloudEvent. */
@@ -110,7 +147,7 @@ public class EventShapes {
 
     private static void copy(JsonNode from, ObjectNode to, String name) {
         JsonNode value = from.get(name);
-        if (value != null) {
+        if (value != null && !value.isNull()) {
             to.set(name, value);
         }
     }

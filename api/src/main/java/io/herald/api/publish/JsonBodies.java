@@ -33,6 +33,25 @@ public class JsonBodies {
     }
 
     public JsonNode read(HttpServletRequest request) {
+        byte[] body = bytes(request);
+        if (body.length == 0) {
+            throw new BadRequestException("malformed-json", "", "the request body is empty");
+        }
+        return parse(body);
+    }
+
+    /** The body as JSON; 400 saying where it is malformed. */
+    public JsonNode parse(byte[] body) {
+        try {
+            return JSON.readTree(body);
+        } catch (JacksonException e) {
+            throw new BadRequestException("malformed-json", "", "the request body is not valid JSON: " + e.getOriginalMessage()
+                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")"));
+        }
+    }
+
+    /** The body's bytes, at most {@code herald.publish.max-body-size} of them (else 413). */
+    public byte[] bytes(HttpServletRequest request) {
         long declared = request.getContentLengthLong();
         if (declared > maxBodyBytes) {
             throw tooLarge(declared);
@@ -46,15 +65,7 @@ public class JsonBodies {
         if (body.length > maxBodyBytes) {
             throw tooLarge(body.length);
         }
-        if (body.length == 0) {
-            throw new BadRequestException("malformed-json", "", "the request body is empty");
-        }
-        try {
-            return JSON.readTree(body);
-        } catch (JacksonException e) {
-            throw new BadRequestException("malformed-json", "", "the request body is not valid JSON: " + e.getOriginalMessage()
-                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")"));
-        }
+        return body;
     }
 
     private PayloadTooLargeException tooLarge(long size) {

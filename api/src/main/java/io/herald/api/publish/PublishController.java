@@ -5,19 +5,23 @@ import java.util.List;
 
 import jakarta.servlet.http.HttpServletRequest;
 
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
 
+import io.herald.api.problem.EventConflictException;
 import io.herald.api.publish.EventPublisher.Receipt;
 import io.herald.store.IncomingEvent;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Publishing: CloudEvents one at a time or in batches, the app-event shape, and the original
+ * Publishing: CloudEvents one at a time (structured or binary mode) or in batches, the app-event shape, and the original
  * proposal's {@code POST /events} (CloudEvents or Azure Event Grid events). Every answer comes
  * after the events are committed.
  */
@@ -29,12 +33,16 @@ public class PublishController {
     /** Beside the event: where it stands in the log (the same value a feed cursor uses). */
     public static final String POSITION_HEADER = "Herald-Position";
 
+    private static final JsonMapper JSON_STRINGS = JsonMapper.builder().build();
+
     private final JsonBodies bodies;
     private final EventPublisher publisher;
     private final EventShapes shapes;
+    private final BinaryCloudEvents binary;
 
-    public PublishController(JsonBodies bodies, EventPublisher publisher, EventShapes shapes) {
+    public PublishController(JsonBodies bodies, EventPublisher publisher, EventShapes shapes, BinaryCloudEvents binary) {
         this.bodies = bodies;
+        this.binary = binary;
         this.publisher = publisher;
         this.shapes = shapes;
     }
@@ -51,18 +59,55 @@ public class PublishController {
         return ResponseEntity.ok().header(POSITION_HEADER, receipt.position()).body(receipt);
     }
 
+    /**
+     * One CloudEvent in HTTP binary mode, on both single-event publish paths: the {@code ce-specversion}
+     * header marks it, whatever the body's content type. Batches have no binary mode.
+     */
+    @PostMapping(path = {"/events/api/v1/events", "/events"}, headers = BinaryCloudEvents.SPECVERSION_HEADER,
+            produces = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<Receipt> publishBinary(HttpServletRequest request) {
+        Receipt receipt = publisher.publishOne(binary.read(request));
+        return ResponseEntity.ok().header(POSITION_HEADER, receipt.position()).body(receipt);
+    }
+
+    /**
+     * What neither structured mode nor binary mode matched: 415, as before binary mode existed (without
+     * this mapping the binary one, which takes any content type, would make Spring answer 404).
+     */
+    @PostMapping(path = {"/events/api/v1/events", "/events"})
+    ResponseEntity<Void> unsupportedMediaType(HttpServletRequest request) throws HttpMediaTypeNotSupportedException {
+        throw new HttpMediaTypeNotSupportedException(request.getContentType() == null ? null : MediaType.parseMediaType(request.getContentType()),
+                List.of(MediaType.parseMediaType(CLOUDEVENTS_JSON), MediaType.APPLICATION_JSON, MediaType.parseMediaType(CLOUDEVENTS_BATCH_JSON)),
+                HttpMethod.POST);
+    }
+
     @PostMapping(path = "/events/api/v1/events", consumes = CLOUDEVENTS_BATCH_JSON, produces = MediaType.APPLICATION_JSON_VALUE)
     List<Receipt> publishBatch(HttpServletRequest request) {
         return publisher.publishBatch(bodies.read(request));
     }
 
+    /**
+     * The platform's answer: 201, {@code Location: <subject>} and the new event's id as a JSON string.
+     * A retry of a request whose id Herald derived (see {@link EventShapes#fromAppEvent}) finds the
+     * event stored already (its time differs) and gets the same answer.
+     */
     @PostMapping(path = "/events/api/v1/app", consumes = {MediaType.APPLICATION_JSON_VALUE, CLOUDEVENTS_JSON},
-            produces = {CLOUDEVENTS_JSON, MediaType.APPLICATION_JSON_VALUE})
-    ResponseEntity<JsonNode> publishAppEvent(HttpServletRequest request) {
-        ObjectNode event = shapes.fromAppEvent(bodies.read(request));
-        IncomingEvent incoming = publisher.parse(event, "");
-        Receipt receipt = publisher.publish(List.of(incoming), false).get(0);
-        return ResponseEntity.status(HttpStatus.CREATED).header(POSITION_HEADER, receipt.position()).body(event);
+            produces = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<String> publishAppEvent(HttpServletRequest request) {
+        EventShapes.AppEvent app = shapes.fromAppEvent(bodies.read(request));
+        IncomingEvent incoming = publisher.parse(app.event(), "");
+        ResponseEntity.BodyBuilder created = ResponseEntity.status(HttpStatus.CREATED);
+        if (incoming.subject() != null) {
+            created.header(HttpHeaders.LOCATION, incoming.subject());
+        }
+        try {
+            created.header(POSITION_HEADER, publisher.publish(List.of(incoming), false).get(0).position());
+        } catch (EventConflictException e) {
+            if (!app.derivedId()) {
+                throw e;
+            }
+        }
+        return created.contentType(MediaType.APPLICATION_JSON).body(JSON_STRINGS.writeValueAsString(incoming.key().id()));
     }
 
     /**

@@ -51,6 +51,11 @@ class FeedServiceTest {
         public List<StoredEvent> find(java.util.Collection<io.herald.store.EventReference> references) {
             throw new UnsupportedOperationException();
         }
+
+        @Override
+        public java.util.Optional<EventPosition> positionOf(String eventId, String resource) {
+            throw new UnsupportedOperationException();
+        }
     }
 
     private static FeedAccessPolicy readable(String... ids) {

@@ -294,6 +294,11 @@ public final class CosmosEventStore implements EventStore, SharedChangeFeed {
     }
 
     @Override
+    public java.util.Optional<EventPosition> positionOf(String eventId, String resource) {
+        return reader.positionOf(eventId, resource);
+    }
+
+    @Override
     public List<StoredEvent> find(Collection<EventReference> references) {
         return reader.find(references);
     }

@@ -3,6 +3,7 @@ package io.herald.store.cosmos;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 
 import com.azure.cosmos.CosmosAsyncContainer;
 import com.azure.cosmos.models.CosmosQueryRequestOptions;
@@ -14,13 +15,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.herald.store.EventPosition;
 import io.herald.store.EventReference;
 import io.herald.store.FeedPage;
+import io.herald.store.FeedPattern;
 import io.herald.store.FeedQuery;
 import io.herald.store.StoredEvent;
 
 /**
  * Feeds on Cosmos DB: one cross-partition query in (tx, seq) order, bounded by the commit horizon,
  * with every filter a feed names in the query (each served by a composite index that ends in
- * {@code tx, seq}). No OFFSET, DISTINCT, GROUP BY or LIKE: the cursor is the only paging.
+ * {@code tx, seq}; type and source patterns are residual filters on those scans). No OFFSET,
+ * DISTINCT or GROUP BY: the cursor is the only paging.
  */
 final class CosmosFeedReader {
 
@@ -45,15 +48,17 @@ final class CosmosFeedReader {
         }
         filter(sql, parameters, "c.resource = @resource", "@resource", query.resource());
         filter(sql, parameters, "c.eventSubject = @subject", "@subject", query.subject());
-        filter(sql, parameters, "c.alternativeSubject = @alternativeSubject", "@alternativeSubject", query.alternativeSubject());
-        filter(sql, parameters, "STARTSWITH(c.source, @sourcePrefix)", "@sourcePrefix", query.sourcePrefix());
+        if (query.alternativeSubjects().size() == 1) {
+            filter(sql, parameters, "c.alternativeSubject = @alternativeSubject", "@alternativeSubject", query.alternativeSubjects().get(0));
+        } else if (!query.alternativeSubjects().isEmpty()) {
+            sql.append(" AND ARRAY_CONTAINS(@alternativeSubjects, c.alternativeSubject)");
+            parameters.add(new SqlParameter("@alternativeSubjects", query.alternativeSubjects()));
+        }
         filter(sql, parameters, "c.instanceId = @instanceId", "@instanceId", query.instanceId());
         filter(sql, parameters, "c.time >= @from", "@from", query.from() == null ? null : EventDocuments.micros(query.from()));
         filter(sql, parameters, "c.time < @to", "@to", query.to() == null ? null : EventDocuments.micros(query.to()));
-        if (!query.types().isEmpty()) {
-            sql.append(" AND ARRAY_CONTAINS(@types, c.type)");
-            parameters.add(new SqlParameter("@types", query.types()));
-        }
+        patterns(sql, parameters, "c.type", "@type", query.types(), false);
+        patterns(sql, parameters, "c.source", "@source", query.sources(), true);
         if (query.range() != null) {
             sql.append(" AND c.logRange % @ranges = @range");
             parameters.add(new SqlParameter("@ranges", query.range().count()));
@@ -78,6 +83,29 @@ final class CosmosFeedReader {
             }
         }
         return next;
+    }
+
+    /** The first event with this id (of this resource, if named), in log order. */
+    Optional<EventPosition> positionOf(String eventId, String resource) {
+        List<SqlParameter> parameters = new ArrayList<>(List.of(new SqlParameter("@eventId", eventId)));
+        StringBuilder sql = new StringBuilder("SELECT TOP 1 * FROM c WHERE c.eventId = @eventId");
+        filter(sql, parameters, "c.resource = @resource", "@resource", resource);
+        sql.append(" ORDER BY c.tx, c.seq");
+        return query(new SqlQuerySpec(sql.toString(), parameters), 1).stream().findFirst().map(StoredEvent::position);
+    }
+
+    /** Any of the {@link FeedPattern}s, as case-insensitive regular expressions (Cosmos DB's LIKE is case-sensitive). */
+    private static void patterns(StringBuilder sql, List<SqlParameter> parameters, String field, String name,
+            List<String> patterns, boolean prefix) {
+        if (patterns.isEmpty()) {
+            return;
+        }
+        sql.append(" AND (");
+        for (int i = 0; i < patterns.size(); i++) {
+            sql.append(i == 0 ? "" : " OR ").append("RegexMatch(").append(field).append(", ").append(name).append(i).append(", 'i')");
+            parameters.add(new SqlParameter(name + i, FeedPattern.toRegex(patterns.get(i), prefix)));
+        }
+        sql.append(')');
     }
 
     List<StoredEvent> find(Collection<EventReference> references) {

@@ -8,11 +8,13 @@ import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 
 import io.herald.store.EventKey;
 import io.herald.store.EventPosition;
 import io.herald.store.EventReference;
 import io.herald.store.FeedPage;
+import io.herald.store.FeedPattern;
 import io.herald.store.FeedQuery;
 import io.herald.store.StoredEvent;
 
@@ -23,49 +25,20 @@ import io.herald.store.StoredEvent;
  */
 public final class FeedReader {
 
-    public FeedPage read(Connection connection, FeedQuery query) throws SQLException {
-        var sql = new StringBuilder("""
-                WITH snapshot AS MATERIALIZED (SELECT pg_current_snapshot() AS s),
-                horizon AS MATERIALIZED (SELECT pg_snapshot_xmin(s)::text::bigint AS xmin, pg_snapshot_xmax(s)::text::bigint AS xmax
-                    FROM snapshot),
-                page AS (
-                    SELECT tx, seq, stored_at, source, id, type, resource, subject, alternative_subject,
-                           resource_instance, time, body
-                    FROM event
-                    WHERE (tx, seq) > (?, ?) AND tx < (SELECT xmin FROM horizon)""");
-        List<Object> parameters = new ArrayList<>(List.of(query.after().tx(), query.after().seq()));
-        filter(sql, parameters, "resource = ?", query.resource());
-        filter(sql, parameters, "subject = ?", query.subject());
-        filter(sql, parameters, "alternative_subject = ?", query.alternativeSubject());
-        filter(sql, parameters, "starts_with(source, ?)", query.sourcePrefix());
-        filter(sql, parameters, "instance_id = ?", query.instanceId());
-        filter(sql, parameters, "time >= ?", query.from() == null ? null : Timestamp.from(query.from()));
-        filter(sql, parameters, "time < ?", query.to() == null ? null : Timestamp.from(query.to()));
-        if (query.range() != null) {
-            sql.append(" AND herald_log_range(resource, ?) = ?");
-            parameters.add(query.range().count());
-            parameters.add(query.range().index());
-        }
-        if (!query.types().isEmpty()) {
-            sql.append(" AND type = ANY (?)");
-            parameters.add(connection.createArrayOf("text", query.types().toArray()));
-        }
-        // the head: the last position below the horizon, whatever the filters
-        sql.append("""
-                 ORDER BY tx, seq LIMIT ?),
-                head AS (SELECT tx, seq FROM event WHERE tx < (SELECT xmin FROM horizon) ORDER BY tx DESC, seq DESC LIMIT 1)
-                SELECT 0 AS kind, page.*, NULL::bigint AS xmax FROM page
-                UNION ALL
-                SELECT 1, head.tx, head.seq, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, horizon.xmax
-                FROM horizon LEFT JOIN head ON true
-                ORDER BY kind, tx, seq
-                """);
-        parameters.add(query.limit());
+    /** A statement's text and its parameters, in order. */
+    record Statement(String sql, List<Object> parameters) {
 
-        try (PreparedStatement statement = connection.prepareStatement(sql.toString())) {
+        PreparedStatement prepare(Connection connection, String prefix) throws SQLException {
+            PreparedStatement statement = connection.prepareStatement(prefix + sql);
             for (int i = 0; i < parameters.size(); i++) {
                 statement.setObject(i + 1, parameters.get(i));
             }
+            return statement;
+        }
+    }
+
+    public FeedPage read(Connection connection, FeedQuery query) throws SQLException {
+        try (PreparedStatement statement = page(connection, query).prepare(connection, "")) {
             List<StoredEvent> events = new ArrayList<>();
             EventPosition head = null;
             long committedBelow = Long.MAX_VALUE;
@@ -83,6 +56,100 @@ public final class FeedReader {
             UnknownPositions.check(query.after(), committedBelow);
             return new FeedPage(events, next(query, events, head));
         }
+    }
+
+    /** The one statement that reads a page and the head. */
+    Statement page(Connection connection, FeedQuery query) throws SQLException {
+        var sql = new StringBuilder("""
+                WITH snapshot AS MATERIALIZED (SELECT pg_current_snapshot() AS s),
+                horizon AS MATERIALIZED (SELECT pg_snapshot_xmin(s)::text::bigint AS xmin, pg_snapshot_xmax(s)::text::bigint AS xmax
+                    FROM snapshot),
+                page AS (""");
+        List<Object> parameters = new ArrayList<>();
+        List<String> alternatives = query.alternativeSubjects();
+        if (alternatives.size() <= 1) {
+            branch(connection, sql, parameters, query, alternatives.isEmpty() ? null : alternatives.get(0));
+        } else {
+            // one index range scan per alternative subject, merged: an IN list would read and sort them all
+            sql.append("SELECT * FROM (");
+            for (int i = 0; i < alternatives.size(); i++) {
+                sql.append(i == 0 ? "(" : " UNION ALL (");
+                branch(connection, sql, parameters, query, alternatives.get(i));
+                sql.append(')');
+            }
+            sql.append(") branches ORDER BY tx, seq LIMIT ?");
+            parameters.add(query.limit());
+        }
+        // the head: the last position below the horizon, whatever the filters
+        sql.append("""
+                ),
+                head AS (SELECT tx, seq FROM event WHERE tx < (SELECT xmin FROM horizon) ORDER BY tx DESC, seq DESC LIMIT 1)
+                SELECT 0 AS kind, page.*, NULL::bigint AS xmax FROM page
+                UNION ALL
+                SELECT 1, head.tx, head.seq, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, horizon.xmax
+                FROM horizon LEFT JOIN head ON true
+                ORDER BY kind, tx, seq
+                """);
+
+        return new Statement(sql.toString(), parameters);
+    }
+
+    /** One index-ordered scan of the page's events, with {@code alternativeSubject} (if any) as its only alternative. */
+    private static void branch(Connection connection, StringBuilder sql, List<Object> parameters, FeedQuery query,
+            String alternativeSubject) throws SQLException {
+        sql.append("""
+                SELECT tx, seq, stored_at, source, id, type, resource, subject, alternative_subject,
+                       resource_instance, time, body
+                FROM event
+                WHERE (tx, seq) > (?, ?) AND tx < (SELECT xmin FROM horizon)""");
+        parameters.add(query.after().tx());
+        parameters.add(query.after().seq());
+        filter(sql, parameters, "resource = ?", query.resource());
+        filter(sql, parameters, "subject = ?", query.subject());
+        filter(sql, parameters, "alternative_subject = ?", alternativeSubject);
+        filter(sql, parameters, "instance_id = ?", query.instanceId());
+        filter(sql, parameters, "time >= ?", query.from() == null ? null : Timestamp.from(query.from()));
+        filter(sql, parameters, "time < ?", query.to() == null ? null : Timestamp.from(query.to()));
+        if (query.range() != null) {
+            sql.append(" AND herald_log_range(resource, ?) = ?");
+            parameters.add(query.range().count());
+            parameters.add(query.range().index());
+        }
+        patterns(connection, sql, parameters, "type", query.types(), false);
+        patterns(connection, sql, parameters, "source", query.sources(), true);
+        sql.append(" ORDER BY tx, seq LIMIT ?");
+        parameters.add(query.limit());
+    }
+
+    /** A column that must match one of the {@link FeedPattern}s, without regard to case. */
+    private static void patterns(Connection connection, StringBuilder sql, List<Object> parameters, String column,
+            List<String> patterns, boolean prefix) throws SQLException {
+        if (!patterns.isEmpty()) {
+            sql.append(" AND lower(").append(column).append(") LIKE ANY (?)");
+            parameters.add(connection.createArrayOf("text", patterns.stream().map(p -> FeedPattern.toLike(p, prefix)).toArray()));
+        }
+    }
+
+    /** The log position of the first retained event with this id (of this resource, if one is named). */
+    public Optional<EventPosition> positionOf(Connection connection, String eventId, String resource) throws SQLException {
+        try (PreparedStatement statement = positionOf(eventId, resource).prepare(connection, "")) {
+            try (ResultSet rows = statement.executeQuery()) {
+                return rows.next() ? Optional.of(new EventPosition(rows.getLong(1), rows.getLong(2))) : Optional.empty();
+            }
+        }
+    }
+
+    /** The look-up of an event id: through the index on event_key (id), joined to its event only to check the resource. */
+    Statement positionOf(String eventId, String resource) {
+        var sql = new StringBuilder("SELECT k.tx, k.seq FROM event_key k");
+        List<Object> parameters = new ArrayList<>();
+        if (resource != null) {
+            sql.append(" JOIN event e ON e.stored_at = k.stored_at AND e.tx = k.tx AND e.seq = k.seq AND e.resource = ?");
+            parameters.add(resource);
+        }
+        sql.append(" WHERE k.id = ? ORDER BY k.tx, k.seq LIMIT 1");
+        parameters.add(eventId);
+        return new Statement(sql.toString(), parameters);
     }
 
     /**

@@ -5,12 +5,14 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 
 import java.util.function.Consumer;
 
 import javax.sql.DataSource;
 
 import io.herald.store.AppendResult;
+import io.herald.store.EventPosition;
 import io.herald.store.EventReference;
 import io.herald.store.EventStore;
 import io.herald.store.EventsAppended;
@@ -68,6 +70,15 @@ public final class PostgresEventStore implements EventStore, AutoCloseable {
     public List<StoredEvent> find(Collection<EventReference> references) {
         try (Connection connection = dataSource.getConnection()) {
             return reader.find(connection, references);
+        } catch (SQLException e) {
+            throw new StoreUnavailableException("the event log could not be read", e);
+        }
+    }
+
+    @Override
+    public Optional<EventPosition> positionOf(String eventId, String resource) {
+        try (Connection connection = dataSource.getConnection()) {
+            return reader.positionOf(connection, eventId, resource);
         } catch (SQLException e) {
             throw new StoreUnavailableException("the event log could not be read", e);
         }

@@ -1,0 +1,120 @@
+package io.herald.store.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import com.zaxxer.hikari.HikariDataSource;
+
+import io.herald.store.EventPosition;
+import io.herald.store.FeedQuery;
+import io.herald.store.IncomingEvent;
+import io.herald.store.StoreProperties;
+import io.herald.store.TestDatabases;
+import io.herald.store.TestEvents;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The feed filters the platform's clients use stay index-driven: the plans PostgreSQL chooses for
+ * them, over a log large enough that a scan would cost, find the rows through the index of their
+ * most selective column (never a scan of a partition that holds events).
+ */
+class FeedQueryPlanIT {
+
+    private static final int RESOURCES = 50;
+    private static final int PARTIES = 400;
+    private static HikariDataSource dataSource;
+    private static String lastId;
+    /** The partition the events went to; the empty ones beside it are rightly scanned at no cost. */
+    private static String filled;
+
+    @BeforeAll
+    static void fillTheLog() throws SQLException {
+        dataSource = TestDatabases.migrated("herald_feed_plan_it", 4);
+        new PartitionMaintenance(dataSource, Clock.systemUTC(), StoreProperties.defaults()).run();
+        try (var store = new PostgresEventStore(dataSource, Clock.systemUTC(), StoreProperties.defaults())) {
+            for (int batch = 0; batch < 40; batch++) {
+                List<IncomingEvent> events = new ArrayList<>();
+                for (int i = 0; i < 500; i++) {
+                    int n = batch * 500 + i;
+                    ObjectNode event = TestEvents.json("urn:altinn:resource:app_ttd_app" + (n % RESOURCES));
+                    event.put("type", n % 2 == 0 ? "app.instance.created" : "app.instance.process.completed");
+                    event.put("subject", "/party/" + (n % PARTIES));
+                    event.put("alternativesubject", (n % 3 == 0 ? "/organisation/" : "/org/") + String.format("%09d", n % PARTIES));
+                    events.add(TestEvents.parse(event));
+                    lastId = event.get("id").asString();
+                }
+                store.append(events);
+            }
+        }
+        try (Connection connection = dataSource.getConnection()) {
+            connection.createStatement().execute("ANALYZE event; ANALYZE event_key");
+            try (ResultSet row = connection.createStatement().executeQuery("SELECT tableoid::regclass::text FROM event LIMIT 1")) {
+                row.next();
+                filled = row.getString(1);
+            }
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        dataSource.close();
+    }
+
+    private static String plan(FeedReader.Statement statement) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement explain = statement.prepare(connection, "EXPLAIN ");
+                ResultSet rows = explain.executeQuery()) {
+            var plan = new StringBuilder();
+            while (rows.next()) {
+                plan.append(rows.getString(1)).append('\n');
+            }
+            return plan.toString();
+        }
+    }
+
+    private static String plan(FeedQuery query) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            return plan(new FeedReader().page(connection, query));
+        }
+    }
+
+    @Test
+    void shouldReadAUnitInBothOrganisationFormsAsTwoOrderedIndexRanges() throws SQLException {
+        String plan = plan(FeedQuery.after(EventPosition.START, 50)
+                .withAlternativeSubjects(List.of("/org/000000007", "/organisation/000000007"))
+                .withTypes(List.of("APP.INSTANCE.%"))
+                .withSources(List.of("https://apps.example/%")));
+
+        assertThat(plan).doesNotContain("Seq Scan on " + filled + " ");
+        assertThat(plan).contains("Index Cond: ((alternative_subject = '/org/000000007'::text)")
+                .contains("Index Cond: ((alternative_subject = '/organisation/000000007'::text)");
+    }
+
+    @Test
+    void shouldReadAResourceFeedWithTypePatternsAlongTheResourceIndex() throws SQLException {
+        String plan = plan(FeedQuery.after(EventPosition.START, 50)
+                .withResource("urn:altinn:resource:app_ttd_app7")
+                .withTypes(List.of("app.instance.created", "%.completed")));
+
+        assertThat(plan).doesNotContain("Seq Scan on " + filled + " ");
+        assertThat(plan).contains("Index Cond: ((resource = 'urn:altinn:resource:app_ttd_app7'::text)");
+    }
+
+    @Test
+    void shouldFindAnEventIdThroughItsIndex() throws SQLException {
+        String plan = plan(new FeedReader().positionOf(lastId, "urn:altinn:resource:app_ttd_app7"));
+
+        assertThat(plan).contains("event_key_id").doesNotContain("Seq Scan on event_key");
+    }
+}
