@@ -16,11 +16,11 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 
 scenarios=publish,batch,pull,e2e,steady
-measure=10; warmup_round=10; warmup_max=12; pull_events=5000000; steady_seconds=60; write=1; profile=1; quick=0
+measure=10; warmup_round=10; warmup_min=5; warmup_max=12; pull_events=5000000; steady_seconds=60; write=1; profile=1; quick=0
 for arg in "$@"; do
   case $arg in
     --scenarios=*) scenarios=${arg#*=} ;;
-    --quick) quick=1; measure=5; warmup_round=5; warmup_max=2; pull_events=200000; steady_seconds=15 ;;
+    --quick) quick=1; measure=5; warmup_round=5; warmup_min=2; warmup_max=2; pull_events=200000; steady_seconds=15 ;;
     --measure=*) measure=${arg#*=} ;;
     --pull-events=*) pull_events=${arg#*=} ;;
     --steady-seconds=*) steady_seconds=${arg#*=} ;;
@@ -125,7 +125,8 @@ run_wrk() { # name target-pid conns seconds events-per-request url script [ENV=v
   echo "$line" | tee -a "$RESULTS" "$LOG"
 }
 
-# warm-up rounds of publish load until CPU per request moves by less than 10 % between rounds
+# warm-up rounds of publish load until CPU per request moves by less than 10 % between rounds (at least
+# warmup_min rounds: the JIT needs tens of thousands of requests before the CPU per request means anything)
 warm_up() { # name pid url script [ENV...]
   local name=$1 pid=$2 url=$3 script=$4; shift 4
   local previous=0 round
@@ -133,7 +134,7 @@ warm_up() { # name pid url script [ENV...]
     local line cpu
     line=$(run_wrk "warmup-$name-$round" "$pid" 8 "$warmup_round" 1 "$url" "$script" "$@")
     cpu=$(sed -E 's/.*cpu_ms_per_request=([0-9.]+).*/\1/' <<<"$line")
-    if (( round >= 3 )) && awk -v a="$cpu" -v b="$previous" 'BEGIN { exit !(b > 0 && (a - b) / b < 0.1 && (b - a) / b < 0.1) }'; then
+    if (( round >= warmup_min )) && awk -v a="$cpu" -v b="$previous" 'BEGIN { exit !(b > 0 && (a - b) / b < 0.1 && (b - a) / b < 0.1) }'; then
       say "$name warmed up after $round rounds ($cpu ms CPU per request)"; return 0
     fi
     previous=$cpu
