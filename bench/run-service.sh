@@ -166,18 +166,18 @@ if has pull; then
     chunks+="$(psql_ -d herald_bench -c BEGIN -c "INSERT INTO event (stored_at, seq, source, id, type, resource, subject, alternative_subject,
         resource_instance, instance_id, time, body)
       SELECT now(), nextval('event_seq'), 'https://ttd.apps.altinn.no/ttd/pull' || (g % 100) || '/instances/' || (50000000 + g % 100000)
-             || '/' || md5(g::text)::uuid, 'pull-' || g, 'app.instance.process.movedTo.Task_2',
+             || '/' || u, 'pull-' || g, 'app.instance.process.movedTo.Task_2',
              'urn:altinn:resource:app_ttd_pull_' || (g % 100), '/party/' || (50000000 + g % 100000), '/person/' || (12247900000 + g % 100000),
-             (50000000 + g % 100000) || '/' || md5(g::text)::uuid, md5(g::text)::uuid::text, now(),
+             (50000000 + g % 100000) || '/' || u, u::text, now(),
              json_build_object('specversion', '1.0', 'id', 'pull-' || g, 'source', 'https://ttd.apps.altinn.no/ttd/pull' || (g % 100)
-               || '/instances/' || (50000000 + g % 100000) || '/' || md5(g::text)::uuid, 'type', 'app.instance.process.movedTo.Task_2',
+               || '/instances/' || (50000000 + g % 100000) || '/' || u, 'type', 'app.instance.process.movedTo.Task_2',
                'subject', '/party/' || (50000000 + g % 100000), 'alternativesubject', '/person/' || (12247900000 + g % 100000),
-               'resource', 'urn:altinn:resource:app_ttd_pull_' || (g % 100), 'resourceinstance', (50000000 + g % 100000) || '/' || md5(g::text)::uuid,
+               'resource', 'urn:altinn:resource:app_ttd_pull_' || (g % 100), 'resourceinstance', (50000000 + g % 100000) || '/' || u,
                'time', '2026-12-06T04:00:00.000Z', 'datacontenttype', 'application/json',
                'data', json_build_object('process', json_build_object('currentTask', 'Task_2', 'started', '2026-12-06T03:59:58.123Z',
                  'elementType', 'Task', 'flowType', 'CompleteCurrentMoveToNext', 'name', 'Utfylling', 'altinnTaskType', 'data'),
                  'note', 'a typical app event with a nested payload, loaded in SQL for the pull benchmark'))::text
-      FROM generate_series($lo, $hi) g" \
+      FROM generate_series($lo, $hi) g0, LATERAL (SELECT g0 AS g, md5(g0::text)::uuid AS u) x" \
       -c "SELECT pg_current_xact_id()::text || ':' || (currval('event_seq') - $chunk + 1) || ':' || currval('event_seq')" -c COMMIT),"
   done
   psql_ -d herald_bench -c "VACUUM ANALYZE event"
@@ -223,26 +223,43 @@ if has publish; then
   for c in 1 8 64; do
     pgbench_run "pgbench-one-row-c$c" "$c" "$PGBENCH_DIR/one-row.sql" 1
     run_wrk "bare-endpoint-c$c" "$BARE" "$c" "$measure" 1 "$BARE_URL" "$PUB" BENCH_CONTENT_TYPE=application/json
-    (( c == 8 )) && jfr_start publish
     run_wrk "herald-publish-c$c" "$HERALD" "$c" "$measure" 1 "$PUBLISH_URL" "$PUB" BENCH_TOKEN="$TOKEN"
-    (( c == 8 )) && jfr_stop publish
   done
+  # the profile comes from a window of its own, so that the recording's cost is in no figure above
+  if (( profile )); then
+    jfr_start publish
+    run_wrk "profile-publish-c8" "$HERALD" 8 "$measure" 1 "$PUBLISH_URL" "$PUB" BENCH_TOKEN="$TOKEN"
+    jfr_stop publish
+  fi
 fi
 
 if has batch; then
   say "scenario: batches of 100 at 8 clients"
   pgbench_run "pgbench-hundred-rows-c8" 8 "$PGBENCH_DIR/hundred-rows.sql" 100
-  jfr_start batch
+  # a window of their own first: the JIT has compiled only the single-event path so far
+  run_wrk "warmup-batch100-c8" "$HERALD" 8 "$warmup_round" 100 "$PUBLISH_URL" "$PUB" BENCH_TOKEN="$TOKEN" BENCH_BATCH=100 >/dev/null
   run_wrk "herald-batch100-c8" "$HERALD" 8 "$measure" 100 "$PUBLISH_URL" "$PUB" BENCH_TOKEN="$TOKEN" BENCH_BATCH=100
-  jfr_stop batch
+  if (( profile )); then
+    jfr_start batch
+    run_wrk "profile-batch100-c8" "$HERALD" 8 "$measure" 100 "$PUBLISH_URL" "$PUB" BENCH_TOKEN="$TOKEN" BENCH_BATCH=100
+    jfr_stop batch
+  fi
 fi
 
 if has pull; then
   say "scenario: 50-event pages at 8 readers on $(psql_ -d herald_bench -c 'SELECT count(*) FROM event') events"
-  jfr_start pull
+  for round in 1 2; do
+    run_wrk "warmup-pull-c8-$round" "$HERALD" 8 "$warmup_round" 1 "http://127.0.0.1:$HERALD_PORT" bench/service/pull.lua \
+      BENCH_TOKEN="$TOKEN" BENCH_RESOURCES=100 BENCH_CHUNKS="$chunks" >/dev/null
+  done
   run_wrk "herald-pull-c8" "$HERALD" 8 "$measure" 1 "http://127.0.0.1:$HERALD_PORT" bench/service/pull.lua \
     BENCH_TOKEN="$TOKEN" BENCH_RESOURCES=100 BENCH_CHUNKS="$chunks"
-  jfr_stop pull
+  if (( profile )); then
+    jfr_start pull
+    run_wrk "profile-pull-c8" "$HERALD" 8 "$measure" 1 "http://127.0.0.1:$HERALD_PORT" bench/service/pull.lua \
+      BENCH_TOKEN="$TOKEN" BENCH_RESOURCES=100 BENCH_CHUNKS="$chunks"
+    jfr_stop pull
+  fi
 fi
 
 service_load() { # name args...
@@ -256,9 +273,13 @@ service_load() { # name args...
 if has e2e; then
   wait_idle "$HERALD"
   say "scenario: a burst of 2,500 events to 8 subscriptions (20,000 deliveries)"
-  jfr_start delivery
   service_load "herald-burst-8" burst 8 2500 urn:altinn:resource:app_ttd_burst8
-  jfr_stop delivery
+  if (( profile )); then
+    wait_idle "$HERALD"
+    jfr_start delivery
+    service_load "profile-burst-8" burst 8 2500 urn:altinn:resource:app_ttd_profile8
+    jfr_stop delivery
+  fi
   wait_idle "$HERALD"
   say "scenario: a burst of 20 events to 1,000 subscriptions (20,000 deliveries)"
   service_load "herald-burst-1000" burst 1000 20 urn:altinn:resource:app_ttd_burst1000
