@@ -10,21 +10,16 @@ import org.springframework.stereotype.Component;
 import io.herald.api.problem.BadRequestException;
 import io.herald.api.problem.PayloadTooLargeException;
 import tools.jackson.core.JacksonException;
-import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Reads a request body as JSON, never more than {@code herald.publish.max-body-size}: an oversize
  * body is refused with 413 before it is buffered, malformed JSON (or a repeated member name) with
- * 400 saying where.
+ * 400 saying where. Numbers keep the text they were sent as ({@link ExactJson}), so that an event is
+ * stored and served exactly as published.
  */
 @Component
 public class JsonBodies {
-
-    private static final JsonMapper JSON = JsonMapper.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .build();
 
     private final long maxBodyBytes;
 
@@ -43,7 +38,7 @@ public class JsonBodies {
     /** The body as JSON; 400 saying where it is malformed. */
     public JsonNode parse(byte[] body) {
         try {
-            return JSON.readTree(body);
+            return ExactJson.read(body);
         } catch (JacksonException e) {
             throw new BadRequestException("malformed-json", "", "the request body is not valid JSON: " + e.getOriginalMessage()
                     + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")"));

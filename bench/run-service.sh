@@ -1,0 +1,304 @@
+#!/usr/bin/env bash
+# Herald as a user gets it: the built jar started as the README starts it (profile local) on a fresh
+# database, warmed up until its CPU per request settles, driven over HTTP from separate load processes
+# (wrk; bench's ServiceLoad for publish-to-receipt latency), each scenario beside baselines measured in the
+# same run: pgbench inserting rows of the same shape, a bare Spring Boot endpoint (bench/bare-endpoint) and
+# a bare JDK HttpClient against the same receivers. Writes docs/benchmarks.md's service table and the
+# JFR profiles of the publish and delivery scenarios (docs/profiles/).
+#
+# Usage: bench/run-service.sh [--scenarios=publish,batch,pull,e2e,steady] [--quick] [--measure=SECONDS]
+#                             [--pull-events=N] [--steady-seconds=N] [--no-write] [--no-profile]
+# --quick: short windows (5 s), 2 warm-up rounds, a 200,000-event pull log, 15 s steady: a check, not figures.
+# PostgreSQL: 127.0.0.1:${BENCH_PG_PORT:-5439}, user postgres, trust auth; databases herald_bench and
+# bench_baseline are dropped and created. Loopback only; stops by itself (watchdog) and cleans up.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+
+scenarios=publish,batch,pull,e2e,steady
+measure=10; warmup_round=10; warmup_min=5; warmup_max=12; pull_events=5000000; steady_seconds=60; write=1; profile=1; quick=0
+for arg in "$@"; do
+  case $arg in
+    --scenarios=*) scenarios=${arg#*=} ;;
+    --quick) quick=1; measure=5; warmup_round=5; warmup_min=2; warmup_max=2; pull_events=200000; steady_seconds=15 ;;
+    --measure=*) measure=${arg#*=} ;;
+    --pull-events=*) pull_events=${arg#*=} ;;
+    --steady-seconds=*) steady_seconds=${arg#*=} ;;
+    --no-write) write=0 ;;
+    --no-profile) profile=0 ;;
+    *) echo "unknown option $arg (see the header of $0)" >&2; exit 2 ;;
+  esac
+done
+has() { [[ ",$scenarios," == *",$1,"* ]]; }
+
+PGPORT=${BENCH_PG_PORT:-5439}
+HERALD_PORT=${BENCH_HERALD_PORT:-18080}
+BARE_PORT=${BENCH_BARE_PORT:-18081}
+OUT=bench/target/service
+mkdir -p "$OUT"
+RESULTS=$OUT/results.txt
+: > "$RESULTS"
+LOG=$OUT/run.log
+psql_() { psql -h 127.0.0.1 -p "$PGPORT" -U postgres -v ON_ERROR_STOP=1 -qAt "$@"; }
+say() { echo "[$(date +%T)] $*" | tee -a "$LOG"; }
+
+command -v wrk >/dev/null || { echo "wrk is required (apt-get install -y wrk)" >&2; exit 2; }
+command -v pgbench >/dev/null || { echo "pgbench is required (postgresql-client)" >&2; exit 2; }
+
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap cleanup EXIT
+# the whole run is bounded: the watchdog ends it after 90 minutes whatever happens
+( sleep 5400; echo "run-service.sh: watchdog ended the run" >&2; kill -TERM $$ ) & pids+=($!)
+
+say "building Herald, bench and the bare endpoint"
+bench/classpath.sh
+mvn -B -q -ntp -DskipTests -f bench/bare-endpoint/pom.xml package
+CP="bench/target/classes:$(cat bench/target/classpath.txt)"
+# run copies, so that a build in this checkout while the run goes on cannot pull the jar from under a JVM
+cp "$(ls api/target/herald-api-*.jar | grep -v original | head -1)" "$OUT/herald.jar"
+cp "$(ls bench/bare-endpoint/target/herald-bare-endpoint-*.jar | grep -v original | head -1)" "$OUT/bare-endpoint.jar"
+JAR=$OUT/herald.jar
+BARE_JAR=$OUT/bare-endpoint.jar
+
+say "fresh databases on 127.0.0.1:$PGPORT"
+psql_ -d postgres -c "DROP DATABASE IF EXISTS herald_bench WITH (FORCE)" -c "CREATE DATABASE herald_bench" \
+  -c "DROP DATABASE IF EXISTS bench_baseline WITH (FORCE)" -c "CREATE DATABASE bench_baseline"
+
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+
+start_java() { # name port jar args... -> sets STARTED_PID
+  local name=$1 port=$2; shift 2
+  java -Xlog:disable -Xlog:all=warning:stderr "$@" > "$OUT/$name.log" 2>&1 &
+  STARTED_PID=$!; pids+=("$STARTED_PID")
+  for _ in $(seq 1 240); do
+    if curl -fs "http://127.0.0.1:$port/actuator/health" >/dev/null 2>&1; then return 0; fi
+    kill -0 "$STARTED_PID" 2>/dev/null || { tail -40 "$OUT/$name.log"; echo "$name did not start" >&2; exit 1; }
+    sleep 0.5
+  done
+  echo "$name did not answer on :$port within 120 s" >&2; exit 1
+}
+
+say "starting Herald as the README does (profile local), database herald_bench"
+SPRING_DATASOURCE_URL="jdbc:postgresql://127.0.0.1:$PGPORT/herald_bench" SPRING_DATASOURCE_USERNAME=postgres \
+  HERALD_RATE_LIMIT_ENABLED=false HERALD_SUBSCRIPTIONS_MAX_PER_CONSUMER=5000 HERALD_LOCAL_TOKEN_LIFETIME=4h \
+  start_java herald "$HERALD_PORT" -jar "$JAR" --spring.profiles.active=local --server.port="$HERALD_PORT"
+HERALD=$STARTED_PID
+say "starting the bare endpoint"
+start_java bare "$BARE_PORT" -jar "$BARE_JAR" --server.port="$BARE_PORT"
+BARE=$STARTED_PID
+
+TOKEN=$(curl -fs -X POST "http://127.0.0.1:$HERALD_PORT/local/token" -H 'Content-Type: application/json' \
+  -d '{"scopes":["altinn:events.publish","altinn:events.subscribe"],"org":"ttd"}' | sed -E 's/.*"access_token":"([^"]+)".*/\1/')
+
+# heap used (KB: survivors + eden + old) once a second, from one jstat process per JVM
+heap_sampler() { # pid file
+  jstat -gc "$1" 1000 2>/dev/null | while read -r line; do printf '%(%s)T %s\n' -1 "$line"; done > "$2"
+}
+heap_sampler "$HERALD" "$OUT/heap-herald.log" & pids+=($!)
+heap_sampler "$BARE" "$OUT/heap-bare.log" & pids+=($!)
+heap_max_mb() { # file from-epoch to-epoch
+  awk -v from="$2" -v to="$3" '$1 >= from && $1 <= to && $2 ~ /^[0-9]/ { used = $4 + $5 + $7 + $9; if (used > max) max = used }
+    END { printf "%.0f", max / 1024 }' "$1"
+}
+
+# one wrk measurement; prints and records "name key=value ..."
+run_wrk() { # name target-pid conns seconds events-per-request url script [ENV=value ...]
+  local name=$1 pid=$2 conns=$3 seconds=$4 per=$5 url=$6 script=$7; shift 7
+  local threads=$(( conns < 2 ? 1 : 2 ))
+  local before from out
+  before=$(cpu_ticks "$pid"); from=$(date +%s)
+  out=$(env BENCH_RUN="$name-$RANDOM$RANDOM" "$@" wrk -t"$threads" -c"$conns" -d"${seconds}s" --timeout 30s -s "$script" "$url" | grep '^RESULT')
+  local ticks=$(( $(cpu_ticks "$pid") - before ))
+  local requests duration p50 p99 non2xx errors
+  requests=$(sed -E 's/.*requests=([0-9]+).*/\1/' <<<"$out"); duration=$(sed -E 's/.*duration_us=([0-9]+).*/\1/' <<<"$out")
+  p50=$(sed -E 's/.*p50_us=([0-9]+).*/\1/' <<<"$out"); p99=$(sed -E 's/.*p99_us=([0-9]+).*/\1/' <<<"$out")
+  non2xx=$(sed -E 's/.*non2xx=([0-9]+).*/\1/' <<<"$out"); errors=$(sed -E 's/.*errors=([0-9]+).*/\1/' <<<"$out")
+  local line
+  line=$(awk -v n="$name" -v r="$requests" -v d="$duration" -v per="$per" -v t="$ticks" -v p50="$p50" -v p99="$p99" \
+    -v bad="$non2xx" -v err="$errors" -v heap="$(heap_max_mb "$OUT/heap-$( [[ $pid == "$BARE" ]] && echo bare || echo herald).log" "$from" "$(date +%s)")" \
+    'BEGIN { s = d / 1e6; printf "%s requests_per_s=%.0f events_per_s=%.0f p50_ms=%.1f p99_ms=%.1f cpu_ms_per_request=%.3f cpu_ms_per_event=%.4f non2xx=%d errors=%d heap_mb=%d",
+      n, r / s, r * per / s, p50 / 1000, p99 / 1000, t * 10 / r, t * 10 / (r * per), bad, err, heap }')
+  echo "$line" | tee -a "$RESULTS" "$LOG"
+}
+
+# warm-up rounds of publish load until CPU per request moves by less than 10 % between rounds (at least
+# warmup_min rounds: the JIT needs tens of thousands of requests before the CPU per request means anything)
+warm_up() { # name pid url script [ENV...]
+  local name=$1 pid=$2 url=$3 script=$4; shift 4
+  local previous=0 round
+  for round in $(seq 1 "$warmup_max"); do
+    local line cpu
+    line=$(run_wrk "warmup-$name-$round" "$pid" 8 "$warmup_round" 1 "$url" "$script" "$@")
+    cpu=$(sed -E 's/.*cpu_ms_per_request=([0-9.]+).*/\1/' <<<"$line")
+    if (( round >= warmup_min )) && awk -v a="$cpu" -v b="$previous" 'BEGIN { exit !(b > 0 && (a - b) / b < 0.1 && (b - a) / b < 0.1) }'; then
+      say "$name warmed up after $round rounds ($cpu ms CPU per request)"; return 0
+    fi
+    previous=$cpu
+  done
+  say "$name: CPU per request had not settled within $warmup_max rounds (last $cpu ms)"
+}
+
+wait_idle() { # pid: until the process uses under 0.15 cores over 5 s (at most 10 minutes)
+  for _ in $(seq 1 120); do
+    local a b; a=$(cpu_ticks "$1"); sleep 5; b=$(cpu_ticks "$1")
+    (( b - a < 75 )) && return 0
+  done
+}
+
+jfr_start() { (( profile )) && jcmd "$HERALD" JFR.start name="$1" settings=profile filename="$ROOT/$OUT/$1.jfr" >/dev/null || true; }
+jfr_stop() { (( profile )) && jcmd "$HERALD" JFR.stop name="$1" >/dev/null || true; }
+
+PUBLISH_URL="http://127.0.0.1:$HERALD_PORT/events/api/v1/events"
+BARE_URL="http://127.0.0.1:$BARE_PORT/echo"
+PUB=bench/service/publish.lua
+PGBENCH_DIR=$OUT/pgbench; mkdir -p "$PGBENCH_DIR"
+
+if has pull; then
+  say "bulk-loading a log of $pull_events events in SQL (100 resources, 100,000 parties)"
+  chunk=$(( pull_events / 10 ))
+  chunks=""
+  for c in $(seq 0 9); do
+    lo=$(( c * chunk + 1 )); hi=$(( (c + 1) * chunk ))
+    chunks+="$(psql_ -d herald_bench -c BEGIN -c "INSERT INTO event (stored_at, seq, source, id, type, resource, subject, alternative_subject,
+        resource_instance, instance_id, time, body)
+      SELECT now(), nextval('event_seq'), 'https://ttd.apps.altinn.no/ttd/pull' || (g % 100) || '/instances/' || (50000000 + g % 100000)
+             || '/' || u, 'pull-' || g, 'app.instance.process.movedTo.Task_2',
+             'urn:altinn:resource:app_ttd_pull_' || (g % 100), '/party/' || (50000000 + g % 100000), '/person/' || (12247900000 + g % 100000),
+             (50000000 + g % 100000) || '/' || u, u::text, now(),
+             json_build_object('specversion', '1.0', 'id', 'pull-' || g, 'source', 'https://ttd.apps.altinn.no/ttd/pull' || (g % 100)
+               || '/instances/' || (50000000 + g % 100000) || '/' || u, 'type', 'app.instance.process.movedTo.Task_2',
+               'subject', '/party/' || (50000000 + g % 100000), 'alternativesubject', '/person/' || (12247900000 + g % 100000),
+               'resource', 'urn:altinn:resource:app_ttd_pull_' || (g % 100), 'resourceinstance', (50000000 + g % 100000) || '/' || u,
+               'time', '2026-12-06T04:00:00.000Z', 'datacontenttype', 'application/json',
+               'data', json_build_object('process', json_build_object('currentTask', 'Task_2', 'started', '2026-12-06T03:59:58.123Z',
+                 'elementType', 'Task', 'flowType', 'CompleteCurrentMoveToNext', 'name', 'Utfylling', 'altinnTaskType', 'data'),
+                 'note', 'a typical app event with a nested payload, loaded in SQL for the pull benchmark'))::text
+      FROM generate_series($lo, $hi) g0, LATERAL (SELECT g0 AS g, md5(g0::text)::uuid AS u) x" \
+      -c "SELECT pg_current_xact_id()::text || ':' || (currval('event_seq') - $chunk + 1) || ':' || currval('event_seq')" -c COMMIT),"
+  done
+  psql_ -d herald_bench -c "VACUUM ANALYZE event"
+  say "loaded; waiting for Herald's matcher to pass the loaded log"
+  wait_idle "$HERALD"
+fi
+
+say "warming Herald up (rounds of ${warmup_round} s of single publishes at 8 clients)"
+warm_up herald "$HERALD" "$PUBLISH_URL" "$PUB" BENCH_TOKEN="$TOKEN"
+say "warming the bare endpoint up"
+warm_up bare "$BARE" "$BARE_URL" "$PUB" BENCH_CONTENT_TYPE=application/json
+
+pgbench_run() { # name clients file -> records tps
+  local name=$1 clients=$2 file=$3 per=$4
+  local out tps
+  out=$(pgbench -h 127.0.0.1 -p "$PGPORT" -U postgres -n -c "$clients" -j $(( clients < 2 ? 1 : 2 )) -T "$measure" -f "$file" bench_baseline 2>&1)
+  tps=$(grep -E '^tps' <<<"$out" | head -1 | sed -E 's/tps = ([0-9.]+).*/\1/')
+  lat=$(grep -E '^latency average' <<<"$out" | sed -E 's/latency average = ([0-9.]+).*/\1/')
+  echo "$name tx_per_s=$(printf %.0f "$tps") rows_per_s=$(awk -v t="$tps" -v p="$per" 'BEGIN { printf "%.0f", t * p }') latency_avg_ms=$lat" \
+    | tee -a "$RESULTS" "$LOG"
+}
+
+if has publish || has batch; then
+  # rows of the shape Herald writes, into a table with the event log's columns and indexes
+  psql_ -d bench_baseline -c "CREATE SEQUENCE IF NOT EXISTS bench_seq" -c "DROP TABLE IF EXISTS bench_event" \
+    -c "CREATE TABLE bench_event (stored_at timestamptz NOT NULL, tx bigint NOT NULL DEFAULT (pg_current_xact_id()::text::bigint),
+          seq bigint NOT NULL, source text NOT NULL, id text NOT NULL, type text NOT NULL, resource text NOT NULL, subject text,
+          alternative_subject text, resource_instance text, instance_id text, time timestamptz NOT NULL, body text NOT NULL)" \
+    -c "CREATE INDEX ON bench_event (tx, seq)" -c "CREATE INDEX ON bench_event (resource, tx, seq)" \
+    -c "CREATE INDEX ON bench_event (subject, tx, seq)" -c "CREATE INDEX ON bench_event (alternative_subject, tx, seq)" \
+    -c "CREATE INDEX ON bench_event (instance_id, tx, seq)"
+  row="now(), nextval('bench_seq'), 'https://ttd.apps.altinn.no/ttd/bench/instances/' || :party || '/' || gen_random_uuid(), gen_random_uuid()::text,
+    'app.instance.process.movedTo.Task_2', 'urn:altinn:resource:app_ttd_bench', '/party/' || :party, '/person/12247918309',
+    :party || '/' || gen_random_uuid(), gen_random_uuid()::text, now(), rpad('{\"specversion\":\"1.0\"', 830, 'x')"
+  cols="stored_at, seq, source, id, type, resource, subject, alternative_subject, resource_instance, instance_id, time, body"
+  printf '\\set party random(50000000, 50099999)\nINSERT INTO bench_event (%s) VALUES (%s);\n' "$cols" "$row" > "$PGBENCH_DIR/one-row.sql"
+  printf '\\set party random(50000000, 50099999)\nINSERT INTO bench_event (%s) SELECT %s FROM generate_series(1, 100);\n' "$cols" "$row" \
+    > "$PGBENCH_DIR/hundred-rows.sql"
+fi
+
+if has publish; then
+  say "scenario: single publish at 1, 8 and 64 clients"
+  for c in 1 8 64; do
+    pgbench_run "pgbench-one-row-c$c" "$c" "$PGBENCH_DIR/one-row.sql" 1
+    run_wrk "bare-endpoint-c$c" "$BARE" "$c" "$measure" 1 "$BARE_URL" "$PUB" BENCH_CONTENT_TYPE=application/json
+    run_wrk "herald-publish-c$c" "$HERALD" "$c" "$measure" 1 "$PUBLISH_URL" "$PUB" BENCH_TOKEN="$TOKEN"
+  done
+  # the profile comes from a window of its own, so that the recording's cost is in no figure above
+  if (( profile )); then
+    jfr_start publish
+    run_wrk "profile-publish-c8" "$HERALD" 8 "$measure" 1 "$PUBLISH_URL" "$PUB" BENCH_TOKEN="$TOKEN"
+    jfr_stop publish
+  fi
+fi
+
+if has batch; then
+  say "scenario: batches of 100 at 8 clients"
+  pgbench_run "pgbench-hundred-rows-c8" 8 "$PGBENCH_DIR/hundred-rows.sql" 100
+  # a window of their own first: the JIT has compiled only the single-event path so far
+  run_wrk "warmup-batch100-c8" "$HERALD" 8 "$warmup_round" 100 "$PUBLISH_URL" "$PUB" BENCH_TOKEN="$TOKEN" BENCH_BATCH=100 >/dev/null
+  run_wrk "herald-batch100-c8" "$HERALD" 8 "$measure" 100 "$PUBLISH_URL" "$PUB" BENCH_TOKEN="$TOKEN" BENCH_BATCH=100
+  if (( profile )); then
+    jfr_start batch
+    run_wrk "profile-batch100-c8" "$HERALD" 8 "$measure" 100 "$PUBLISH_URL" "$PUB" BENCH_TOKEN="$TOKEN" BENCH_BATCH=100
+    jfr_stop batch
+  fi
+fi
+
+if has pull; then
+  say "scenario: 50-event pages at 8 readers on $(psql_ -d herald_bench -c 'SELECT count(*) FROM event') events"
+  for round in 1 2; do
+    run_wrk "warmup-pull-c8-$round" "$HERALD" 8 "$warmup_round" 1 "http://127.0.0.1:$HERALD_PORT" bench/service/pull.lua \
+      BENCH_TOKEN="$TOKEN" BENCH_RESOURCES=100 BENCH_CHUNKS="$chunks" >/dev/null
+  done
+  run_wrk "herald-pull-c8" "$HERALD" 8 "$measure" 1 "http://127.0.0.1:$HERALD_PORT" bench/service/pull.lua \
+    BENCH_TOKEN="$TOKEN" BENCH_RESOURCES=100 BENCH_CHUNKS="$chunks"
+  if (( profile )); then
+    jfr_start pull
+    run_wrk "profile-pull-c8" "$HERALD" 8 "$measure" 1 "http://127.0.0.1:$HERALD_PORT" bench/service/pull.lua \
+      BENCH_TOKEN="$TOKEN" BENCH_RESOURCES=100 BENCH_CHUNKS="$chunks"
+    jfr_stop pull
+  fi
+fi
+
+service_load() { # name args...
+  local name=$1; shift
+  local from out
+  from=$(date +%s)
+  out=$(java -cp "$CP" io.herald.bench.ServiceLoad "http://127.0.0.1:$HERALD_PORT" "$TOKEN" "$HERALD" "$@" 2>>"$LOG" | tee -a "$LOG" | grep '^RESULT')
+  echo "$name ${out#RESULT } heap_mb=$(heap_max_mb "$OUT/heap-herald.log" "$from" "$(date +%s)")" | tee -a "$RESULTS" "$LOG"
+}
+
+if has e2e; then
+  wait_idle "$HERALD"
+  say "scenario: a burst of 2,500 events to 8 subscriptions (20,000 deliveries)"
+  service_load "herald-burst-8" burst 8 2500 urn:altinn:resource:app_ttd_burst8
+  if (( profile )); then
+    wait_idle "$HERALD"
+    jfr_start delivery
+    service_load "profile-burst-8" burst 8 2500 urn:altinn:resource:app_ttd_profile8
+    jfr_stop delivery
+  fi
+  wait_idle "$HERALD"
+  say "scenario: a burst of 20 events to 1,000 subscriptions (20,000 deliveries)"
+  service_load "herald-burst-1000" burst 1000 20 urn:altinn:resource:app_ttd_burst1000
+fi
+
+if has steady; then
+  wait_idle "$HERALD"
+  say "scenario: a steady 1,000 events/s for $steady_seconds s, one subscription"
+  service_load "herald-steady-1000" steady 1000 "$steady_seconds" urn:altinn:resource:app_ttd_steady
+fi
+
+if (( profile )); then
+  for name in publish batch pull delivery; do
+    [[ -f $OUT/$name.jfr ]] && python3 bench/service/jfr-summary.py "$OUT/$name.jfr" "docs/profiles/$name" | tee -a "$LOG"
+  done
+fi
+
+if (( write )); then
+  python3 bench/service/write-table.py "$RESULTS" docs/benchmarks.md "bench/run-service.sh $*" "$quick"
+  say "docs/benchmarks.md updated"
+fi
+say "done; raw figures in $RESULTS"
