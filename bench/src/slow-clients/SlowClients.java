@@ -17,7 +17,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Normal-request latency of a running Herald with and without slow uploads open: first a baseline
+ * Normal-request latency of a running Herald with and without slow uploads open: after a warm-up, a baseline
  * (sequential anonymous feed reads for {@code seconds}), then the same while {@code slow} uploads
  * (Content-Length 100000, 10 bytes a second, opened at 15 a second from 127.0.0.2–9) are open.
  * Prints p50/p99/max of both and their ratio. Loopback only; stops by itself.
@@ -32,6 +32,7 @@ public final class SlowClients {
         int slow = args.length > 2 ? Integer.parseInt(args[2]) : 200;
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
+        measure(http, port, Math.max(3, seconds / 2)); // warm-up, not counted
         long[] baseline = measure(http, port, seconds);
         List<Socket> sockets = new ArrayList<>();
         ScheduledExecutorService clients = Executors.newScheduledThreadPool(2);

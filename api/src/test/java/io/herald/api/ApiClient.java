@@ -52,6 +52,12 @@ public abstract class ApiClient {
         return response.json().get("access_token").asString();
     }
 
+    /** A token that may publish to the app resource {@code urn:altinn:resource:app_{org}_…}: its agency's, with the publish scope. */
+    protected String publisherTokenFor(String resource) {
+        String org = resource.substring("urn:altinn:resource:app_".length()).split("_")[0];
+        return agencyToken(org, PUBLISH);
+    }
+
     /** A token that may publish to {@link #TEST_AGENCY}'s apps: that agency's, with the publish scope. */
     protected String publisherToken() {
         return agencyToken(TEST_AGENCY, PUBLISH);

@@ -247,7 +247,7 @@ class AuthorizationMatrixIT extends ApiTestSupport {
         event.put("subject", "/party/" + digits(8));
         event.put("alternativesubject", "/org/" + subunit);
         event.put("resourceinstance", "1/" + guid);
-        Response published = post("/events/api/v1/events", "application/cloudevents+json", event.toString(), publisherToken());
+        Response published = post("/events/api/v1/events", "application/cloudevents+json", event.toString(), publisherTokenFor(resource));
         assertThat(published.status()).as(published.body()).isEqualTo(200);
         String position = published.json().get("position").asString();
         idsByName.put("eSub", event.get("id").asString());
@@ -292,7 +292,7 @@ class AuthorizationMatrixIT extends ApiTestSupport {
         event.put("subject", "/party/" + party);
         event.put("alternativesubject", "/person/" + person);
         event.put("resourceinstance", party + "/" + guid);
-        Response response = post("/events/api/v1/events", "application/cloudevents+json", event.toString(), publisherToken());
+        Response response = post("/events/api/v1/events", "application/cloudevents+json", event.toString(), publisherTokenFor(resource));
         assertThat(response.status()).as(response.body()).isEqualTo(200);
         positions.put(name, response.json().get("position").asString());
         idsByName.put(name, event.get("id").asString());

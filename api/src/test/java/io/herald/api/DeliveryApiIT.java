@@ -40,7 +40,6 @@ class DeliveryApiIT extends ApiTestSupport {
 
     private final WireMockServer endpoint = new WireMockServer(options().dynamicPort());
     private String resource;
-    private String publisher;
     private String subscriber;
     private String subscriberOrg;
     private String stranger;
@@ -55,7 +54,6 @@ class DeliveryApiIT extends ApiTestSupport {
         endpoint.stubFor(WireMock.post(urlEqualTo(HOOK)).atPriority(5).willReturn(aResponse().withStatus(500)));
         subscriberOrg = newOrg();
         resource = "urn:altinn:resource:app_" + subscriberOrg + "_deliveries" + UUID.randomUUID().toString().substring(0, 8);
-        publisher = publisherToken();
         subscriber = tokenForAgency(subscriberOrg);
         stranger = tokenForAgency(newOrg());
     }
@@ -70,7 +68,7 @@ class DeliveryApiIT extends ApiTestSupport {
         long id = createActiveSubscription();
         String base = SUBSCRIPTIONS + "/" + id;
 
-        Response published = post("/events/api/v1/events", "application/cloudevents+json", cloudEvent(resource).toString(), publisher);
+        Response published = post("/events/api/v1/events", "application/cloudevents+json", cloudEvent(resource).toString(), publisherTokenFor(resource));
         assertThat(published.status()).as(published.body()).isEqualTo(200);
         String position = published.json().get("position").asString();
 
@@ -130,7 +128,7 @@ class DeliveryApiIT extends ApiTestSupport {
         long id = createActiveSubscription();
         String base = SUBSCRIPTIONS + "/" + id;
         for (int i = 0; i < 2; i++) {
-            assertThat(post("/events/api/v1/events", "application/cloudevents+json", cloudEvent(resource).toString(), publisher)
+            assertThat(post("/events/api/v1/events", "application/cloudevents+json", cloudEvent(resource).toString(), publisherTokenFor(resource))
                     .status()).isEqualTo(200);
         }
         await().atMost(Duration.ofSeconds(20)).until(() -> jdbc.queryForObject(
@@ -159,13 +157,13 @@ class DeliveryApiIT extends ApiTestSupport {
     @Test
     void shouldReplayARangeOfEventsForTheSubscription() {
         endpoint.stubFor(WireMock.post(urlEqualTo(HOOK)).atPriority(5).willReturn(aResponse().withStatus(200)));
-        assertThat(post("/events/api/v1/events", "application/cloudevents+json", cloudEvent(resource).toString(), publisher)
+        assertThat(post("/events/api/v1/events", "application/cloudevents+json", cloudEvent(resource).toString(), publisherTokenFor(resource))
                 .status()).as("published before the subscription existed").isEqualTo(200);
         long id = createActiveSubscription();
         String base = SUBSCRIPTIONS + "/" + id;
         List<String> positions = new java.util.ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            Response published = post("/events/api/v1/events", "application/cloudevents+json", cloudEvent(resource).toString(), publisher);
+            Response published = post("/events/api/v1/events", "application/cloudevents+json", cloudEvent(resource).toString(), publisherTokenFor(resource));
             assertThat(published.status()).as(published.body()).isEqualTo(200);
             positions.add(published.json().get("position").asString());
         }

@@ -15,17 +15,16 @@ import tools.jackson.databind.node.ObjectNode;
 
 class FeedIT extends ApiTestSupport {
 
-    private String publisher;
     private String reader;
 
     @BeforeEach
     void tokens() {
-        publisher = publisherToken();
         reader = agencyToken(TEST_AGENCY);
     }
 
     private ObjectNode publish(ObjectNode event) {
-        Response response = post("/events/api/v1/events", "application/cloudevents+json", event.toString(), publisher);
+        Response response = post("/events/api/v1/events", "application/cloudevents+json", event.toString(),
+                publisherTokenFor(event.get("resource").asString()));
         assertThat(response.status()).as(response.body()).isEqualTo(200);
         return event;
     }
