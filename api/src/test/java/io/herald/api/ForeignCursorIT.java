@@ -1,6 +1,9 @@
 package io.herald.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 
@@ -31,7 +34,10 @@ class ForeignCursorIT extends ApiTestSupport {
         Response published = post("/events/api/v1/events", "application/cloudevents+json", cloudEvent(resource).toString(),
                 token(PUBLISH));
         String reader = agencyToken(TEST_AGENCY);
-        Response first = get("/events/api/v1/events?after=0&resource=" + encode(resource), reader);
+        String feed = "/events/api/v1/events?after=0&resource=" + encode(resource);
+        // readable once no transaction ordered before it is still open (other tests publish meanwhile)
+        await().atMost(Duration.ofSeconds(20)).until(() -> get(feed, reader).json().size() == 1);
+        Response first = get(feed, reader);
         assertThat(first.json()).hasSize(1);
 
         for (int poll = 0; poll < 3; poll++) {

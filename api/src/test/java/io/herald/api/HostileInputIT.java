@@ -164,10 +164,12 @@ class HostileInputIT extends ApiTestSupport {
         raw(FEED + "&resource=%ZZ");
         raw(FEED + "&x=" + "a".repeat(4000));
         raw(FEED.replace("hostile", "hostile%00"));
+        rawPost("/events/api/v1/subscriptions", "multipart/form-data", "garbage");
 
         String logged = output.getOut().substring(before);
         assertThat(logged.lines().filter(line -> line.contains("Answered 400 malformed-query"))).hasSize(2);
         assertThat(logged.lines().filter(line -> line.contains("Answered 414 uri-too-long"))).hasSize(1);
+        assertThat(logged.lines().filter(line -> line.contains("Answered 415 unsupported-media-type"))).hasSize(1);
         assertThat(logged).doesNotContain("\tat ").doesNotContain("ERROR");
     }
 }

@@ -10,6 +10,7 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.bind.MissingRequestHeaderException;
 import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -173,6 +174,14 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         return ResponseEntity.badRequest().body(ApiProblem.of(HttpStatus.BAD_REQUEST, "malformed-body",
                 "the request body could not be read: " + rootMessage(e)));
+    }
+
+    /** Bodies Herald does not take (multipart, forms, text, …) are never parsed: 415 and one log line. */
+    @Override
+    protected ResponseEntity<Object> handleHttpMediaTypeNotSupported(HttpMediaTypeNotSupportedException e,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        log.info("Answered 415 unsupported-media-type to {}: {}", request.getDescription(false), e.getMessage());
+        return super.handleHttpMediaTypeNotSupported(e, headers, status, request);
     }
 
     @Override
