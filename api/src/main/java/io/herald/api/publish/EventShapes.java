@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -93,20 +94,20 @@ public class EventShapes {
      * The app library's {@code contenttype}: a media type string, or .NET's {@code ContentType}
      * serialised as an object whose {@code MediaType} (and {@code CharSet}) say it.
      */
-    private static java.util.Optional<String> contentType(JsonNode value) {
+    private static Optional<String> contentType(JsonNode value) {
         if (value == null || value.isNull()) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         if (value.isString() && !value.stringValue().isBlank()) {
-            return java.util.Optional.of(value.stringValue());
+            return Optional.of(value.stringValue());
         }
         JsonNode mediaType = value.get("MediaType");
         if (mediaType != null && mediaType.isString() && !mediaType.stringValue().isBlank()) {
             JsonNode charset = value.get("CharSet");
-            return java.util.Optional.of(mediaType.stringValue()
+            return Optional.of(mediaType.stringValue()
                     + (charset != null && charset.isString() && !charset.stringValue().isBlank() ? "; charset=" + charset.stringValue() : ""));
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
     /** True for an object in Azure Event Grid's schema rather than a CloudEvent. */

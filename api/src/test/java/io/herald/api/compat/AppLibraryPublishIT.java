@@ -1,8 +1,10 @@
 package io.herald.api.compat;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.net.http.HttpRequest;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 
@@ -55,6 +57,12 @@ class AppLibraryPublishIT extends ApiTestSupport {
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
+    /** The app's feed once {@code count} events are readable (each once no earlier transaction is open). */
+    private List<JsonNode> appFeed(int count) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> appFeed().size() >= count);
+        return appFeed();
+    }
+
     private List<JsonNode> appFeed() {
         Response response = get("/events/api/v1/app/ttd/" + app + "?after=0", agencyToken("ttd"));
         assertThat(response.status()).as(response.body()).isEqualTo(200);
@@ -73,7 +81,7 @@ class AppLibraryPublishIT extends ApiTestSupport {
         String id = JSON.readValue(response.body(), String.class);
         assertThat(UUID.fromString(id)).isNotNull();
 
-        List<JsonNode> stored = appFeed();
+        List<JsonNode> stored = appFeed(1);
         assertThat(stored).hasSize(1);
         JsonNode event = stored.get(0);
         assertThat(event.get("id").asString()).isEqualTo(id);
@@ -95,7 +103,7 @@ class AppLibraryPublishIT extends ApiTestSupport {
         assertThat(first.status()).as(first.body()).isEqualTo(201);
         assertThat(retry.status()).as(retry.body()).isEqualTo(201);
         assertThat(retry.body()).isEqualTo(first.body());
-        assertThat(appFeed()).hasSize(1);
+        assertThat(appFeed(1)).hasSize(1);
     }
 
     @Test
@@ -108,7 +116,7 @@ class AppLibraryPublishIT extends ApiTestSupport {
         assertThat(first.status()).isEqualTo(201);
         assertThat(second.status()).isEqualTo(201);
         assertThat(second.body()).isNotEqualTo(first.body());
-        assertThat(appFeed()).hasSize(2);
+        assertThat(appFeed(2)).hasSize(2);
     }
 
     @Test
@@ -123,7 +131,7 @@ class AppLibraryPublishIT extends ApiTestSupport {
         Response response = publishAsTheAppLibrary(body);
 
         assertThat(response.status()).as(response.body()).isEqualTo(201);
-        JsonNode event = appFeed().get(0);
+        JsonNode event = appFeed(1).get(0);
         assertThat(event.get("data").get("note").asString()).isEqualTo("done");
         assertThat(event.get("dataschema").asString()).isEqualTo("https://schemas.example/done.json");
         assertThat(event.get("datacontenttype").asString()).isEqualTo("application/json");

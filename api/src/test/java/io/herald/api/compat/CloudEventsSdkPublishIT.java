@@ -1,10 +1,12 @@
 package io.herald.api.compat;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.Base64;
 import java.util.List;
@@ -63,11 +65,16 @@ class CloudEventsSdkPublishIT extends ApiTestSupport {
         return send(request.POST(HttpRequest.BodyPublishers.ofByteArray(body.get())));
     }
 
-    private JsonNode stored(String id) {
+    private List<JsonNode> read(String id) {
         Response response = get("/events/api/v1/events?after=0&resource=" + encode(resource), agencyToken(TEST_AGENCY));
         assertThat(response.status()).isEqualTo(200);
-        List<JsonNode> events = JSON.readValue(response.body(), ArrayNode.class).valueStream()
-                .filter(e -> e.get("id").asString().equals(id)).toList();
+        return JSON.readValue(response.body(), ArrayNode.class).valueStream().filter(e -> e.get("id").asString().equals(id)).toList();
+    }
+
+    /** The stored event, once readable (once no transaction ordered before it is still open). */
+    private JsonNode stored(String id) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> !read(id).isEmpty());
+        List<JsonNode> events = read(id);
         assertThat(events).hasSize(1);
         return events.get(0);
     }

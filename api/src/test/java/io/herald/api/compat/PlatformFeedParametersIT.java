@@ -1,7 +1,9 @@
 package io.herald.api.compat;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -50,6 +52,9 @@ class PlatformFeedParametersIT extends ApiTestSupport {
         }
         Response response = post("/events/api/v1/events", "application/cloudevents+json", event.toString(), publisher);
         assertThat(response.status()).as(response.body()).isEqualTo(200);
+        // readable once no transaction ordered before it is still open (docs/adr/0002-cursor.md): wait for that
+        String id = event.get("id").asString();
+        await().atMost(Duration.ofSeconds(10)).until(() -> ids(get(generic("after=0&size=1000"), agency)).contains(id));
         return event;
     }
 
