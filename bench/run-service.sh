@@ -292,6 +292,7 @@ if has steady; then
 fi
 
 if (( profile )); then
+  mkdir -p docs/profiles
   for name in publish batch pull delivery; do
     [[ -f $OUT/$name.jfr ]] && python3 bench/service/jfr-summary.py "$OUT/$name.jfr" "docs/profiles/$name" | tee -a "$LOG"
   done

@@ -6,18 +6,8 @@ local path = os.getenv("BENCH_PATH") -- nil: the path of the URL wrk was given
 local batch = tonumber(os.getenv("BENCH_BATCH") or "0")
 local run = os.getenv("BENCH_RUN") or tostring(os.time())
 local resource = os.getenv("BENCH_RESOURCE") or "urn:altinn:resource:app_ttd_bench"
-local threads = {}
+dofile("bench/service/common.lua")
 local counter = 0
-local tid = 0
-
-function setup(thread)
-  thread:set("tid", #threads + 1)
-  table.insert(threads, thread)
-end
-
-function init(args)
-  math.randomseed(os.time() + tid * 7919)
-end
 
 local template = '{"specversion":"1.0","id":"%s","source":"https://ttd.apps.altinn.no/ttd/bench/instances/%d/%s",'
   .. '"type":"app.instance.process.movedTo.Task_2","subject":"/party/%d","alternativesubject":"/person/1224791%04d",'
@@ -52,18 +42,4 @@ function request()
     return wrk.format("POST", path, headers, "[" .. table.concat(parts, ",") .. "]")
   end
   return wrk.format("POST", path, headers, event())
-end
-
-local complained = false
-function response(status, headers, body)
-  if status >= 300 and not complained then
-    complained = true
-    io.stderr:write("first answer that was not 2xx: " .. status .. " " .. body .. "\n")
-  end
-end
-
-function done(summary, latency, requests)
-  io.write(string.format("RESULT requests=%d duration_us=%d p50_us=%d p90_us=%d p99_us=%d max_us=%d non2xx=%d errors=%d\n",
-    summary.requests, summary.duration, latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max,
-    summary.errors.status, summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
 end

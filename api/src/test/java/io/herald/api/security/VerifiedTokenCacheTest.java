@@ -3,11 +3,8 @@ package io.herald.api.security;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
@@ -15,31 +12,13 @@ import org.springframework.security.oauth2.jwt.BadJwtException;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 
+import io.herald.store.MutableClock;
+
 class VerifiedTokenCacheTest {
 
     private static final Instant START = Instant.parse("2026-12-06T05:00:00Z");
 
-    /** A clock the test moves forward. */
-    private static final class SettableClock extends Clock {
-        private Instant now = START;
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
-    private final SettableClock clock = new SettableClock();
+    private final MutableClock clock = new MutableClock(START);
     private final AtomicInteger decodings = new AtomicInteger();
 
     private static Jwt jwt(String token, Instant expiresAt) {
@@ -76,7 +55,7 @@ class VerifiedTokenCacheTest {
         }, Duration.ofMinutes(5));
         cache.decode("token");
 
-        clock.now = START.plus(Duration.ofMinutes(3));
+        clock.set(START.plus(Duration.ofMinutes(3)));
 
         assertThatThrownBy(() -> cache.decode("token")).isInstanceOf(BadJwtException.class).hasMessageContaining("expired");
         assertThat(decodings).hasValue(2);
@@ -87,7 +66,7 @@ class VerifiedTokenCacheTest {
         VerifiedTokenCache cache = cache(token -> jwt(token, START.plus(Duration.ofHours(1))), Duration.ofMinutes(5));
         cache.decode("token");
 
-        clock.now = START.plus(Duration.ofMinutes(6));
+        clock.set(START.plus(Duration.ofMinutes(6)));
         cache.decode("token");
 
         assertThat(decodings).hasValue(2);
