@@ -156,10 +156,7 @@ class ValidationHandshakeIT {
     @Test
     void shouldTakeAnAsteriskAsConsentWithoutARateLimit() throws Exception {
         endpoint.stubFor(post("/hooks/any-origin").willReturn(aResponse().withStatus(405)));
-        endpoint.stubFor(any(urlEqualTo("/hooks/any-origin")).atPriority(1)
-                .andMatching(request -> com.github.tomakehurst.wiremock.matching.MatchResult.of(
-                        request.getMethod().getName().equals("OPTIONS")))
-                .willReturn(ok().withHeader("WebHook-Allowed-Origin", "*").withHeader("WebHook-Allowed-Rate", "*")));
+        stubOptions("/hooks/any-origin", ok().withHeader("WebHook-Allowed-Origin", "*").withHeader("WebHook-Allowed-Rate", "*"));
         start(Duration.ofMillis(50), new SimpleMeterRegistry());
 
         SubscriptionId id = insertSubscription(endpoint.url("/hooks/any-origin"));
@@ -172,15 +169,9 @@ class ValidationHandshakeIT {
     @Test
     void shouldNotTakeAnOptionsAnswerWithoutAllowedOriginOrForAnotherOriginAsConsent() throws Exception {
         endpoint.stubFor(post("/hooks/cors").willReturn(aResponse().withStatus(405)));
-        endpoint.stubFor(any(urlEqualTo("/hooks/cors")).atPriority(1)
-                .andMatching(request -> com.github.tomakehurst.wiremock.matching.MatchResult.of(
-                        request.getMethod().getName().equals("OPTIONS")))
-                .willReturn(ok().withHeader("Access-Control-Allow-Origin", "*")));
+        stubOptions("/hooks/cors", ok().withHeader("Access-Control-Allow-Origin", "*"));
         endpoint.stubFor(post("/hooks/other-origin").willReturn(aResponse().withStatus(405)));
-        endpoint.stubFor(any(urlEqualTo("/hooks/other-origin")).atPriority(1)
-                .andMatching(request -> com.github.tomakehurst.wiremock.matching.MatchResult.of(
-                        request.getMethod().getName().equals("OPTIONS")))
-                .willReturn(ok().withHeader("WebHook-Allowed-Origin", "someone-else.example")));
+        stubOptions("/hooks/other-origin", ok().withHeader("WebHook-Allowed-Origin", "someone-else.example"));
         start(Duration.ofMillis(50), new SimpleMeterRegistry());
 
         SubscriptionId cors = insertSubscription(endpoint.url("/hooks/cors"));
@@ -418,6 +409,11 @@ class ValidationHandshakeIT {
     private static Instant instant(ResultSet rows, String column) throws SQLException {
         var timestamp = rows.getTimestamp(column);
         return timestamp == null ? null : timestamp.toInstant();
+    }
+
+    /** What the endpoint answers to OPTIONS (the CloudEvents web hook validation request). */
+    private static void stubOptions(String path, com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder answer) {
+        endpoint.stubFor(com.github.tomakehurst.wiremock.client.WireMock.request("OPTIONS", urlEqualTo(path)).willReturn(answer));
     }
 
     private static Integer allowedRate(SubscriptionId id) throws SQLException {
