@@ -151,11 +151,20 @@ public final class OutboundHttp implements AutoCloseable {
      * never completes exceptionally (unless the caller cancels it, which cancels the request).
      */
     public CompletableFuture<OutboundResult> post(URI endpoint, byte[] body, Map<String, String> headers) {
+        return post(endpoint, CLOUDEVENTS, body, headers);
+    }
+
+    /** As {@link #post(URI, byte[], Map)}, with another content type (an encrypted Web Push message, a form for an SMS gateway). */
+    public CompletableFuture<OutboundResult> post(URI endpoint, String contentType, byte[] body, Map<String, String> headers) {
+        return post(endpoint, ContentType.parse(contentType), body, headers);
+    }
+
+    private CompletableFuture<OutboundResult> post(URI endpoint, ContentType contentType, byte[] body, Map<String, String> headers) {
         long start = System.nanoTime();
         CompletableFuture<OutboundResult> result = new CompletableFuture<>();
         Future<OutboundResult> exchange;
         try {
-            AsyncRequestBuilder request = AsyncRequestBuilder.post(endpoint).setEntity(AsyncEntityProducers.create(body, CLOUDEVENTS));
+            AsyncRequestBuilder request = AsyncRequestBuilder.post(endpoint).setEntity(AsyncEntityProducers.create(body, contentType));
             headers.forEach(request::addHeader);
             exchange = client.execute(request.build(), new ExcerptConsumer(start), null, new FutureCallback<OutboundResult>() {
                 @Override

@@ -31,6 +31,12 @@ public final class WebhookClient implements AutoCloseable {
         return http.post(endpoint, body, headers).thenApplyAsync(WebhookClient::sendResult, executor);
     }
 
+    /** Sends what a {@link DeliveryChannel} prepared. */
+    CompletableFuture<SendResult> post(DeliveryChannel.Request request) {
+        return http.post(request.url(), request.contentType(), request.body(), request.headers())
+                .thenApplyAsync(WebhookClient::sendResult, executor);
+    }
+
     private static SendResult sendResult(OutboundResult result) {
         if (result instanceof OutboundResult.Answered answered) {
             return new SendResult(answered.status(), answered.retryAfter().orElse(null), answered.latencyMillis(),
