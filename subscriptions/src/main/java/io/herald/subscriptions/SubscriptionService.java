@@ -78,6 +78,14 @@ public class SubscriptionService {
         return store(checked, request.orderedDelivery(), consumer, createdBy, null);
     }
 
+    /** As {@link #create(NewSubscription, String, String)}, told by Web Push (see {@link #createWebPush(NewSubscription, PushKeys, Caller, String)}). */
+    public CreatedSubscription createWebPush(NewSubscription request, PushKeys keys, String consumer, String createdBy) {
+        requireIdentity(consumer, "consumer");
+        requireIdentity(createdBy, "createdBy");
+        SubscriptionValidator.Checked checked = validator.check(request);
+        return store(checked, request.orderedDelivery(), consumer, createdBy, null, java.util.Objects.requireNonNull(keys, "keys"));
+    }
+
     /**
      * As {@link #create(NewSubscription, String, String)}, owned by the caller, and only if the caller
      * could read what the filters select: the resource's agency or holder of its app scope may
@@ -87,6 +95,19 @@ public class SubscriptionService {
      * @throws AccessDeniedException when the caller could never read the events
      */
     public CreatedSubscription create(NewSubscription request, Caller caller, String createdBy) {
+        return create(request, caller, createdBy, null);
+    }
+
+    /**
+     * As {@link #create(NewSubscription, Caller, String)}, told by Web Push: {@code endPoint} is
+     * the push subscription's endpoint (a push service's URL) and {@code keys} its keys. Active at
+     * once: there is no endpoint of the owner's to ask for consent, the browser gave it.
+     */
+    public CreatedSubscription createWebPush(NewSubscription request, PushKeys keys, Caller caller, String createdBy) {
+        return create(request, caller, createdBy, java.util.Objects.requireNonNull(keys, "keys"));
+    }
+
+    private CreatedSubscription create(NewSubscription request, Caller caller, String createdBy, PushKeys pushKeys) {
         if (access == null) {
             throw new IllegalStateException("this service was built without an access policy");
         }
@@ -107,14 +128,21 @@ public class SubscriptionService {
         } else if (!access.mayRead(caller, filter.subject(), filter.alternativeSubject(), filter.resource())) {
             throw new AccessDeniedException("the caller may not read events of " + filter.resource() + " about the party named");
         }
-        return store(checked, request.orderedDelivery(), consumer, createdBy, grantedScope);
+        return store(checked, request.orderedDelivery(), consumer, createdBy, grantedScope, pushKeys);
     }
 
     private CreatedSubscription store(SubscriptionValidator.Checked checked, boolean orderedDelivery, String consumer,
             String createdBy, String grantedScope) {
+        return store(checked, orderedDelivery, consumer, createdBy, grantedScope, null);
+    }
+
+    private CreatedSubscription store(SubscriptionValidator.Checked checked, boolean orderedDelivery, String consumer,
+            String createdBy, String grantedScope, PushKeys pushKeys) {
         String secret = cipher.newSecret();
-        Subscription stored = repository.insert(new SubscriptionRepository.NewRow(consumer, createdBy, checked.endpoint(),
-                checked.filter(), orderedDelivery, cipher.encrypt(secret), clock.instant(), grantedScope), maxPerConsumer);
+        var row = new SubscriptionRepository.NewRow(consumer, createdBy, checked.endpoint(),
+                checked.filter(), orderedDelivery, cipher.encrypt(secret), clock.instant(), grantedScope);
+        Subscription stored = pushKeys == null ? repository.insert(row, maxPerConsumer)
+                : repository.insertWebPush(row, cipher.encryptPersonal(sealable(pushKeys)), maxPerConsumer);
         // The endpoint and the consumer stay out of the log: URLs carry tokens, consumers can be person numbers.
         log.info("Subscription {} created on {}", stored.id(), stored.filter().resource());
         afterCommit(new SubscriptionCreated(stored.id()));
@@ -135,7 +163,7 @@ public class SubscriptionService {
      * decrypted signing secrets and whether it takes pushes now. Empty once it was deleted.
      */
     public Optional<DeliveryTarget> deliveryTarget(SubscriptionId id) {
-        return repository.findForDelivery(id).map(this::target);
+        return Optional.ofNullable(deliveryTargets(List.of(id)).get(id));
     }
 
     /** {@link #deliveryTarget} for several subscriptions in one look-up; deleted ones are absent from the answer. */
@@ -145,12 +173,36 @@ public class SubscriptionService {
             DeliveryTarget target = target(found);
             targets.put(target.id(), target);
         }
-        return targets;
+        return withChannels(targets);
     }
 
     private DeliveryTarget target(java.util.Map.Entry<Subscription, List<byte[]>> found) {
         return new DeliveryTarget(found.getKey().id(), found.getKey().endpoint(),
                 found.getValue().stream().map(cipher::decrypt).toList(), found.getKey().active());
+    }
+
+    /** Web Push subscriptions' targets get their channel and keys; webhooks stay as they are. */
+    private java.util.Map<SubscriptionId, DeliveryTarget> withChannels(java.util.Map<SubscriptionId, DeliveryTarget> targets) {
+        if (targets.isEmpty()) {
+            return targets;
+        }
+        repository.channels(targets.keySet()).forEach((id, channel) -> {
+            DeliveryTarget webhook = targets.get(id);
+            byte[] keys = cipher.decryptPersonal(channel.getValue());
+            targets.put(id, new DeliveryTarget(id, DeliveryTarget.Channel.of(channel.getKey()), webhook.endpoint(), webhook.secrets(),
+                    new PushKeys(java.util.Arrays.copyOf(keys, 65), java.util.Arrays.copyOfRange(keys, 65, keys.length)),
+                    webhook.active()));
+        });
+        return targets;
+    }
+
+    /** p256dh (65 bytes) then auth, as sealed in the database. */
+    private static byte[] sealable(PushKeys keys) {
+        byte[] p256dh = keys.p256dh();
+        byte[] auth = keys.auth();
+        byte[] both = java.util.Arrays.copyOf(p256dh, p256dh.length + auth.length);
+        System.arraycopy(auth, 0, both, p256dh.length, auth.length);
+        return both;
     }
 
     /**

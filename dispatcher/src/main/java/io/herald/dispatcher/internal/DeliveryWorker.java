@@ -172,8 +172,8 @@ public final class DeliveryWorker implements SmartLifecycle {
     private boolean send(ClaimedDelivery delivery, DeliveryTarget target, StoredEvent event,
             Map<Duration, List<ClaimedDelivery>> putBack) {
         DeliveryChannel channel = channels.of(target);
-        URI endpoint = channel.destination(target);
-        Optional<String> refusal = guard.refusal(endpoint);
+        URI endpoint = channel == null ? target.endpoint() : channel.destination(target);
+        Optional<String> refusal = channels.refusal(target).or(() -> guard.refusal(endpoint));
         if (refusal.isPresent()) {
             SendResult refused = new SendResult(SendResult.NO_ANSWER, null, 0, null, "Refused", refusal.get());
             inFlight.acquireUninterruptibly();
@@ -198,7 +198,17 @@ public final class DeliveryWorker implements SmartLifecycle {
             return false;
         }
         inFlight.acquireUninterruptibly();
-        client.post(channel.prepare(delivery, target, event, clock.instant())).whenComplete((result, failure) -> {
+        DeliveryChannel.Request request;
+        try {
+            request = channel.prepare(delivery, target, event, clock.instant());
+        } catch (IllegalArgumentException e) {
+            // e.g. push keys that are no P-256 point, a payload too large: sending again cannot help
+            breaker.releasePermission();
+            endpointSlots.release();
+            settle(delivery, SendResult.refused(e.getMessage(), 0), new DeliveryOutcome.Refused(e.getMessage()));
+            return false;
+        }
+        client.post(request).whenComplete((result, failure) -> {
             SendResult outcome = failure == null ? result
                     : new SendResult(SendResult.NO_ANSWER, null, 0, null, failure.getClass().getSimpleName(), failure.getMessage());
             if (outcome.answered() && outcome.status() >= 200 && outcome.status() <= 299) {

@@ -65,6 +65,35 @@ public final class SubscriptionRepository {
      * @throws SubscriptionLimitException when the consumer has no room left
      */
     public Subscription insert(NewRow row, int maxPerConsumer) {
+        return insert(row, maxPerConsumer, null);
+    }
+
+    /**
+     * As {@link #insert(NewRow, int)}, a Web Push subscription: {@code endpoint} is the push
+     * service's URL, the keys are stored sealed. It is validated in the same transaction (the
+     * browser made the push subscription for its owner; there is no endpoint of the owner's to
+     * ask), so it receives the events of later transactions.
+     */
+    public Subscription insertWebPush(NewRow row, byte[] sealedPushKeys, int maxPerConsumer) {
+        return insert(row, maxPerConsumer, java.util.Objects.requireNonNull(sealedPushKeys, "sealedPushKeys"));
+    }
+
+    /** Channel and sealed push keys of those of {@code ids} that are not webhooks (absent ones are webhooks or deleted). */
+    public Map<SubscriptionId, Map.Entry<String, byte[]>> channels(java.util.Collection<SubscriptionId> ids) {
+        Long[] values = ids.stream().map(SubscriptionId::value).toArray(Long[]::new);
+        Map<SubscriptionId, Map.Entry<String, byte[]>> channels = new java.util.HashMap<>();
+        guarded("read the subscriptions' channels", () -> {
+            jdbc.query("SELECT id, channel, push_keys FROM subscription WHERE id = ANY(?) AND channel <> 'webhook'",
+                    statement -> statement.setArray(1, statement.getConnection().createArrayOf("bigint", values)),
+                    row -> {
+                        channels.put(new SubscriptionId(row.getLong("id")), Map.entry(row.getString("channel"), row.getBytes("push_keys")));
+                    });
+            return null;
+        });
+        return channels;
+    }
+
+    private Subscription insert(NewRow row, int maxPerConsumer, byte[] sealedPushKeys) {
         return guarded("store the subscription", () -> transactions.execute(status -> {
             jdbc.query("SELECT pg_advisory_xact_lock(" + CONSUMER_LOCK_CLASS + ", hashtext(?))", rows -> {
             }, row.consumer());
@@ -75,7 +104,7 @@ public final class SubscriptionRepository {
             }
             long version = nextVersion();
             SubscriptionFilter filter = row.filter();
-            return jdbc.queryForObject("""
+            Subscription inserted = jdbc.queryForObject("""
                     INSERT INTO subscription (consumer, created_by, end_point, resource_filter, source_filter,
                         subject_filter, alternative_subject_filter, type_filter, include_subunits, ordered_delivery, secret,
                         created_at, version, granted_scope)
@@ -84,6 +113,14 @@ public final class SubscriptionRepository {
                     row.consumer(), row.createdBy(), row.endpoint().toString(), filter.resource(), filter.sourcePrefix(),
                     filter.subject(), filter.alternativeSubject(), filter.type(), filter.includeSubunits(),
                     row.orderedDelivery(), row.sealedSecret(), Timestamp.from(row.createdAt()), version, row.grantedScope());
+            if (sealedPushKeys == null) {
+                return inserted;
+            }
+            // validated_tx is this transaction's own id: the matcher delivers events of later transactions
+            return jdbc.queryForObject("""
+                    UPDATE subscription SET channel = 'web-push', push_keys = ?, validated_at = now(),
+                        validated_tx = pg_current_xact_id()::text::bigint
+                    WHERE id = ? RETURNING\s""" + COLUMNS, SubscriptionCatalog::map, sealedPushKeys, inserted.id().value());
         }));
     }
 
