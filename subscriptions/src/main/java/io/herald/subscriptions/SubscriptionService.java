@@ -205,6 +205,16 @@ public class SubscriptionService {
         return both;
     }
 
+    /** The channel of each of these subscriptions (found by their owner already): {@code webhook} unless stored otherwise. */
+    public java.util.Map<SubscriptionId, DeliveryTarget.Channel> channels(java.util.Collection<SubscriptionId> ids) {
+        java.util.Map<SubscriptionId, DeliveryTarget.Channel> channels = new java.util.HashMap<>();
+        ids.forEach(id -> channels.put(id, DeliveryTarget.Channel.WEBHOOK));
+        if (!ids.isEmpty()) {
+            repository.channels(ids).forEach((id, stored) -> channels.put(id, DeliveryTarget.Channel.of(stored.getKey())));
+        }
+        return channels;
+    }
+
     /**
      * A new signing secret, shown only in this answer; the previous one keeps signing beside it
      * (two signatures per request) for {@code overlap}, so the receiver can switch without a gap.
