@@ -16,19 +16,22 @@ import io.herald.subscriptions.DeliveryTarget;
  * {@link DeliveryOutcome}. Claiming, the circuit breaker, request slots, {@link RetryPolicy}, dead
  * letters and attempt records stay in {@link DeliveryWorker}, the same for every channel.
  */
-interface DeliveryChannel {
+public interface DeliveryChannel {
 
     /** Where the request goes: the key of the breaker and of the per-endpoint slots, and what the outbound guard checks. */
     URI destination(DeliveryTarget target);
 
-    /** The request that delivers {@code event} to {@code target}; {@code now} is the time it is signed at. */
-    Request prepare(ClaimedDelivery delivery, DeliveryTarget target, StoredEvent event, Instant now);
+    /**
+     * The request that delivers {@code event} to {@code target}; {@code messageId} is stable across
+     * retries of one delivery (the receiver deduplicates by it), {@code now} is the time it is signed at.
+     */
+    Request prepare(String messageId, DeliveryTarget target, StoredEvent event, Instant now);
 
     /** What the answer (or its absence) means, for {@link RetryPolicy}. */
     DeliveryOutcome classify(SendResult result, Instant now);
 
     /** One POST: where, what, and the headers beside the content type. */
-    record Request(URI url, String contentType, byte[] body, Map<String, String> headers) {
+    public record Request(URI url, String contentType, byte[] body, Map<String, String> headers) {
 
         public Request {
             headers = Map.copyOf(headers);

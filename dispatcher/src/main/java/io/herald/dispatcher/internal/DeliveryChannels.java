@@ -6,7 +6,7 @@ import io.herald.dispatcher.WebPushProperties;
 import io.herald.subscriptions.DeliveryTarget;
 
 /** The channel each subscription is delivered through, built once at start. */
-final class DeliveryChannels {
+public final class DeliveryChannels {
 
     private final DeliveryChannel webhook;
     /** Null when no VAPID key pair is configured. */
@@ -23,19 +23,19 @@ final class DeliveryChannels {
     }
 
     /** The webhook, and Web Push when its key pair is configured. */
-    static DeliveryChannels of(WebPushProperties webPush) {
+    public static DeliveryChannels of(WebPushProperties webPush) {
         return new DeliveryChannels(new WebhookChannel(), webPush.configured() ? new WebPushChannel(webPush) : null);
     }
 
     /** Why a target's channel cannot be used on this instance at all (its delivery is then dead-lettered). */
-    Optional<String> refusal(DeliveryTarget target) {
+    public Optional<String> refusal(DeliveryTarget target) {
         if (target.channel() == DeliveryTarget.Channel.WEB_PUSH && webPush == null) {
             return Optional.of("Web Push is not configured on this Herald (herald.web-push.vapid-public-key and vapid-private-key)");
         }
         return Optional.empty();
     }
 
-    DeliveryChannel of(DeliveryTarget target) {
+    public DeliveryChannel of(DeliveryTarget target) {
         return switch (target.channel()) {
             case WEBHOOK -> webhook;
             case WEB_PUSH -> webPush;

@@ -200,7 +200,7 @@ public final class DeliveryWorker implements SmartLifecycle {
         inFlight.acquireUninterruptibly();
         DeliveryChannel.Request request;
         try {
-            request = channel.prepare(delivery, target, event, clock.instant());
+            request = channel.prepare(delivery.webhookId(), target, event, clock.instant());
         } catch (IllegalArgumentException e) {
             // e.g. push keys that are no P-256 point, a payload too large: sending again cannot help
             breaker.releasePermission();

@@ -51,14 +51,14 @@ final class WebPushChannel implements DeliveryChannel {
     }
 
     @Override
-    public Request prepare(ClaimedDelivery delivery, DeliveryTarget target, StoredEvent event, Instant now) {
+    public Request prepare(String messageId, DeliveryTarget target, StoredEvent event, Instant now) {
         PushKeys keys = target.pushKeys();
         byte[] body = encryption.encrypt(payload(event).getBytes(StandardCharsets.UTF_8), keys.p256dh(), keys.auth());
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Content-Encoding", "aes128gcm");
         headers.put("TTL", Long.toString(settings.ttl().toSeconds()));
         headers.put("Urgency", settings.urgency());
-        headers.put("Topic", delivery.webhookId());
+        headers.put("Topic", messageId);
         headers.put("Authorization", vapid.authorization(target.endpoint(), now));
         return new Request(target.endpoint(), "application/octet-stream", body, headers);
     }

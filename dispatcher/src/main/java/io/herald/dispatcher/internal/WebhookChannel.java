@@ -26,13 +26,13 @@ final class WebhookChannel implements DeliveryChannel {
     }
 
     @Override
-    public Request prepare(ClaimedDelivery delivery, DeliveryTarget target, StoredEvent event, Instant now) {
+    public Request prepare(String messageId, DeliveryTarget target, StoredEvent event, Instant now) {
         byte[] body = event.json().getBytes(StandardCharsets.UTF_8);
         long timestamp = now.getEpochSecond();
         return new Request(target.endpoint(), OutboundHttp.CLOUDEVENTS_JSON, body, Map.of(
-                "webhook-id", delivery.webhookId(),
+                "webhook-id", messageId,
                 "webhook-timestamp", Long.toString(timestamp),
-                "webhook-signature", signer.signature(delivery.webhookId(), timestamp, body, target.secrets())));
+                "webhook-signature", signer.signature(messageId, timestamp, body, target.secrets())));
     }
 
     @Override

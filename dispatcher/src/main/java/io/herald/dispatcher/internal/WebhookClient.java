@@ -32,7 +32,7 @@ public final class WebhookClient implements AutoCloseable {
     }
 
     /** Sends what a {@link DeliveryChannel} prepared. */
-    CompletableFuture<SendResult> post(DeliveryChannel.Request request) {
+    public CompletableFuture<SendResult> post(DeliveryChannel.Request request) {
         return http.post(request.url(), request.contentType(), request.body(), request.headers())
                 .thenApplyAsync(WebhookClient::sendResult, executor);
     }

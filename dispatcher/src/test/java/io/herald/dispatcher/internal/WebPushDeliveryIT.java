@@ -38,6 +38,7 @@ import com.zaxxer.hikari.HikariDataSource;
 
 import io.herald.dispatcher.DispatcherProperties;
 import io.herald.dispatcher.RetryPolicy;
+import io.herald.dispatcher.TestDeliveries;
 import io.herald.dispatcher.WebPushProperties;
 import io.herald.store.AppendResult;
 import io.herald.store.EventPosition;
@@ -134,24 +135,31 @@ class WebPushDeliveryIT {
         pushService.stop(0);
     }
 
-    private DeliveryWorker worker(OutboundGuard guard) {
-        DispatcherProperties properties = new Binder(new MapConfigurationPropertySource(Map.of(
+    private static DispatcherProperties dispatcherProperties() {
+        return new Binder(new MapConfigurationPropertySource(Map.of(
                 "herald.dispatcher.poll-interval", "20ms", "herald.dispatcher.retry.schedule", "100ms,100ms",
                 "herald.dispatcher.retry.jitter", "0"))).bindOrCreate("herald.dispatcher", DispatcherProperties.class);
-        WebPushProperties webPush = new Binder(new MapConfigurationPropertySource(Map.of(
+    }
+
+    private DeliveryWorker worker(OutboundGuard guard) {
+        DispatcherProperties properties = dispatcherProperties();
+        var health = new EndpointHealth(jdbc, subscriptions, store, Duration.ofDays(5), Clock.systemUTC());
+        var worker = new DeliveryWorker(store, subscriptions, new DeliveryQueue(jdbc, transactions),
+                new RetryPolicy(properties.retry()), properties, guard, health, Clock.systemUTC(), new SimpleMeterRegistry(),
+                DeliveryChannels.of(webPush()));
+        workers.add(worker);
+        worker.start();
+        return worker;
+    }
+
+    private static WebPushProperties webPush() {
+        return new Binder(new MapConfigurationPropertySource(Map.of(
                 "herald.web-push.vapid-public-key", BASE64URL.encodeToString(vapidPublic),
                 "herald.web-push.vapid-private-key", BASE64URL.encodeToString(scalar((ECPrivateKey) vapid.getPrivate())),
                 "herald.web-push.vapid-subject", "mailto:operator@herald.example",
                 "herald.web-push.ttl", "2h", "herald.web-push.urgency", "high",
                 "herald.web-push.link", "https://herald.example/events/{id}")))
                 .bindOrCreate("herald.web-push", WebPushProperties.class);
-        var health = new EndpointHealth(jdbc, subscriptions, store, Duration.ofDays(5), Clock.systemUTC());
-        var worker = new DeliveryWorker(store, subscriptions, new DeliveryQueue(jdbc, transactions),
-                new RetryPolicy(properties.retry()), properties, guard, health, Clock.systemUTC(), new SimpleMeterRegistry(),
-                DeliveryChannels.of(webPush));
-        workers.add(worker);
-        worker.start();
-        return worker;
     }
 
     private static byte[] scalar(ECPrivateKey key) {
@@ -241,5 +249,26 @@ class WebPushDeliveryIT {
 
         await().atMost(Duration.ofSeconds(20)).until(() -> status(delivery).equals("dead"));
         assertThat(received).isEmpty();
+    }
+
+    @Test
+    void shouldSendATestEventToAPushSubscriptionThroughItsChannel() throws Exception {
+        long subscription = pushSubscription();
+        SubscriptionsProperties loopbackAllowed = new Binder(new MapConfigurationPropertySource(Map.of(
+                "herald.subscriptions.secret-key", Base64.getEncoder().encodeToString(new byte[32]),
+                "herald.subscriptions.outbound.allowed-networks", "127.0.0.0/8")))
+                .bindOrCreate("herald.subscriptions", SubscriptionsProperties.class);
+        var tests = new TestDeliveries(subscriptions, dispatcherProperties(), loopbackAllowed, Clock.systemUTC(), webPush());
+        try {
+            var result = tests.send(new io.herald.subscriptions.SubscriptionId(subscription)).orElseThrow();
+
+            assertThat(result.status()).as(String.valueOf(result.error())).isEqualTo(201);
+            String message = new String(PushReceiver.decrypt(received.get(0).body(), (ECPrivateKey) browser.getPrivate(),
+                    browserPublic, auth), StandardCharsets.UTF_8);
+            assertThat(message).contains("\"type\":\"" + TestDeliveries.TYPE + "\"");
+            assertThat(PushReceiver.verifiedClaims(received.get(0).header("Authorization"), vapidPublic)).contains("\"aud\"");
+        } finally {
+            tests.destroy();
+        }
     }
 }
