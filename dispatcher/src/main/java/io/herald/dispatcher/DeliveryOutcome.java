@@ -105,6 +105,25 @@ public sealed interface DeliveryOutcome {
         }
     }
 
+    /**
+     * The channel's service said the recipient is gone for good, e.g. a push service answering 404
+     * or 410 for a push subscription that expired or was unsubscribed: the subscription is disabled.
+     *
+     * @param status the HTTP status that said so
+     * @param reason what the subscription's owner is told
+     */
+    record Gone(int status, String reason) implements DeliveryOutcome {
+
+        public Gone {
+            requireText(reason, "reason");
+        }
+
+        @Override
+        public String summary() {
+            return "HTTP " + status + ": " + reason;
+        }
+    }
+
     private static void requireText(String value, String name) {
         if (value == null || value.isBlank()) {
             throw new IllegalArgumentException(name + " must not be blank but was " + (value == null ? "null" : "\"" + value + "\""));

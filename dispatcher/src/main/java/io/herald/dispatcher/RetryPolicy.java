@@ -37,8 +37,8 @@ import io.herald.dispatcher.RetryDecision.RetryAt;
  *       <td>Success is any 2xx within the timeout.</td></tr>
  *   <tr><td>{@link Refused}, e.g. the endpoint resolves to a blocked address</td>
  *       <td>{@link DeadLetter} at once</td><td>Trying again cannot help.</td></tr>
- *   <tr><td>410 Gone</td><td>{@link Disable}: the subscription is disabled and the delivery
- *       dead-lettered</td><td>The endpoint says it wants nothing more.</td></tr>
+ *   <tr><td>410 Gone, or {@link DeliveryOutcome.Gone} (a push service's 404 or 410)</td><td>{@link Disable}: the
+ *       subscription is disabled and the delivery dead-lettered</td><td>The endpoint says it wants nothing more.</td></tr>
  *   <tr><td>any other failure with {@code attemptsMade > n}</td><td>{@link DeadLetter}</td>
  *       <td>The schedule is used up.</td></tr>
  *   <tr><td>429 or 503 with a {@code Retry-After}</td>
@@ -105,6 +105,9 @@ public final class RetryPolicy {
         }
         if (outcome instanceof Refused) {
             return new DeadLetter(outcome.summary());
+        }
+        if (outcome instanceof DeliveryOutcome.Gone gone) {
+            return new Disable(gone.reason());
         }
         if (outcome instanceof HttpFailure failure && failure.status() == 410) {
             return new Disable("the endpoint answered 410 Gone");

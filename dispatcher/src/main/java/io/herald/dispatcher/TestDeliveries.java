@@ -1,11 +1,9 @@
 package io.herald.dispatcher;
 
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
@@ -15,13 +13,16 @@ import java.util.concurrent.Executors;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Service;
 
+import io.herald.dispatcher.internal.DeliveryChannels;
 import io.herald.dispatcher.internal.SendResult;
+import io.herald.store.EventKey;
+import io.herald.store.EventPosition;
+import io.herald.store.StoredEvent;
 import io.herald.dispatcher.internal.WebhookClient;
 import io.herald.subscriptions.DeliveryTarget;
 import io.herald.subscriptions.SubscriptionId;
 import io.herald.subscriptions.SubscriptionService;
 import io.herald.subscriptions.SubscriptionsProperties;
-import io.herald.subscriptions.WebhookSigner;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -41,7 +42,7 @@ public class TestDeliveries implements DisposableBean {
     }
 
     private final SubscriptionService subscriptions;
-    private final WebhookSigner signer = new WebhookSigner();
+    private final DeliveryChannels channels;
     private final Clock clock;
     private final ExecutorService threads = Executors.newFixedThreadPool(1, runnable -> {
         Thread thread = new Thread(runnable, "herald-test-delivery");
@@ -51,7 +52,8 @@ public class TestDeliveries implements DisposableBean {
     private final WebhookClient client;
 
     public TestDeliveries(SubscriptionService subscriptions, DispatcherProperties dispatcher,
-            SubscriptionsProperties subscriptionsProperties, Clock clock) {
+            SubscriptionsProperties subscriptionsProperties, Clock clock, WebPushProperties webPush) {
+        this.channels = DeliveryChannels.of(webPush);
         this.subscriptions = subscriptions;
         this.clock = clock;
         this.client = new WebhookClient(subscriptionsProperties.outbound().guard(), dispatcher, threads);
@@ -64,7 +66,6 @@ public class TestDeliveries implements DisposableBean {
             return Optional.empty();
         }
         String webhookId = "test_" + UUID.randomUUID().toString().replace("-", "");
-        URI endpoint = target.get().endpoint();
         ObjectNode event = JSON.createObjectNode();
         event.put("specversion", "1.0");
         event.put("id", UUID.randomUUID().toString());
@@ -73,14 +74,18 @@ public class TestDeliveries implements DisposableBean {
         event.put("subject", "/subscription/" + id);
         event.put("time", DateTimeFormatter.ISO_INSTANT.format(clock.instant().truncatedTo(ChronoUnit.MILLIS)));
         event.putObject("data").put("subscriptionId", id.value());
-        byte[] body = JSON.writeValueAsString(event).getBytes(StandardCharsets.UTF_8);
-        long timestamp = clock.instant().getEpochSecond();
-        Map<String, String> headers = Map.of(
-                WebhookSigner.ID_HEADER, webhookId,
-                WebhookSigner.TIMESTAMP_HEADER, Long.toString(timestamp),
-                WebhookSigner.SIGNATURE_HEADER, signer.signature(webhookId, timestamp, body, target.get().secrets()));
+        // a subscription whose secret or push keys cannot be decrypted cannot be sent to; it says why
+        Optional<String> refusal = Optional.ofNullable(target.get().unusable()).or(() -> channels.refusal(target.get()));
+        if (refusal.isPresent()) {
+            return Optional.of(new TestResult(webhookId, null, 0, "refused: " + refusal.get()));
+        }
+        Instant now = clock.instant();
+        // through the subscription's own channel: signed for a webhook, encrypted for Web Push
+        StoredEvent stored = new StoredEvent(new EventPosition(1, 0), now, new EventKey(event.get("source").asString(),
+                event.get("id").asString()), TYPE, null, event.get("subject").asString(), null, null, now,
+                JSON.writeValueAsString(event));
         try {
-            SendResult result = client.post(endpoint, body, headers).get();
+            SendResult result = client.post(channels.of(target.get()).prepare(webhookId, target.get(), stored, now)).get();
             String error = result.refused() ? "refused: " + result.error()
                     : result.errorClass() == null ? null : result.errorClass() + ": " + result.error();
             return Optional.of(new TestResult(webhookId, result.answered() ? result.status() : null, result.latencyMillis(), error));

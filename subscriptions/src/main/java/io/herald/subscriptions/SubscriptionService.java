@@ -81,6 +81,14 @@ public class SubscriptionService {
         return store(checked, request.orderedDelivery(), consumer, createdBy, null);
     }
 
+    /** As {@link #create(NewSubscription, String, String)}, told by Web Push (see {@link #createWebPush(NewSubscription, PushKeys, Caller, String)}). */
+    public CreatedSubscription createWebPush(NewSubscription request, PushKeys keys, String consumer, String createdBy) {
+        requireIdentity(consumer, "consumer");
+        requireIdentity(createdBy, "createdBy");
+        SubscriptionValidator.Checked checked = validator.check(request);
+        return store(checked, request.orderedDelivery(), consumer, createdBy, null, java.util.Objects.requireNonNull(keys, "keys"));
+    }
+
     /**
      * As {@link #create(NewSubscription, String, String)}, owned by the caller, and only if the caller
      * could read what the filters select: the resource's agency or holder of its app scope may
@@ -90,6 +98,19 @@ public class SubscriptionService {
      * @throws AccessDeniedException when the caller could never read the events
      */
     public CreatedSubscription create(NewSubscription request, Caller caller, String createdBy) {
+        return create(request, caller, createdBy, null);
+    }
+
+    /**
+     * As {@link #create(NewSubscription, Caller, String)}, told by Web Push: {@code endPoint} is
+     * the push subscription's endpoint (a push service's URL) and {@code keys} its keys. Active at
+     * once: there is no endpoint of the owner's to ask for consent, the browser gave it.
+     */
+    public CreatedSubscription createWebPush(NewSubscription request, PushKeys keys, Caller caller, String createdBy) {
+        return create(request, caller, createdBy, java.util.Objects.requireNonNull(keys, "keys"));
+    }
+
+    private CreatedSubscription create(NewSubscription request, Caller caller, String createdBy, PushKeys pushKeys) {
         if (access == null) {
             throw new IllegalStateException("this service was built without an access policy");
         }
@@ -110,20 +131,31 @@ public class SubscriptionService {
         } else if (!access.mayRead(caller, filter.subject(), filter.alternativeSubject(), filter.resource())) {
             throw new AccessDeniedException("the caller may not read events of " + filter.resource() + " about the party named");
         }
-        return store(checked, request.orderedDelivery(), consumer, createdBy, grantedScope);
+        return store(checked, request.orderedDelivery(), consumer, createdBy, grantedScope, pushKeys);
     }
 
     private CreatedSubscription store(SubscriptionValidator.Checked checked, boolean orderedDelivery, String consumer,
             String createdBy, String grantedScope) {
+        return store(checked, orderedDelivery, consumer, createdBy, grantedScope, null);
+    }
+
+    private CreatedSubscription store(SubscriptionValidator.Checked checked, boolean orderedDelivery, String consumer,
+            String createdBy, String grantedScope, PushKeys pushKeys) {
         String secret = cipher.newSecret();
-        SubscriptionRepository.Stored result = repository.insertUnlessIdentical(new SubscriptionRepository.NewRow(consumer,
-                createdBy, checked.endpoint(), checked.filter(), orderedDelivery, cipher.encrypt(secret), clock.instant(),
-                grantedScope, checked.contentType()), maxPerConsumer);
-        Subscription stored = result.subscription();
-        if (result.existing()) {
-            // apps subscribe at every start-up: the platform answers with the subscription they have
-            log.info("Subscription {} asked for again; the existing one is answered", stored.id());
-            return CreatedSubscription.existing(stored);
+        var row = new SubscriptionRepository.NewRow(consumer, createdBy, checked.endpoint(), checked.filter(),
+                orderedDelivery, cipher.encrypt(secret), clock.instant(), grantedScope, checked.contentType());
+        Subscription stored;
+        if (pushKeys == null) {
+            SubscriptionRepository.Stored result = repository.insertUnlessIdentical(row, maxPerConsumer);
+            stored = result.subscription();
+            if (result.existing()) {
+                // apps subscribe at every start-up: the platform answers with the subscription they have
+                log.info("Subscription {} asked for again; the existing one is answered", stored.id());
+                return CreatedSubscription.existing(stored);
+            }
+        } else {
+            // a browser's push subscription is new each time it is made: its keys are never the same twice
+            stored = repository.insertWebPush(row, cipher.encryptPersonal(sealable(pushKeys)), maxPerConsumer);
         }
         // The endpoint and the consumer stay out of the log: URLs carry tokens, consumers can be person numbers.
         log.info("Subscription {} created on {}", stored.id(), stored.filter().resource());
@@ -150,7 +182,7 @@ public class SubscriptionService {
      * decrypted signing secrets and whether it takes pushes now. Empty once it was deleted.
      */
     public Optional<DeliveryTarget> deliveryTarget(SubscriptionId id) {
-        return repository.findForDelivery(id).map(this::target);
+        return Optional.ofNullable(deliveryTargets(List.of(id)).get(id));
     }
 
     /** {@link #deliveryTarget} for several subscriptions in one look-up; deleted ones are absent from the answer. */
@@ -160,7 +192,7 @@ public class SubscriptionService {
             DeliveryTarget target = target(found);
             targets.put(target.id(), target);
         }
-        return targets;
+        return withChannels(targets);
     }
 
     /**
@@ -182,6 +214,53 @@ public class SubscriptionService {
                 ? DeliveryTarget.unusable(subscription.id(), subscription.endpoint(), subscription.active(), failure)
                 : new DeliveryTarget(subscription.id(), subscription.endpoint(), secrets, subscription.active(),
                         subscription.push(), webhookOrigin, null);
+    }
+
+    /** Web Push subscriptions' targets get their channel and keys; webhooks stay as they are. */
+    private java.util.Map<SubscriptionId, DeliveryTarget> withChannels(java.util.Map<SubscriptionId, DeliveryTarget> targets) {
+        if (targets.isEmpty()) {
+            return targets;
+        }
+        repository.channels(targets.keySet()).forEach((id, channel) -> {
+            DeliveryTarget webhook = targets.get(id);
+            DeliveryTarget.Channel kind = DeliveryTarget.Channel.of(channel.getKey());
+            if (webhook.unusable() != null) {
+                targets.put(id, webhook.onChannel(kind, null));
+                return;
+            }
+            byte[] keys;
+            try {
+                keys = cipher.decryptPersonal(channel.getValue());
+            } catch (IllegalStateException e) {
+                // like an undecryptable secret: only this subscription waits (the message holds no key)
+                targets.put(id, DeliveryTarget.unusable(id, kind, webhook.endpoint(), webhook.active(),
+                        "its stored push keys could not be decrypted: they were sealed under another "
+                                + "herald.subscriptions.secret-key or have been altered"));
+                return;
+            }
+            targets.put(id, webhook.onChannel(kind,
+                    new PushKeys(java.util.Arrays.copyOf(keys, 65), java.util.Arrays.copyOfRange(keys, 65, keys.length))));
+        });
+        return targets;
+    }
+
+    /** p256dh (65 bytes) then auth, as sealed in the database. */
+    private static byte[] sealable(PushKeys keys) {
+        byte[] p256dh = keys.p256dh();
+        byte[] auth = keys.auth();
+        byte[] both = java.util.Arrays.copyOf(p256dh, p256dh.length + auth.length);
+        System.arraycopy(auth, 0, both, p256dh.length, auth.length);
+        return both;
+    }
+
+    /** The channel of each of these subscriptions (found by their owner already): {@code webhook} unless stored otherwise. */
+    public java.util.Map<SubscriptionId, DeliveryTarget.Channel> channels(java.util.Collection<SubscriptionId> ids) {
+        java.util.Map<SubscriptionId, DeliveryTarget.Channel> channels = new java.util.HashMap<>();
+        ids.forEach(id -> channels.put(id, DeliveryTarget.Channel.WEBHOOK));
+        if (!ids.isEmpty()) {
+            repository.channels(ids).forEach((id, stored) -> channels.put(id, DeliveryTarget.Channel.of(stored.getKey())));
+        }
+        return channels;
     }
 
     /**

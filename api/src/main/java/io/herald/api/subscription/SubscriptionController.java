@@ -21,7 +21,12 @@ import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
 import io.herald.api.problem.BadRequestException;
 import io.herald.api.publish.JsonBodies;
+import io.herald.dispatcher.WebPushProperties;
+import io.herald.store.FieldError;
 import io.herald.subscriptions.CreatedSubscription;
+import io.herald.subscriptions.DeliveryTarget;
+import io.herald.subscriptions.InvalidSubscriptionException;
+import io.herald.subscriptions.Subscription;
 import io.herald.subscriptions.SubscriptionId;
 import io.herald.subscriptions.SubscriptionService;
 
@@ -39,8 +44,10 @@ public class SubscriptionController {
     private final SubscriptionService subscriptions;
     private final JsonBodies bodies;
     private final Callers callers;
+    private final WebPushProperties webPush;
 
-    SubscriptionController(SubscriptionService subscriptions, JsonBodies bodies, Callers callers) {
+    SubscriptionController(SubscriptionService subscriptions, JsonBodies bodies, Callers callers, WebPushProperties webPush) {
+        this.webPush = webPush;
         this.subscriptions = subscriptions;
         this.bodies = bodies;
         this.callers = callers;
@@ -54,11 +61,23 @@ public class SubscriptionController {
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<SubscriptionResponse> create(HttpServletRequest request, @AuthenticationPrincipal Jwt caller) {
         String createdBy = Callers.createdBy(caller);
-        CreatedSubscription created = subscriptions.create(SubscriptionRequests.read(bodies.read(request)),
-                callers.caller(caller), createdBy);
+        var body = bodies.read(request);
+        var push = PushSubscriptionRequests.read(body);
+        CreatedSubscription created;
+        if (push == null) {
+            created = subscriptions.create(SubscriptionRequests.read(body), callers.caller(caller), createdBy);
+        } else {
+            if (!webPush.configured()) {
+                throw new InvalidSubscriptionException(List.of(new FieldError(PushSubscriptionRequests.MEMBER,
+                        "Web Push is not configured on this Herald")));
+            }
+            created = subscriptions.createWebPush(SubscriptionRequests.read(push.body()), push.keys(), callers.caller(caller),
+                    createdBy);
+        }
         URI location = ServletUriComponentsBuilder.fromCurrentRequestUri().path("/{id}")
                 .buildAndExpand(created.subscription().id().value()).toUri();
-        return ResponseEntity.created(location).body(SubscriptionResponse.of(created));
+        return ResponseEntity.created(location).body(SubscriptionResponse.of(created, push == null
+                ? DeliveryTarget.Channel.WEBHOOK : DeliveryTarget.Channel.WEB_PUSH));
     }
 
     /**
@@ -76,12 +95,12 @@ public class SubscriptionController {
             if (after != null) {
                 throw BadRequestException.invalidParameter("after", "needs size: the page size to read after it");
             }
-            List<SubscriptionResponse> all = subscriptions.list(consumer).stream().map(SubscriptionResponse::of).toList();
+            List<SubscriptionResponse> all = responses(subscriptions.list(consumer));
             return ResponseEntity.ok(new SubscriptionList(all.size(), all, null));
         }
         int limit = pageSize(size);
-        List<SubscriptionResponse> page = subscriptions.list(consumer, after == null ? null : id("after", after), limit + 1)
-                .stream().map(SubscriptionResponse::of).toList();
+        List<SubscriptionResponse> page = responses(
+                subscriptions.list(consumer, after == null ? null : id("after", after), limit + 1));
         if (page.size() <= limit) {
             return ResponseEntity.ok(new SubscriptionList(page.size(), page, null));
         }
@@ -105,7 +124,7 @@ public class SubscriptionController {
     @GetMapping("/{id}")
     SubscriptionResponse get(@PathVariable("id") String id, @AuthenticationPrincipal Jwt caller) {
         SubscriptionId subscription = id(id);
-        return subscriptions.get(callers.consumer(caller), subscription).map(SubscriptionResponse::of)
+        return subscriptions.get(callers.consumer(caller), subscription).map(this::response)
                 .orElseThrow(() -> new SubscriptionNotFoundException(subscription));
     }
 
@@ -122,14 +141,14 @@ public class SubscriptionController {
     @PostMapping("/{id}/pause")
     SubscriptionResponse pause(@PathVariable("id") String id, @AuthenticationPrincipal Jwt caller) {
         SubscriptionId subscription = id(id);
-        return subscriptions.pause(callers.consumer(caller), subscription).map(SubscriptionResponse::of)
+        return subscriptions.pause(callers.consumer(caller), subscription).map(this::response)
                 .orElseThrow(() -> new SubscriptionNotFoundException(subscription));
     }
 
     @PostMapping("/{id}/resume")
     SubscriptionResponse resume(@PathVariable("id") String id, @AuthenticationPrincipal Jwt caller) {
         SubscriptionId subscription = id(id);
-        return subscriptions.resume(callers.consumer(caller), subscription).map(SubscriptionResponse::of)
+        return subscriptions.resume(callers.consumer(caller), subscription).map(this::response)
                 .orElseThrow(() -> new SubscriptionNotFoundException(subscription));
     }
 
@@ -164,5 +183,16 @@ public class SubscriptionController {
             String shown = text.length() > 40 ? text.substring(0, 40) + "…" : text;
             throw BadRequestException.invalidParameter(parameter, "must be a subscription id (a positive number) but was '" + shown + "'");
         }
+    }
+
+    /** Subscriptions as shown, each with its channel (one look-up for all). */
+    private List<SubscriptionResponse> responses(List<Subscription> found) {
+        var channels = subscriptions.channels(found.stream().map(Subscription::id).toList());
+        return found.stream().map(subscription -> SubscriptionResponse.of(subscription, channels.get(subscription.id()))).toList();
+    }
+
+    /** One subscription as shown, with its channel. */
+    private SubscriptionResponse response(Subscription subscription) {
+        return SubscriptionResponse.of(subscription, subscriptions.channels(List.of(subscription.id())).get(subscription.id()));
     }
 }

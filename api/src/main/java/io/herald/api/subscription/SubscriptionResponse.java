@@ -5,6 +5,7 @@ import java.time.Instant;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 import io.herald.subscriptions.CreatedSubscription;
+import io.herald.subscriptions.DeliveryTarget;
 import io.herald.subscriptions.Subscription;
 import io.herald.subscriptions.SubscriptionFilter;
 
@@ -37,28 +38,38 @@ public record SubscriptionResponse(
         Instant validatedAt,
         @JsonInclude(JsonInclude.Include.NON_NULL) String disabledReason,
         @JsonInclude(JsonInclude.Include.NON_NULL) Handshake handshake,
-        @JsonInclude(JsonInclude.Include.NON_NULL) String secret) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) String secret,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String channel) {
 
     /** How the validation handshake is going; shown until the subscription is validated. */
     public record Handshake(int attempts, String lastError, Instant nextAttempt) {
     }
 
     static SubscriptionResponse of(Subscription subscription) {
-        return of(subscription, null);
+        return of(subscription, null, null);
     }
 
     static SubscriptionResponse of(CreatedSubscription created) {
-        return of(created.subscription(), created.secret());
+        return of(created.subscription(), created.secret(), null);
     }
 
-    private static SubscriptionResponse of(Subscription subscription, String secret) {
+    /** With the channel it is told through ({@code webhook} or {@code web-push}). */
+    static SubscriptionResponse of(Subscription subscription, DeliveryTarget.Channel channel) {
+        return of(subscription, null, channel);
+    }
+
+    static SubscriptionResponse of(CreatedSubscription created, DeliveryTarget.Channel channel) {
+        return of(created.subscription(), created.secret(), channel);
+    }
+
+    private static SubscriptionResponse of(Subscription subscription, String secret, DeliveryTarget.Channel channel) {
         SubscriptionFilter filter = subscription.filter();
         return new SubscriptionResponse(subscription.id().value(), subscription.endpoint().toString(), filter.sourcePrefix(),
                 filter.resource(), filter.subject(), filter.alternativeSubject(), filter.type(), subscription.consumer(),
                 subscription.createdBy(), subscription.createdAt(), subscription.validated(), filter.includeSubunits(),
                 subscription.orderedDelivery(), subscription.push().contentType().mediaType(), subscription.push().allowedRate(),
                 subscription.status(), subscription.validatedAt(), subscription.disabledReason(),
-                handshake(subscription), secret);
+                handshake(subscription), secret, channel == null ? null : channel.externalName());
     }
 
     private static Handshake handshake(Subscription subscription) {

@@ -1,7 +1,6 @@
 package io.herald.dispatcher.internal;
 
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,7 +39,6 @@ import io.herald.subscriptions.DeliveryTarget;
 import io.herald.subscriptions.OutboundGuard;
 import io.herald.subscriptions.SubscriptionId;
 import io.herald.subscriptions.SubscriptionService;
-import io.herald.subscriptions.WebhookSigner;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
@@ -61,7 +59,7 @@ public final class DeliveryWorker implements SmartLifecycle {
     private final SubscriptionService subscriptions;
     private final DeliveryQueue queue;
     private final RetryPolicy policy;
-    private final WebhookSigner signer = new WebhookSigner();
+    private final DeliveryChannels channels;
     private final DispatcherProperties settings;
     private final Clock clock;
     private final DeliveryMetrics metrics;
@@ -84,6 +82,13 @@ public final class DeliveryWorker implements SmartLifecycle {
 
     DeliveryWorker(EventStore store, SubscriptionService subscriptions, DeliveryQueue queue, RetryPolicy policy,
             DispatcherProperties settings, OutboundGuard guard, EndpointHealth health, Clock clock, MeterRegistry meters) {
+        this(store, subscriptions, queue, policy, settings, guard, health, clock, meters, DeliveryChannels.webhookOnly());
+    }
+
+    DeliveryWorker(EventStore store, SubscriptionService subscriptions, DeliveryQueue queue, RetryPolicy policy,
+            DispatcherProperties settings, OutboundGuard guard, EndpointHealth health, Clock clock, MeterRegistry meters,
+            DeliveryChannels channels) {
+        this.channels = channels;
         this.health = health;
         this.guard = guard;
         this.store = store;
@@ -174,8 +179,9 @@ public final class DeliveryWorker implements SmartLifecycle {
      */
     private boolean send(ClaimedDelivery delivery, DeliveryTarget target, StoredEvent event,
             Map<Duration, List<ClaimedDelivery>> putBack) {
-        URI endpoint = target.endpoint();
-        Optional<String> refusal = guard.refusal(endpoint);
+        DeliveryChannel channel = channels.of(target);
+        URI endpoint = channel == null ? target.endpoint() : channel.destination(target);
+        Optional<String> refusal = channels.refusal(target).or(() -> guard.refusal(endpoint));
         if (refusal.isPresent()) {
             SendResult refused = new SendResult(SendResult.NO_ANSWER, null, 0, null, "Refused", refusal.get());
             inFlight.acquireUninterruptibly();
@@ -206,16 +212,17 @@ public final class DeliveryWorker implements SmartLifecycle {
             return false;
         }
         inFlight.acquireUninterruptibly();
-        byte[] body = event.json().getBytes(StandardCharsets.UTF_8);
-        long timestamp = clock.instant().getEpochSecond();
-        Map<String, String> headers = new HashMap<>(Map.of(
-                "webhook-id", delivery.webhookId(),
-                "webhook-timestamp", Long.toString(timestamp),
-                "webhook-signature", signer.signature(delivery.webhookId(), timestamp, body, target.secrets())));
-        if (target.webhookOrigin() != null) {
-            headers.put("WebHook-Request-Origin", target.webhookOrigin());
+        DeliveryChannel.Request request;
+        try {
+            request = channel.prepare(delivery.webhookId(), target, event, clock.instant());
+        } catch (IllegalArgumentException e) {
+            // e.g. push keys that are no P-256 point, a payload too large: sending again cannot help
+            breaker.releasePermission();
+            endpointSlots.release();
+            settle(delivery, SendResult.refused(e.getMessage(), 0), new DeliveryOutcome.Refused(e.getMessage()));
+            return false;
         }
-        client.post(endpoint, body, target.push().contentType().header(), headers).whenComplete((result, failure) -> {
+        client.post(request).whenComplete((result, failure) -> {
             SendResult outcome = failure == null ? result
                     : new SendResult(SendResult.NO_ANSWER, null, 0, null, failure.getClass().getSimpleName(), failure.getMessage());
             if (outcome.answered() && outcome.status() >= 200 && outcome.status() <= 299) {
@@ -229,7 +236,7 @@ public final class DeliveryWorker implements SmartLifecycle {
             if (waitingForSlot.remove(key) != null) {
                 loop.wakeUp();
             }
-            settle(delivery, outcome, Outcomes.of(outcome, clock.instant()));
+            settle(delivery, outcome, channel.classify(outcome, clock.instant()));
         });
         return true;
     }

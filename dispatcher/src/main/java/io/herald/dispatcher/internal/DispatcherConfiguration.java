@@ -11,6 +11,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import io.herald.dispatcher.DispatcherProperties;
+import io.herald.dispatcher.WebPushProperties;
 import io.herald.dispatcher.RetryPolicy;
 import io.herald.store.EventStore;
 import io.herald.subscriptions.SubscriptionService;
@@ -19,7 +20,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 /** The dispatcher's beans: the retry policy and, unless turned off, the worker that pushes deliveries. */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(DispatcherProperties.class)
+@EnableConfigurationProperties({DispatcherProperties.class, WebPushProperties.class})
 class DispatcherConfiguration {
 
     @Bean
@@ -37,8 +38,9 @@ class DispatcherConfiguration {
     @ConditionalOnBooleanProperty(name = "herald.dispatcher.enabled", matchIfMissing = true)
     DeliveryWorker deliveryWorker(EventStore store, SubscriptionService subscriptions, JdbcTemplate jdbc,
             PlatformTransactionManager transactions, RetryPolicy policy, DispatcherProperties properties,
-            SubscriptionsProperties subscriptionsProperties, EndpointHealth health, Clock clock, MeterRegistry meters) {
+            SubscriptionsProperties subscriptionsProperties, EndpointHealth health, Clock clock, MeterRegistry meters,
+            WebPushProperties webPush) {
         return new DeliveryWorker(store, subscriptions, new DeliveryQueue(jdbc, new TransactionTemplate(transactions)), policy,
-                properties, subscriptionsProperties.outbound().guard(), health, clock, meters);
+                properties, subscriptionsProperties.outbound().guard(), health, clock, meters, DeliveryChannels.of(webPush));
     }
 }

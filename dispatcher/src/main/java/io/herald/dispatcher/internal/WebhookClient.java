@@ -36,6 +36,11 @@ public final class WebhookClient implements AutoCloseable {
         return http.post(endpoint, body, contentType, headers).thenApplyAsync(WebhookClient::sendResult, executor);
     }
 
+    /** Sends what a {@link DeliveryChannel} prepared. */
+    public CompletableFuture<SendResult> post(DeliveryChannel.Request request) {
+        return post(request.url(), request.body(), request.contentType(), request.headers());
+    }
+
     private static SendResult sendResult(OutboundResult result) {
         if (result instanceof OutboundResult.Answered answered) {
             return new SendResult(answered.status(), answered.retryAfter().orElse(null), answered.latencyMillis(),

@@ -36,6 +36,7 @@ public final class SecretCipher {
     private static final int TAG_BITS = 128;
     // Binds each ciphertext to its use, so that a blob sealed for something else never opens as a signing secret.
     private static final byte[] CONTEXT = "herald subscription signing secret".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] PERSONAL = "herald subscription personal data".getBytes(StandardCharsets.US_ASCII);
 
     private final SecretKey key;
     private final SecureRandom random;
@@ -60,13 +61,27 @@ public final class SecretCipher {
 
     /** The secret sealed for storage: nonce, then ciphertext and tag. */
     public byte[] encrypt(String secret) {
+        return seal(secret.getBytes(StandardCharsets.UTF_8), CONTEXT);
+    }
+
+    /** Personal data (a Web Push subscription's keys) sealed for storage as {@link #encrypt} seals secrets, bound to its own use. */
+    public byte[] encryptPersonal(byte[] data) {
+        return seal(data, PERSONAL);
+    }
+
+    /** What {@link #encryptPersonal} sealed; throws as {@link #decrypt} does. */
+    public byte[] decryptPersonal(byte[] sealed) {
+        return open(sealed, PERSONAL);
+    }
+
+    private byte[] seal(byte[] data, byte[] context) {
         byte[] nonce = new byte[NONCE_BYTES];
         random.nextBytes(nonce);
         try {
             Cipher cipher = Cipher.getInstance(TRANSFORMATION);
             cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
-            cipher.updateAAD(CONTEXT);
-            byte[] sealed = cipher.doFinal(secret.getBytes(StandardCharsets.UTF_8));
+            cipher.updateAAD(context);
+            byte[] sealed = cipher.doFinal(data);
             return ByteBuffer.allocate(NONCE_BYTES + sealed.length).put(nonce).put(sealed).array();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM is required of every JVM but failed: " + e.getMessage(), e);
@@ -79,19 +94,23 @@ public final class SecretCipher {
      * @throws IllegalStateException when it was sealed under another key or altered; the message holds no secret
      */
     public String decrypt(byte[] sealed) {
+        byte[] plain = open(sealed, CONTEXT);
+        try {
+            return new String(plain, StandardCharsets.UTF_8);
+        } finally {
+            Arrays.fill(plain, (byte) 0);
+        }
+    }
+
+    private byte[] open(byte[] sealed, byte[] context) {
         if (sealed == null || sealed.length < NONCE_BYTES + TAG_BITS / 8) {
             throw new IllegalStateException("a stored signing secret is too short to be one sealed by Herald");
         }
         try {
             Cipher cipher = Cipher.getInstance(TRANSFORMATION);
             cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, sealed, 0, NONCE_BYTES));
-            cipher.updateAAD(CONTEXT);
-            byte[] plain = cipher.doFinal(sealed, NONCE_BYTES, sealed.length - NONCE_BYTES);
-            try {
-                return new String(plain, StandardCharsets.UTF_8);
-            } finally {
-                Arrays.fill(plain, (byte) 0);
-            }
+            cipher.updateAAD(context);
+            return cipher.doFinal(sealed, NONCE_BYTES, sealed.length - NONCE_BYTES);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("a stored signing secret could not be decrypted: it was sealed under another "
                     + KEY_PROPERTY + " or has been altered", e);

@@ -76,9 +76,46 @@ public final class SubscriptionRepository {
      * @throws SubscriptionLimitException when the consumer has no room left
      */
     public Subscription insert(NewRow row, int maxPerConsumer) {
+        return insert(row, maxPerConsumer, null);
+    }
+
+    /**
+     * As {@link #insert(NewRow, int)}, a Web Push subscription: {@code endpoint} is the push
+     * service's URL, the keys are stored sealed. It is validated in the same transaction (the
+     * browser made the push subscription for its owner; there is no endpoint of the owner's to
+     * ask), so it receives the events of later transactions.
+     */
+    public Subscription insertWebPush(NewRow row, byte[] sealedPushKeys, int maxPerConsumer) {
+        return insert(row, maxPerConsumer, java.util.Objects.requireNonNull(sealedPushKeys, "sealedPushKeys"));
+    }
+
+    /** Channel and sealed push keys of those of {@code ids} that are not webhooks (absent ones are webhooks or deleted). */
+    public Map<SubscriptionId, Map.Entry<String, byte[]>> channels(java.util.Collection<SubscriptionId> ids) {
+        Long[] values = ids.stream().map(SubscriptionId::value).toArray(Long[]::new);
+        Map<SubscriptionId, Map.Entry<String, byte[]>> channels = new java.util.HashMap<>();
+        guarded("read the subscriptions' channels", () -> {
+            jdbc.query("SELECT id, channel, push_keys FROM subscription WHERE id = ANY(?) AND channel <> 'webhook'",
+                    statement -> statement.setArray(1, statement.getConnection().createArrayOf("bigint", values)),
+                    row -> {
+                        channels.put(new SubscriptionId(row.getLong("id")), Map.entry(row.getString("channel"), row.getBytes("push_keys")));
+                    });
+            return null;
+        });
+        return channels;
+    }
+
+    private Subscription insert(NewRow row, int maxPerConsumer, byte[] sealedPushKeys) {
         return guarded("store the subscription", () -> transactions.execute(status -> {
             lockConsumer(row.consumer());
-            return insertLocked(row, maxPerConsumer);
+            Subscription inserted = insertLocked(row, maxPerConsumer);
+            if (sealedPushKeys == null) {
+                return inserted;
+            }
+            // validated_tx is this transaction's own id: the matcher delivers events of later transactions
+            return jdbc.queryForObject("""
+                    UPDATE subscription SET channel = 'web-push', push_keys = ?, validated_at = now(),
+                        validated_tx = pg_current_xact_id()::text::bigint
+                    WHERE id = ? RETURNING\s""" + COLUMNS, SubscriptionCatalog::map, sealedPushKeys, inserted.id().value());
         }));
     }
 
@@ -101,7 +138,7 @@ public final class SubscriptionRepository {
                             + "AND end_point = ? AND resource_filter = ? AND source_filter IS NOT DISTINCT FROM ? "
                             + "AND subject_filter IS NOT DISTINCT FROM ? AND alternative_subject_filter IS NOT DISTINCT FROM ? "
                             + "AND type_filter IS NOT DISTINCT FROM ? AND include_subunits = ? AND ordered_delivery = ? "
-                            + "AND push_content_type = ? ORDER BY id LIMIT 1", SubscriptionCatalog::map,
+                            + "AND push_content_type = ? AND channel = 'webhook' ORDER BY id LIMIT 1", SubscriptionCatalog::map,
                     row.consumer(), row.endpoint().toString(), filter.resource(), filter.sourcePrefix(), filter.subject(),
                     filter.alternativeSubject(), filter.type(), filter.includeSubunits(), row.orderedDelivery(),
                     row.contentType().mediaType())

@@ -69,4 +69,17 @@ class SecretCipherTest {
     void shouldAcceptAKeyWithATrailingNewline() {
         assertThat(new SecretCipher(KEY + "\n", new SecureRandom()).decrypt(cipher.encrypt("whsec_x"))).isEqualTo("whsec_x");
     }
+
+    @Test
+    void shouldSealPersonalDataSoThatItNeverOpensAsASigningSecretNorTheOtherWayRound() {
+        byte[] keys = new byte[81];
+        new SecureRandom().nextBytes(keys);
+
+        byte[] sealed = cipher.encryptPersonal(keys);
+
+        assertThat(cipher.decryptPersonal(sealed)).isEqualTo(keys);
+        assertThatThrownBy(() -> cipher.decrypt(sealed)).isInstanceOf(IllegalStateException.class);
+        byte[] secret = cipher.encrypt(cipher.newSecret());
+        assertThatThrownBy(() -> cipher.decryptPersonal(secret)).isInstanceOf(IllegalStateException.class);
+    }
 }
