@@ -71,10 +71,10 @@ final class DeliveryMetrics {
      * {@code herald.delivery.queue.due}, {@code .pending} and {@code .oldest.seconds}: the
      * database's queue (shared by all instances), counted at most every ten seconds.
      */
-    /** Subscriptions whose deliveries wait because their signing secret cannot be decrypted. */
+    /** Subscriptions whose deliveries wait because their signing secret or Web Push keys cannot be decrypted. */
     void unsignable(UnsignableSubscriptions unsignable) {
         Gauge.builder("herald.delivery.unsignable.subscriptions", unsignable, UnsignableSubscriptions::count)
-                .description("subscriptions whose deliveries wait because their signing secret cannot be decrypted")
+                .description("subscriptions whose deliveries wait because their signing secret or Web Push keys cannot be decrypted")
                 .register(meters);
     }
 

@@ -20,7 +20,7 @@ import io.herald.subscriptions.DeliveryTarget;
 final class UnsignableSubscriptions {
 
     private static final Logger log = LoggerFactory.getLogger(UnsignableSubscriptions.class);
-    private static final String WAITING = "waiting: this subscription's signing secret cannot be decrypted";
+    private static final String WAITING = "waiting: this subscription's signing secret or Web Push keys cannot be decrypted";
 
     private final Duration delay;
     private final Set<Long> reported = ConcurrentHashMap.newKeySet();
@@ -41,7 +41,7 @@ final class UnsignableSubscriptions {
         }
         if (reported.add(id)) {
             log.error("Subscription {}: its deliveries wait, since {}. Other subscriptions are not affected; restore the key "
-                    + "the secret was sealed under, or rotate the subscription's secret", id, target.unusable());
+                    + "it was sealed under, or rotate the subscription's secret (a webhook's)", id, target.unusable());
         }
         return true;
     }

@@ -461,7 +461,7 @@ class DeliveryWorkerIT {
 
         assertThat(status(waiting)).isEqualTo("pending");
         assertThat(jdbc.queryForObject("SELECT last_error FROM delivery WHERE id = ?", String.class, waiting))
-                .contains("signing secret cannot be decrypted");
+                .contains("signing secret or Web Push keys cannot be decrypted");
         assertThat(jdbc.queryForObject("SELECT attempts FROM delivery WHERE id = ?", Integer.class, waiting))
                 .as("waiting uses up no attempt").isZero();
         assertThat(meters.get("herald.delivery.unsignable.subscriptions").gauge().value()).isEqualTo(1.0);

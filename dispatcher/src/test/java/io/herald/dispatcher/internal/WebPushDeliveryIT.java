@@ -251,6 +251,31 @@ class WebPushDeliveryIT {
         assertThat(received).isEmpty();
     }
 
+    /**
+     * Push keys that cannot be decrypted (sealed under another key, or altered) hold back only their
+     * own subscription, as an undecryptable signing secret does: its delivery waits without using
+     * up attempts, and another push subscription's goes out.
+     */
+    @Test
+    void shouldHoldBackOnlyThePushSubscriptionWhoseKeysCannotBeDecrypted() {
+        long broken = pushSubscription();
+        long healthy = pushSubscription();
+        jdbc.update("UPDATE subscription SET push_keys = decode('00112233445566778899aabbccddeeff00112233445566778899', 'hex') "
+                + "WHERE id = ?", broken);
+        long waiting = delivery(broken, TestEvents.event(TestEvents.uniqueResource()));
+        long sent = delivery(healthy, TestEvents.event(TestEvents.uniqueResource()));
+
+        worker(new OutboundGuard(List.of("127.0.0.0/8")));
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> status(sent).equals("delivered"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> jdbc.queryForObject(
+                "SELECT coalesce(last_error, '') FROM delivery WHERE id = ?", String.class, waiting).contains("cannot be decrypted"));
+        assertThat(status(waiting)).isEqualTo("pending");
+        assertThat(jdbc.queryForObject("SELECT attempts FROM delivery WHERE id = ?", Integer.class, waiting))
+                .as("waiting uses up no attempt").isZero();
+        assertThat(received).hasSize(1);
+    }
+
     @Test
     void shouldSendATestEventToAPushSubscriptionThroughItsChannel() throws Exception {
         long subscription = pushSubscription();
