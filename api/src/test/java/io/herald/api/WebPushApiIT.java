@@ -132,7 +132,7 @@ class WebPushApiIT extends ApiTestSupport {
         event.put("subject", "/party/" + party);
         event.put("alternativesubject", "/person/" + person);
         event.put("resourceinstance", party + "/" + guid);
-        Response response = post("/events/api/v1/events", "application/cloudevents+json", event.toString(), token(PUBLISH));
+        Response response = post("/events/api/v1/events", "application/cloudevents+json", event.toString(), publisherTokenFor(resource));
         assertThat(response.status()).as(response.body()).isEqualTo(200);
         return event.get("id").asString();
     }
