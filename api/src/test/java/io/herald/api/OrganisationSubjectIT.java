@@ -80,7 +80,7 @@ class OrganisationSubjectIT extends ApiTestSupport {
         ObjectNode event = cloudEvent(resource);
         event.put("subject", "/party/" + ThreadLocalRandom.current().nextInt(1, 99999999));
         event.put("alternativesubject", alternativeSubject);
-        Response response = post("/events/api/v1/events", "application/cloudevents+json", event.toString(), token(PUBLISH));
+        Response response = post("/events/api/v1/events", "application/cloudevents+json", event.toString(), publisherTokenFor(resource));
         assertThat(response.status()).as(response.body()).isEqualTo(200);
         return response.json().get("position").asString();
     }

@@ -157,7 +157,7 @@ class WebhookHandshakeIT extends ApiTestSupport {
 
     private String publish() {
         ObjectNode event = cloudEvent(resource);
-        Response published = post("/events/api/v1/events", "application/cloudevents+json", event.toString(), token(PUBLISH));
+        Response published = post("/events/api/v1/events", "application/cloudevents+json", event.toString(), publisherTokenFor(resource));
         assertThat(published.status()).as(published.body()).isEqualTo(200);
         return event.get("id").asString();
     }

@@ -194,7 +194,7 @@ class SubscriptionCompatIT extends ApiTestSupport {
                 .until(() -> get(SUBSCRIPTIONS + "/" + id, agencyToken(TEST_AGENCY)).json().get("validated").asBoolean());
 
         ObjectNode event = cloudEvent(resource);
-        assertThat(post("/events/api/v1/events", "application/cloudevents+json", event.toString(), token(PUBLISH)).status())
+        assertThat(post("/events/api/v1/events", "application/cloudevents+json", event.toString(), publisherTokenFor(resource)).status())
                 .isEqualTo(200);
         await().atMost(Duration.ofSeconds(20)).until(() -> !receiver.findAll(postRequestedFor(urlPathEqualTo(HOOK))
                 .withRequestBody(matchingJsonPath("$.id", equalTo(event.get("id").asString())))).isEmpty());
