@@ -59,10 +59,11 @@ class ExactJsonIT extends ApiTestSupport {
     void shouldServeEveryNumberInTheFeedAsItWasPublished() {
         String id = UUID.randomUUID().toString();
 
-        Response published = post("/events/api/v1/events", "application/cloudevents+json", event(id), token(PUBLISH));
+        Response published = post("/events/api/v1/events", "application/cloudevents+json", event(id), publisherTokenFor(resource));
 
         assertThat(published.status()).as(published.body()).isEqualTo(200);
-        assertThat(feed(agencyToken(TEST_AGENCY))).contains(event(id));
+        // readable once no transaction ordered before it is still open (docs/adr/0002-cursor.md)
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(feed(agencyToken(TEST_AGENCY))).contains(event(id)));
     }
 
     @Test
@@ -71,10 +72,11 @@ class ExactJsonIT extends ApiTestSupport {
         String second = UUID.randomUUID().toString();
 
         Response published = post("/events/api/v1/events", "application/cloudevents-batch+json",
-                "[ " + event(first) + " ,\n " + event(second) + " ]", token(PUBLISH));
+                "[ " + event(first) + " ,\n " + event(second) + " ]", publisherTokenFor(resource));
 
         assertThat(published.status()).as(published.body()).isEqualTo(200);
-        assertThat(feed(agencyToken(TEST_AGENCY))).contains(event(first)).contains(event(second));
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(feed(agencyToken(TEST_AGENCY))).contains(event(first)).contains(event(second)));
     }
 
     @Test
@@ -82,10 +84,11 @@ class ExactJsonIT extends ApiTestSupport {
         String id = UUID.randomUUID().toString();
         String spaced = " \n" + event(id).replace("\",\"", "\" ,\n  \"").replace("\":", "\" : ").replace("{", "{ ") + "\n ";
 
-        Response published = post("/events/api/v1/events", "application/cloudevents+json", spaced, token(PUBLISH));
+        Response published = post("/events/api/v1/events", "application/cloudevents+json", spaced, publisherTokenFor(resource));
 
         assertThat(published.status()).as(published.body()).isEqualTo(200);
-        assertThat(feed(agencyToken(TEST_AGENCY))).contains(event(id));
+        // readable once no transaction ordered before it is still open (docs/adr/0002-cursor.md)
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(feed(agencyToken(TEST_AGENCY))).contains(event(id)));
     }
 
     @Test
@@ -99,7 +102,7 @@ class ExactJsonIT extends ApiTestSupport {
                 .json().get("status").asString().equals("active"));
         String id = UUID.randomUUID().toString();
 
-        Response published = post("/events/api/v1/events", "application/cloudevents+json", event(id), token(PUBLISH));
+        Response published = post("/events/api/v1/events", "application/cloudevents+json", event(id), publisherTokenFor(resource));
 
         assertThat(published.status()).as(published.body()).isEqualTo(200);
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> endpoint.verify(postRequestedFor(urlEqualTo(HOOK))
