@@ -71,9 +71,21 @@ public final class RangeLeases {
         String ttl = leaseDuration.toMillis() + " milliseconds";
         jdbc.update("INSERT INTO matcher_instance (id, heartbeat_at) VALUES (?, now()) "
                 + "ON CONFLICT (id) DO UPDATE SET heartbeat_at = now()", instance);
-        List<Integer> renewed = jdbc.queryForList("UPDATE matcher_lease SET expires_at = now() + ?::interval "
-                + "WHERE owner = ? AND expires_at > now() RETURNING range_id", Integer.class, ttl, instance);
-        held.keySet().retainAll(renewed);
+        Map<Integer, EventPosition> renewed = new java.util.HashMap<>();
+        jdbc.query("UPDATE matcher_lease SET expires_at = now() + ?::interval "
+                + "WHERE owner = ? AND expires_at > now() RETURNING range_id, checkpoint_tx, checkpoint_seq",
+                row -> {
+                    renewed.put(row.getInt(1), new EventPosition(row.getLong(2), row.getLong(3)));
+                }, ttl, instance);
+        held.keySet().retainAll(renewed.keySet());
+        // a range this instance still owns but dropped (its fence failed, say after a commit whose answer
+        // was lost as the database went down) is taken up again from the checkpoint stored: renewing it
+        // without matching it would hold its events back for ever
+        renewed.forEach((range, checkpoint) -> {
+            if (held.putIfAbsent(range, checkpoint) == null) {
+                log.info("Matcher {} resumes log range {}/{} at {}", instance, range, ranges, checkpoint);
+            }
+        });
         int live = jdbc.queryForObject("SELECT count(*) FROM matcher_instance WHERE heartbeat_at > now() - ?::interval",
                 Integer.class, ttl);
         int fairShare = (ranges + Math.max(live, 1) - 1) / Math.max(live, 1);

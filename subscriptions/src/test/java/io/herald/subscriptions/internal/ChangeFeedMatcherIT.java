@@ -103,6 +103,23 @@ class ChangeFeedMatcherIT {
     }
 
     /**
+     * A range this instance dropped (its fence failed) while its lease is still its own is taken up
+     * again at the next heartbeat from the stored checkpoint, not renewed for ever without being matched.
+     */
+    @Test
+    void shouldResumeARangeItStillOwnsAfterDroppingIt() {
+        RangeLeases leases = new RangeLeases(jdbc, "resume-" + UUID.randomUUID(), Duration.ofSeconds(30), 8);
+        leases.heartbeat();
+        assertThat(leases.held()).containsKey(3);
+
+        leases.lost(3);
+        assertThat(leases.held()).doesNotContainKey(3);
+        leases.heartbeat();
+
+        assertThat(leases.held()).containsKey(3);
+    }
+
+    /**
      * A data error that comes back on every try (here a trigger refusing one subscription's
      * deliveries) is classified persistent after a few tries: counted, shown as a stuck range, and
      * retried only after a back-off instead of every round; once the cause is gone the range moves on.
