@@ -61,7 +61,7 @@ class DatabaseDownIT extends ApiClient {
         }
     }
 
-    private Answer send(HttpRequest.Builder request) throws IOException, InterruptedException {
+    private Answer timedSend(HttpRequest.Builder request) throws IOException, InterruptedException {
         try {
             HttpResponse<String> response = HTTP.send(request.timeout(ANSWER_WITHIN).build(), HttpResponse.BodyHandlers.ofString());
             return new Answer(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""), response.body());
@@ -75,7 +75,7 @@ class DatabaseDownIT extends ApiClient {
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
-        return send(request);
+        return timedSend(request);
     }
 
     private Answer timedPost(String path, String contentType, String body, String token) throws IOException, InterruptedException {
@@ -84,7 +84,7 @@ class DatabaseDownIT extends ApiClient {
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
-        return send(request);
+        return timedSend(request);
     }
 
     private String token() throws IOException, InterruptedException {
