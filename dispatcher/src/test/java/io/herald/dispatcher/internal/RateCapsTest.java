@@ -18,7 +18,7 @@ class RateCapsTest {
 
     private static DeliveryTarget target(long id, Integer allowedRate) {
         return new DeliveryTarget(new SubscriptionId(id), URI.create("https://hooks.example/herald"), List.of("whsec_x"), true,
-                new PushOptions(PushOptions.ContentType.CLOUDEVENTS_JSON, allowedRate), "events.example");
+                new PushOptions(PushOptions.ContentType.CLOUDEVENTS_JSON, allowedRate), "events.example", null);
     }
 
     @Test
