@@ -66,7 +66,8 @@ public final class CosmosTestServer {
                 port = socket.getLocalPort();
             }
             Process server = new ProcessBuilder("node", "server.js", "--port", Integer.toString(port), "--host", "127.0.0.1")
-                    .directory(folder.toFile()).redirectErrorStream(true).start();
+                    .directory(folder.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .redirectErrorStream(true).start();
             Runtime.getRuntime().addShutdownHook(new Thread(server::destroy));
             var ready = new CompletableFuture<Void>();
             var output = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
@@ -93,11 +94,19 @@ public final class CosmosTestServer {
         }
     }
 
+    /**
+     * Runs a command to its end. Its input is empty and its output goes to a file: the test JVM's own
+     * standard input is the build tool's channel to it, and a child that shares it (npm makes it
+     * non-blocking) corrupts that channel and fails the build.
+     */
     private static void run(ProcessBuilder command, int timeoutSeconds) throws IOException, InterruptedException {
-        Process process = command.inheritIO().start();
+        Path log = Files.createTempFile("herald-cosmos-server-", ".log");
+        Process process = command.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS) || process.exitValue() != 0) {
             process.destroy();
-            throw new IllegalStateException(String.join(" ", command.command()) + " failed in " + command.directory());
+            throw new IllegalStateException(String.join(" ", command.command()) + " failed in " + command.directory()
+                    + "; its output is in " + log);
         }
     }
 

@@ -15,16 +15,14 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import io.herald.api.ApiClient;
 import io.herald.api.HeraldApplication;
 import io.herald.store.TestDatabases;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * While the database cannot be reached, Herald answers at once (within the pool's connection
@@ -36,16 +34,12 @@ import tools.jackson.databind.node.ObjectNode;
 @SpringBootTest(classes = HeraldApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"herald.local-database.enabled=false", "herald.subscriptions.matcher.poll-interval=50ms"})
 @ActiveProfiles("local")
-class DatabaseDownIT {
+class DatabaseDownIT extends ApiClient {
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
     /** Far below the pool's default connection timeout (30 s): an answer slower than this is the defect. */
     private static final Duration ANSWER_WITHIN = Duration.ofSeconds(10);
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(ANSWER_WITHIN).build();
     private static TcpProxy database;
-
-    @LocalServerPort
-    private int port;
 
     @DynamicPropertySource
     static void database(DynamicPropertyRegistry registry) throws IOException {
@@ -67,7 +61,7 @@ class DatabaseDownIT {
         }
     }
 
-    private Answer send(HttpRequest.Builder request) throws IOException, InterruptedException {
+    private Answer timedSend(HttpRequest.Builder request) throws IOException, InterruptedException {
         try {
             HttpResponse<String> response = HTTP.send(request.timeout(ANSWER_WITHIN).build(), HttpResponse.BodyHandlers.ofString());
             return new Answer(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""), response.body());
@@ -76,38 +70,32 @@ class DatabaseDownIT {
         }
     }
 
-    private Answer get(String path, String token) throws IOException, InterruptedException {
+    private Answer timedGet(String path, String token) throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET();
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
-        return send(request);
+        return timedSend(request);
     }
 
-    private Answer post(String path, String contentType, String body, String token) throws IOException, InterruptedException {
+    private Answer timedPost(String path, String contentType, String body, String token) throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofString(body));
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
-        return send(request);
+        return timedSend(request);
     }
 
     private String token() throws IOException, InterruptedException {
-        Answer answer = post("/local/token", "application/json", JSON.writeValueAsString(Map.of("org", "ttd",
+        Answer answer = timedPost("/local/token", "application/json", JSON.writeValueAsString(Map.of("org", "ttd",
                 "scopes", java.util.List.of("altinn:events.publish", "altinn:events.subscribe"))), null);
         assertThat(answer.status()).isEqualTo(200);
         return answer.json().get("access_token").asString();
     }
 
     private static String event(String resource) {
-        ObjectNode event = JSON.createObjectNode();
-        event.put("specversion", "1.0");
-        event.put("id", java.util.UUID.randomUUID().toString());
-        event.put("source", "https://ttd.apps.example/ttd/app/instances/50001/" + java.util.UUID.randomUUID());
-        event.put("type", "app.instance.created");
-        event.put("resource", resource);
-        return event.toString();
+        return cloudEvent(resource).toString();
     }
 
     private void assertUnavailable(Answer answer) {
@@ -121,27 +109,27 @@ class DatabaseDownIT {
         String token = token();
         String resource = "urn:altinn:resource:app_ttd_" + java.util.UUID.randomUUID().toString().replace("-", "");
         String feed = "/events/api/v1/events?resource=" + resource + "&after=0";
-        assertThat(post("/events/api/v1/events", "application/cloudevents+json", event(resource), token).status()).isEqualTo(200);
-        assertThat(get("/actuator/health/readiness", null).status()).isEqualTo(200);
+        assertThat(timedPost("/events/api/v1/events", "application/cloudevents+json", event(resource), token).status()).isEqualTo(200);
+        assertThat(timedGet("/actuator/health/readiness", null).status()).isEqualTo(200);
 
         database.cut();
 
-        assertUnavailable(post("/events/api/v1/events", "application/cloudevents+json", event(resource), token));
-        assertUnavailable(get(feed, token));
-        assertUnavailable(get("/events/api/v1/subscriptions", token));
-        Answer readiness = get("/actuator/health/readiness", null);
+        assertUnavailable(timedPost("/events/api/v1/events", "application/cloudevents+json", event(resource), token));
+        assertUnavailable(timedGet(feed, token));
+        assertUnavailable(timedGet("/events/api/v1/subscriptions", token));
+        Answer readiness = timedGet("/actuator/health/readiness", null);
         assertThat(readiness.status()).isEqualTo(503);
         assertThat(readiness.json().get("status").asString()).isEqualTo("DOWN");
-        assertThat(get("/actuator/health", null).status()).isEqualTo(503);
-        assertThat(get("/actuator/health/liveness", null).status()).as("restarting would not bring the database back")
+        assertThat(timedGet("/actuator/health", null).status()).isEqualTo(503);
+        assertThat(timedGet("/actuator/health/liveness", null).status()).as("restarting would not bring the database back")
                 .isEqualTo(200);
 
         database.restore();
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> get("/actuator/health/readiness", null).status() == 200);
+        await().atMost(Duration.ofSeconds(30)).until(() -> timedGet("/actuator/health/readiness", null).status() == 200);
         await().atMost(Duration.ofSeconds(30)).until(() ->
-                post("/events/api/v1/events", "application/cloudevents+json", event(resource), token).status() == 200);
-        Answer events = get(feed, token);
+                timedPost("/events/api/v1/events", "application/cloudevents+json", event(resource), token).status() == 200);
+        Answer events = timedGet(feed, token);
         assertThat(events.status()).isEqualTo(200);
         assertThat(events.json().size()).as("the event acknowledged before, and the one after").isEqualTo(2);
     }

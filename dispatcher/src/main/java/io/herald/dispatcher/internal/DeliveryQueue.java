@@ -66,28 +66,15 @@ final class DeliveryQueue {
      * paused), in one statement; a delivery claimed again elsewhere since is left alone.
      */
     void postponeAll(List<ClaimedDelivery> deliveries, Duration delay) {
-        if (deliveries.isEmpty()) {
-            return;
-        }
-        List<ClaimedDelivery> byId = deliveries.stream().sorted(java.util.Comparator.comparingLong(ClaimedDelivery::id)).toList();
-        Long[] ids = byId.stream().map(ClaimedDelivery::id).toArray(Long[]::new);
-        Long[] claims = byId.stream().map(ClaimedDelivery::claim).toArray(Long[]::new);
-        jdbc.update("""
-                UPDATE delivery d SET next_attempt_at = now() + ?::interval, attempts = d.attempts - 1
-                FROM unnest(?::bigint[], ?::bigint[]) AS u(id, claim)
-                WHERE d.id = u.id AND d.claim = u.claim
-                """, statement -> {
-                    statement.setString(1, interval(delay));
-                    statement.setArray(2, statement.getConnection().createArrayOf("bigint", ids));
-                    statement.setArray(3, statement.getConnection().createArrayOf("bigint", claims));
-                });
+        putBack(deliveries, delay, null);
     }
 
-    /**
-     * Puts claimed deliveries back without counting the attempt, with the reason they wait as
-     * their {@code last_error} (one statement; a delivery claimed again elsewhere since is left alone).
-     */
+    /** {@link #postponeAll}, with the reason they wait as their {@code last_error}. */
     void holdBack(List<ClaimedDelivery> deliveries, Duration delay, String reason) {
+        putBack(deliveries, delay, reason);
+    }
+
+    private void putBack(List<ClaimedDelivery> deliveries, Duration delay, String reason) {
         if (deliveries.isEmpty()) {
             return;
         }
@@ -95,7 +82,8 @@ final class DeliveryQueue {
         Long[] ids = byId.stream().map(ClaimedDelivery::id).toArray(Long[]::new);
         Long[] claims = byId.stream().map(ClaimedDelivery::claim).toArray(Long[]::new);
         jdbc.update("""
-                UPDATE delivery d SET next_attempt_at = now() + ?::interval, attempts = d.attempts - 1, last_error = ?
+                UPDATE delivery d SET next_attempt_at = now() + ?::interval, attempts = d.attempts - 1,
+                       last_error = coalesce(?, d.last_error)
                 FROM unnest(?::bigint[], ?::bigint[]) AS u(id, claim)
                 WHERE d.id = u.id AND d.claim = u.claim
                 """, statement -> {
