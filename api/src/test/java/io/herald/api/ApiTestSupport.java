@@ -21,7 +21,10 @@ import io.herald.store.TestDatabases;
                 "herald.subscriptions.validation.sweep-interval=100ms",
                 "herald.subscriptions.matcher.poll-interval=50ms",
                 "herald.dispatcher.replay-max-events=3",
-                "herald.dispatcher.health.check-interval=1s"})
+                "herald.dispatcher.health.check-interval=1s",
+                // the platform's test data publishes these non-app resources as a platform component
+                // (subject local-user: a token asked for with no identity)
+                "herald.publish-rights.grants[local-user]=urn:altinn:resource:systemx,urn:altinn:resource:ttd-altinn-events-automated-tests"})
 @ActiveProfiles("local")
 public abstract class ApiTestSupport extends ApiClient {
 

@@ -32,7 +32,7 @@ class ForeignCursorIT extends ApiTestSupport {
     void shouldKeepAnsweringACaughtUpCursorAndItsPublishedPosition() {
         String resource = uniqueResource();
         Response published = post("/events/api/v1/events", "application/cloudevents+json", cloudEvent(resource).toString(),
-                token(PUBLISH));
+                publisherToken());
         String reader = agencyToken(TEST_AGENCY);
         String feed = "/events/api/v1/events?after=0&resource=" + encode(resource);
         // readable once no transaction ordered before it is still open (other tests publish meanwhile)

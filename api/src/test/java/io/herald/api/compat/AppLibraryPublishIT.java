@@ -30,7 +30,7 @@ class AppLibraryPublishIT extends ApiTestSupport {
     @BeforeEach
     void names() {
         app = "compat" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        publisher = token(PUBLISH);
+        publisher = publisherToken();
     }
 
     /** What {@code JsonSerializer.Serialize(cloudEvent)} writes for the event {@code AddEvent} builds. */

@@ -36,7 +36,7 @@ class CloudEventsSdkPublishIT extends ApiTestSupport {
 
     @BeforeEach
     void names() {
-        publisher = token(PUBLISH);
+        publisher = publisherToken();
         resource = uniqueResource();
     }
 

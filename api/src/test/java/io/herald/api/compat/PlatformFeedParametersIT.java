@@ -32,7 +32,7 @@ class PlatformFeedParametersIT extends ApiTestSupport {
 
     @BeforeEach
     void names() {
-        publisher = token(PUBLISH);
+        publisher = publisherToken();
         agency = agencyToken(TEST_AGENCY);
         app = "feeds" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         resource = "urn:altinn:resource:app_" + TEST_AGENCY + "_" + app;

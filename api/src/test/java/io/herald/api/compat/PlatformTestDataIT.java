@@ -42,15 +42,21 @@ class PlatformTestDataIT extends ApiTestSupport {
     private static final String BRUNO_AFTER = "5b9a8887-0023-4f07-8791-d98e15a3542b";
 
     private String publisher;
+    private String platformComponent;
     private String ttd;
 
     @BeforeAll
     void publishThePlatformsUnitTestEvents() {
-        publisher = token(PUBLISH);
+        // the events of ttd's apps come from ttd, the others (app_nav_…, app_skd_…, systemx) each from the
+        // agency that owns the app, or from a platform component granted the resource (ApiTestSupport)
+        publisher = publisherToken();
+        platformComponent = token(PUBLISH);
         ttd = agencyToken("ttd");
         for (String file : List.of("events-1.json", "events-2.json", "events-3.json")) {
             for (JsonNode row : json("unit-tests/" + file)) {
-                Response response = post("/events/api/v1/events", "application/cloudevents+json", row.get("cloudEvent").toString(), publisher);
+                String resource = row.get("cloudEvent").get("resource").asString();
+                String token = resource.startsWith("urn:altinn:resource:app_") ? publisherTokenFor(resource) : platformComponent;
+                Response response = post("/events/api/v1/events", "application/cloudevents+json", row.get("cloudEvent").toString(), token);
                 assertThat(response.status()).as(file + ": " + response.body()).isEqualTo(200);
             }
         }

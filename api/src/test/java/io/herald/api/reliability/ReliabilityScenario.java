@@ -68,7 +68,7 @@ abstract class ReliabilityScenario {
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         long id = HeraldProcess.JSON.readTree(created.body()).get("id").asLong();
         await().atMost(Duration.ofSeconds(30)).until(() ->
-                herald.get("/events/api/v1/subscriptions/" + id, token).path("validated").isString());
+                herald.get("/events/api/v1/subscriptions/" + id, token).path("validated").asBoolean());
         return id;
     }
 
