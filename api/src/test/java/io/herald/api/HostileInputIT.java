@@ -127,6 +127,12 @@ class HostileInputIT extends ApiTestSupport {
     /** The longest query accepted still fits twice (next and Link) in the response headers. */
     @Test
     void shouldAnswerTheLongestAcceptedQueryWithItsNextLinks() {
+        // a page with an event: an empty page carries no next links
+        String resource = "urn:altinn:resource:app_ttd_hostile";
+        assertThat(post("/events/api/v1/events", "application/cloudevents+json", cloudEvent(resource).toString(),
+                publisherTokenFor(resource)).status()).isEqualTo(200);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> get(FEED, reader).body().contains(resource));
         String query = FEED + "&x=";
         Response response = raw(query + "a".repeat(2048 - (query.length() - query.indexOf('?') - 1)));
 
