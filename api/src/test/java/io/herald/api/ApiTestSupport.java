@@ -24,7 +24,9 @@ import io.herald.store.TestDatabases;
                 "herald.dispatcher.health.check-interval=1s",
                 // the platform's test data publishes these non-app resources as a platform component
                 // (subject local-user: a token asked for with no identity)
-                "herald.publish-rights.grants[local-user]=urn:altinn:resource:systemx,urn:altinn:resource:ttd-altinn-events-automated-tests"})
+                "herald.publish-rights.grants[local-user]=urn:altinn:resource:systemx,urn:altinn:resource:ttd-altinn-events-automated-tests",
+                // the platform's test resource that is no app's, owned by the test agency as its resource registry says
+                "herald.authorization.resource-owners.ttd=urn:altinn:resource:ttd-altinn-events-automated-tests"})
 @ActiveProfiles("local")
 public abstract class ApiTestSupport extends ApiClient {
 

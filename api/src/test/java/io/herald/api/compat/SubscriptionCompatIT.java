@@ -123,16 +123,21 @@ class SubscriptionCompatIT extends ApiTestSupport {
 
     /**
      * The generic (non-app) subscriptions: their {@code consumer} member is ignored, never a 400; the
-     * agency is refused (403) because Herald knows no owner of a resource that is not an app's (a
-     * difference docs/api.md lists).
+     * agency configured as the resource's owner ({@code herald.authorization.resource-owners}, what the
+     * platform's decision point and resource registry say) gets 201 as on the platform; another agency 403.
      */
     @Test
-    void shouldReadTheGenericSubscriptionsButRefuseAResourceWithoutKnownOwner() {
+    void shouldCreateTheGenericSubscriptionsForTheResourcesOwnerAndRefuseAnotherAgency() {
         for (String file : List.of("k6-02-generic-subscription.json", "bruno-generic-subscription-org.json")) {
             Response answer = post(SUBSCRIPTIONS, "application/json", payload(file).toString(), agencyToken(TEST_AGENCY));
 
-            assertThat(answer.status()).as(file + ": " + answer.body()).isEqualTo(403);
-            assertThat(answer.json().get("detail").asString()).contains("urn:altinn:resource:ttd-altinn-events-automated-tests");
+            assertThat(answer.status()).as(file + ": " + answer.body()).isEqualTo(201);
+            assertThat(answer.json().get("resourceFilter").asString()).isEqualTo("urn:altinn:resource:ttd-altinn-events-automated-tests");
+            assertThat(answer.json().get("consumer").asString()).isEqualTo("/org/" + TEST_AGENCY);
+
+            Response other = post(SUBSCRIPTIONS, "application/json", payload(file).toString(), agencyToken("skd"));
+            assertThat(other.status()).as(file + ": " + other.body()).isEqualTo(403);
+            assertThat(other.json().get("detail").asString()).contains("urn:altinn:resource:ttd-altinn-events-automated-tests");
         }
     }
 

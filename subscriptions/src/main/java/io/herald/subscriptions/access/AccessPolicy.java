@@ -23,7 +23,8 @@ import io.herald.subscriptions.PartyRegistry;
  * creation and the matcher ask. In order:
  * <ol>
  *   <li>the agency that owns an app resource ({@code app_{org}_{app}}), or an organisation holding
- *       that app's delegated scope, reads all of the app's events;</li>
+ *       that app's delegated scope, reads all of the app's events; so does the agency configured as
+ *       owner of a resource that is no app's ({@code herald.authorization.resource-owners});</li>
  *   <li>a party reads the events whose subject or alternative subject is itself, and an
  *       organisation those of its subunits ({@link PartyRegistry});</li>
  *   <li>a subscription owner reads Herald's own notices about its subscriptions (resource
@@ -43,6 +44,7 @@ public final class AccessPolicy implements ReadAccess {
     private final DecisionPoint decisionPoint;
     private final PartyRegistry parties;
     private final Cache<AccessRequest, Decision> decisions;
+    private final Map<String, List<String>> resourceOwners;
 
     /** Without a party registry: an organisation reads no subunit's events unless the decision point permits it. */
     public AccessPolicy(DecisionPoint decisionPoint, Duration cacheLifetime, long cacheSize, Ticker ticker) {
@@ -50,6 +52,13 @@ public final class AccessPolicy implements ReadAccess {
     }
 
     public AccessPolicy(DecisionPoint decisionPoint, PartyRegistry parties, Duration cacheLifetime, long cacheSize, Ticker ticker) {
+        this(decisionPoint, parties, cacheLifetime, cacheSize, ticker, Map.of());
+    }
+
+    /** With agencies owning resources that are no app's ({@code resourceOwners}: URN prefixes by agency). */
+    public AccessPolicy(DecisionPoint decisionPoint, PartyRegistry parties, Duration cacheLifetime, long cacheSize, Ticker ticker,
+            Map<String, List<String>> resourceOwners) {
+        this.resourceOwners = Map.copyOf(resourceOwners);
         this.decisionPoint = decisionPoint;
         this.parties = parties;
         this.decisions = Caffeine.newBuilder()
@@ -60,14 +69,16 @@ public final class AccessPolicy implements ReadAccess {
     }
 
     public AccessPolicy(DecisionPoint decisionPoint, PartyRegistry parties, AuthorizationProperties properties) {
-        this(decisionPoint, parties, properties.cacheLifetime(), properties.cacheSize(), Ticker.systemTicker());
+        this(decisionPoint, parties, properties.cacheLifetime(), properties.cacheSize(), Ticker.systemTicker(),
+                properties.resourceOwners());
     }
 
     /** True when the caller reads every event of the resource: its agency, or holder of its app scope. */
     public boolean readsWholeResource(Caller caller, String resource) {
         AppResource app = AppResource.of(resource);
         if (app == null) {
-            return false;
+            List<String> owned = caller.agency() == null || resource == null ? null : resourceOwners.get(caller.agency());
+            return owned != null && owned.stream().anyMatch(resource::startsWith);
         }
         return app.org().equals(caller.agency()) || caller.appGrants().contains(app.id());
     }

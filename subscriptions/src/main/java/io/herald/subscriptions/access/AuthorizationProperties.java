@@ -2,6 +2,8 @@ package io.herald.subscriptions.access;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -16,13 +18,17 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                       within this bound (0 turns caching off; at most 10 minutes)
  * @param cacheSize      how many decisions are kept at most
  * @param xacml          the external decision point, when {@code decision-point=xacml}
+ * @param resourceOwners resources that are no app's, by the agency that owns them (resource URN
+ *                       prefixes per {@code org}): the owner reads and subscribes to all of their
+ *                       events, as an agency does its apps'; none by default
  */
 @ConfigurationProperties("herald.authorization")
 public record AuthorizationProperties(
         @DefaultValue("built-in") Kind decisionPoint,
         @DefaultValue("30s") Duration cacheLifetime,
         @DefaultValue("100000") long cacheSize,
-        @DefaultValue Xacml xacml) {
+        @DefaultValue Xacml xacml,
+        Map<String, List<String>> resourceOwners) {
 
     /** Where decisions come from. */
     public enum Kind { BUILT_IN, XACML }
@@ -30,6 +36,13 @@ public record AuthorizationProperties(
     private static final Duration LONGEST_LIFETIME = Duration.ofMinutes(10);
 
     public AuthorizationProperties {
+        resourceOwners = resourceOwners == null ? Map.of() : Map.copyOf(resourceOwners);
+        resourceOwners.forEach((org, prefixes) -> prefixes.forEach(prefix -> {
+            if (!prefix.startsWith("urn:") || prefix.startsWith("urn:herald:") || prefix.startsWith("urn:altinn:resource:app_")) {
+                throw new IllegalArgumentException("herald.authorization.resource-owners." + org + " names resource prefixes"
+                        + " that are no app's and not Herald's (urn:…, not urn:herald:… nor urn:altinn:resource:app_…) but was " + prefix);
+            }
+        }));
         if (cacheLifetime.isNegative() || cacheLifetime.compareTo(LONGEST_LIFETIME) > 0) {
             throw new IllegalArgumentException("herald.authorization.cache-lifetime must be between 0 and "
                     + LONGEST_LIFETIME + " (a revoked right must stop within it) but was " + cacheLifetime);

@@ -1,11 +1,13 @@
 package io.herald.subscriptions.access;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -54,6 +56,33 @@ class AccessPolicyTest {
         assertThat(policy.mayRead(organisation("910011154").withAppGrants(Set.of("skd/other")), List.of(event)))
                 .containsExactly(false);
         assertThat(asked).extracting(r -> r.caller().principal()).containsExactly("/org/ttd", "/organisation/910011154");
+    }
+
+    @Test
+    void shouldLetTheConfiguredOwnerOfAResourceThatIsNoAppsReadAllOfItWithoutAsking() {
+        AccessPolicy owned = new AccessPolicy(requests -> {
+            asked.addAll(requests);
+            return requests.stream().map(r -> answer.get()).toList();
+        }, organisations -> Map.of(), Duration.ofSeconds(60), 1000, nanos::get,
+                Map.of("ttd", List.of("urn:altinn:resource:ttd-")));
+        answer.set(Decision.DENY);
+        StoredEvent event = event("urn:altinn:resource:ttd-altinn-events-automated-tests", null, null);
+
+        assertThat(owned.readsWholeResource(agency("ttd"), "urn:altinn:resource:ttd-altinn-events-automated-tests")).isTrue();
+        assertThat(owned.mayRead(agency("ttd"), List.of(event))).containsExactly(true);
+        assertThat(owned.readsWholeResource(agency("skd"), "urn:altinn:resource:ttd-altinn-events-automated-tests")).isFalse();
+        assertThat(owned.mayRead(agency("skd"), List.of(event))).containsExactly(false);
+        assertThat(policy.readsWholeResource(agency("ttd"), "urn:altinn:resource:ttd-altinn-events-automated-tests"))
+                .as("no owner unless configured").isFalse();
+    }
+
+    @Test
+    void shouldRefuseToConfigureAnOwnerOfAnAppsOrHeraldsResources() {
+        for (String prefix : List.of("urn:altinn:resource:app_ttd_", "urn:herald:", "https://x.example")) {
+            assertThatThrownBy(() -> new AuthorizationProperties(AuthorizationProperties.Kind.BUILT_IN, Duration.ofSeconds(30), 10,
+                    new AuthorizationProperties.Xacml(null, Duration.ofSeconds(2), 200), Map.of("ttd", List.of(prefix))))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(prefix);
+        }
     }
 
     @Test
