@@ -10,13 +10,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -55,11 +53,8 @@ import io.herald.subscriptions.NewSubscription;
 import io.herald.subscriptions.OutboundGuard;
 import io.herald.subscriptions.ScriptedResolver;
 import io.herald.subscriptions.SubscriptionService;
-import io.herald.subscriptions.SubscriptionsProperties;
 import io.herald.subscriptions.TestSubscriptions;
 import io.herald.subscriptions.WebhookSigner;
-import io.herald.subscriptions.internal.SecretCipher;
-import io.herald.subscriptions.internal.SubscriptionRepository;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /** Push delivery against real HTTP endpoints (WireMock) and the real PostgreSQL. */
@@ -86,12 +81,7 @@ class DeliveryWorkerIT {
         store = StoreConfiguration.standalone(dataSource, Clock.systemUTC(), StoreProperties.defaults());
         jdbc = new JdbcTemplate(dataSource);
         transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
-        String key = Base64.getEncoder().encodeToString(new byte[32]);
-        SubscriptionsProperties properties = new Binder(new MapConfigurationPropertySource(Map.of(
-                "herald.subscriptions.secret-key", key, "herald.subscriptions.allow-http", "true")))
-                .bindOrCreate("herald.subscriptions", SubscriptionsProperties.class);
-        subscriptions = new SubscriptionService(new SubscriptionRepository(jdbc, new DataSourceTransactionManager(dataSource)),
-                new SecretCipher(key, new SecureRandom()), properties, event -> { }, Clock.systemUTC());
+        subscriptions = TestSubscriptionServices.on(dataSource);
     }
 
     @AfterAll

@@ -53,8 +53,6 @@ import io.herald.subscriptions.OutboundGuard;
 import io.herald.subscriptions.PushKeys;
 import io.herald.subscriptions.SubscriptionService;
 import io.herald.subscriptions.SubscriptionsProperties;
-import io.herald.subscriptions.internal.SecretCipher;
-import io.herald.subscriptions.internal.SubscriptionRepository;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**
@@ -98,12 +96,7 @@ class WebPushDeliveryIT {
         store = StoreConfiguration.standalone(dataSource, Clock.systemUTC(), StoreProperties.defaults());
         jdbc = new JdbcTemplate(dataSource);
         transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
-        String key = Base64.getEncoder().encodeToString(new byte[32]);
-        SubscriptionsProperties properties = new Binder(new MapConfigurationPropertySource(Map.of(
-                "herald.subscriptions.secret-key", key, "herald.subscriptions.allow-http", "true")))
-                .bindOrCreate("herald.subscriptions", SubscriptionsProperties.class);
-        subscriptions = new SubscriptionService(new SubscriptionRepository(jdbc, new DataSourceTransactionManager(dataSource)),
-                new SecretCipher(key, new SecureRandom()), properties, event -> { }, Clock.systemUTC());
+        subscriptions = TestSubscriptionServices.on(dataSource);
         vapid = WebPushEncryption.newKeyPair();
         vapidPublic = WebPushEncryption.encodePoint((ECPublicKey) vapid.getPublic());
     }
