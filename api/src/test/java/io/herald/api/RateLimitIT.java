@@ -60,7 +60,13 @@ class RateLimitIT extends ApiTestSupport {
     @Test
     void shouldPointNextAndLinkAtTheHostATrustedProxyForwards() {
         String org = "proxied" + System.nanoTime();
-        String feed = "/events/api/v1/events?after=0&resource=" + encode("urn:altinn:resource:app_" + org + "_feed");
+        String resource = "urn:altinn:resource:app_" + org + "_feed";
+        String feed = "/events/api/v1/events?after=0&resource=" + encode(resource);
+        // a page with an event: an empty page carries no next links
+        assertThat(post("/events/api/v1/events", "application/cloudevents+json", cloudEvent(resource).toString(),
+                publisherTokenFor(resource)).status()).isEqualTo(200);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> get(feed, agencyToken(org)).body().contains(resource));
 
         Response response = get(feed, agencyToken(org),
                 "X-Forwarded-Host", "events.example", "X-Forwarded-Proto", "https", "X-Forwarded-Port", "443");
