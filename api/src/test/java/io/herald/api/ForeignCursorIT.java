@@ -41,7 +41,7 @@ class ForeignCursorIT extends ApiTestSupport {
         assertThat(first.json()).hasSize(1);
 
         // caught up: each poll of the next page is empty, without a next link (clients loop while there is one),
-        // and names the same position to poll from again
+        // and names the position to poll from again (the log's head: it moves as other events are stored)
         String caughtUp = null;
         for (int poll = 0; poll < 3; poll++) {
             Response again = get(first.header("next"), reader);
@@ -49,8 +49,7 @@ class ForeignCursorIT extends ApiTestSupport {
             assertThat(again.json()).isEmpty();
             assertThat(again.header("next")).isNull();
             assertThat(again.header("Herald-Position")).isNotBlank();
-            caughtUp = caughtUp == null ? again.header("Herald-Position") : caughtUp;
-            assertThat(again.header("Herald-Position")).isEqualTo(caughtUp);
+            caughtUp = again.header("Herald-Position");
         }
         assertThat(get("/events/api/v1/events?after=" + caughtUp + "&resource=" + encode(resource), reader).status()).isEqualTo(200);
         String position = published.header("Herald-Position");
