@@ -2,7 +2,9 @@ package io.herald.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -51,6 +53,21 @@ class FuzzRegressionIT extends ApiTestSupport {
         assertProblem(raw("POST", "/events/api/v1/subscriptions", "Authorization: Bearer " + reader + "\r\nContent-Type: */*", "{}"), 415);
         assertProblem(raw("POST", "/events/api/v1/events", "Authorization: Bearer " + reader + "\r\nContent-Type: application/*", "{}"), 415);
         assertThat(raw("HEAD", "/actuator/prometheus", "Content-Type: */*", null).status()).isEqualTo(415);
+    }
+
+    /**
+     * Seeds 6887209163920957485, 6924623411088748157: a publish whose Content-Type names an unknown charset
+     * or is empty reached the publish path's 415 answer, which failed to read the type (500).
+     */
+    @Test
+    void shouldRefuseAnUnreadableContentTypeOnPublishWith415() {
+        for (String contentType : List.of("application/json; charset=nonsense", "", ";")) {
+            for (String path : List.of("/events/api/v1/events", "/events")) {
+                Response response = raw("POST", path, "Authorization: Bearer " + reader + "\r\nContent-Type: " + contentType, "{}");
+                assertThat(response.status()).as(path + " with Content-Type '" + contentType + "': " + response.body()).isBetween(400, 499);
+                assertThat(response.header("Content-Type")).startsWith("application/problem+json");
+            }
+        }
     }
 
     /** Seed 5271818019978212481: Spring's form filter parsed a PUT's form body and failed on a bad escape. */

@@ -76,9 +76,21 @@ public class PublishController {
      */
     @PostMapping(path = {"/events/api/v1/events", "/events"})
     ResponseEntity<Void> unsupportedMediaType(HttpServletRequest request) throws HttpMediaTypeNotSupportedException {
-        throw new HttpMediaTypeNotSupportedException(request.getContentType() == null ? null : MediaType.parseMediaType(request.getContentType()),
+        throw new HttpMediaTypeNotSupportedException(readableOrNull(request.getContentType()),
                 List.of(MediaType.parseMediaType(CLOUDEVENTS_JSON), MediaType.APPLICATION_JSON, MediaType.parseMediaType(CLOUDEVENTS_BATCH_JSON)),
                 HttpMethod.POST);
+    }
+
+    /** The content type sent, or null when there is none or it cannot be read (empty, an unknown charset): 415 either way. */
+    private static MediaType readableOrNull(String contentType) {
+        if (contentType == null) {
+            return null;
+        }
+        try {
+            return MediaType.parseMediaType(contentType);
+        } catch (org.springframework.http.InvalidMediaTypeException e) {
+            return null;
+        }
     }
 
     @PostMapping(path = "/events/api/v1/events", consumes = CLOUDEVENTS_BATCH_JSON, produces = MediaType.APPLICATION_JSON_VALUE)
