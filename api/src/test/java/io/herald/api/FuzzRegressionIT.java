@@ -2,7 +2,6 @@ package io.herald.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
