@@ -83,8 +83,8 @@ start_java() { # name port jar args... -> sets STARTED_PID
 }
 
 say "starting Herald as the README does (profile local), database herald_bench"
+# one load process stands for many clients from one address: the per-client request cap is raised for it
 SPRING_DATASOURCE_URL="jdbc:postgresql://127.0.0.1:$PGPORT/herald_bench" SPRING_DATASOURCE_USERNAME=postgres \
-  # one load process stands for many clients from one address: the per-client request cap is raised for it
   HERALD_RATE_LIMIT_ENABLED=false HERALD_SUBSCRIPTIONS_MAX_PER_CONSUMER=5000 HERALD_LOCAL_TOKEN_LIFETIME=4h HERALD_CONNECTIONS_MAX_PER_CLIENT=4096 \
   start_java herald "$HERALD_PORT" -jar "$JAR" --spring.profiles.active=local --server.port="$HERALD_PORT"
 HERALD=$STARTED_PID
