@@ -1,8 +1,10 @@
 package io.herald.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -131,7 +133,7 @@ class HostileInputIT extends ApiTestSupport {
         String resource = "urn:altinn:resource:app_ttd_hostile";
         assertThat(post("/events/api/v1/events", "application/cloudevents+json", cloudEvent(resource).toString(),
                 publisherTokenFor(resource)).status()).isEqualTo(200);
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+        await().atMost(Duration.ofSeconds(10))
                 .until(() -> get(FEED, reader).body().contains(resource));
         String query = FEED + "&x=";
         Response response = raw(query + "a".repeat(2048 - (query.length() - query.indexOf('?') - 1)));

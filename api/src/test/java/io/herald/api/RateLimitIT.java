@@ -1,8 +1,10 @@
 package io.herald.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.net.http.HttpRequest;
+import java.time.Duration;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -65,7 +67,7 @@ class RateLimitIT extends ApiTestSupport {
         // a page with an event: an empty page carries no next links
         assertThat(post("/events/api/v1/events", "application/cloudevents+json", cloudEvent(resource).toString(),
                 publisherTokenFor(resource)).status()).isEqualTo(200);
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+        await().atMost(Duration.ofSeconds(10))
                 .until(() -> get(feed, agencyToken(org)).body().contains(resource));
 
         Response response = get(feed, agencyToken(org),
