@@ -124,7 +124,9 @@ public class SubscriptionService {
         String grantedScope = null;
         if (access.readsWholeResource(caller, filter.resource())) {
             AppResource app = AppResource.of(filter.resource());
-            grantedScope = app.org().equals(caller.agency()) ? null : app.id();
+            // an app's scope is kept with the subscription; an owner (of its app, or of a resource that is
+            // no app's) needs none
+            grantedScope = app == null || app.org().equals(caller.agency()) ? null : app.id();
         } else if (filter.subject() == null && filter.alternativeSubject() == null) {
             throw new AccessDeniedException("only the agency of " + filter.resource() + " (or a holder of its app scope) may "
                     + "subscribe to all its events; name the party with subjectFilter or alternativeSubjectFilter");
