@@ -192,7 +192,7 @@ public final class ServiceLoad {
             while (true) {
                 JsonNode subscription = JSON.readTree(client.send(authorized("/events/api/v1/subscriptions/" + id).GET().build(),
                         HttpResponse.BodyHandlers.ofString()).body());
-                if (subscription.path("validated").isString()) {
+                if (subscription.path("validated").asBoolean()) {
                     break;
                 }
                 if (System.nanoTime() > deadline) {
