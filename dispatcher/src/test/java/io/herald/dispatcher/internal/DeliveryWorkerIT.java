@@ -38,7 +38,6 @@ import com.zaxxer.hikari.HikariDataSource;
 
 import io.herald.dispatcher.DispatcherProperties;
 import io.herald.dispatcher.RetryPolicy;
-import io.herald.store.AppendResult;
 import io.herald.store.EventPosition;
 import io.herald.store.EventStore;
 import io.herald.store.FeedQuery;
@@ -81,7 +80,7 @@ class DeliveryWorkerIT {
         store = StoreConfiguration.standalone(dataSource, Clock.systemUTC(), StoreProperties.defaults());
         jdbc = new JdbcTemplate(dataSource);
         transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
-        subscriptions = TestSubscriptionServices.on(dataSource);
+        subscriptions = DispatcherFixtures.subscriptionService(dataSource);
     }
 
     @AfterAll
@@ -145,13 +144,7 @@ class DeliveryWorkerIT {
 
     /** Stores an event and a due delivery of it to the subscription; returns the delivery id. */
     private long delivery(long subscription, IncomingEvent event) {
-        EventPosition position = ((AppendResult.Appended) store.append(List.of(event))).positions().get(0);
-        Timestamp storedAt = jdbc.queryForObject("SELECT stored_at FROM event WHERE tx = ? AND seq = ?", Timestamp.class,
-                position.tx(), position.seq());
-        return jdbc.queryForObject("""
-                INSERT INTO delivery (subscription_id, event_tx, event_seq, event_stored_at, next_attempt_at, created_at)
-                VALUES (?, ?, ?, ?, now(), now()) RETURNING id
-                """, Long.class, subscription, position.tx(), position.seq(), storedAt);
+        return DispatcherFixtures.dueDelivery(store, jdbc, subscription, event);
     }
 
     private String status(long delivery) {

@@ -10,7 +10,6 @@ import java.security.KeyPair;
 import java.security.SecureRandom;
 import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.ECPublicKey;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,8 +39,6 @@ import io.herald.dispatcher.DispatcherProperties;
 import io.herald.dispatcher.RetryPolicy;
 import io.herald.dispatcher.TestDeliveries;
 import io.herald.dispatcher.WebPushProperties;
-import io.herald.store.AppendResult;
-import io.herald.store.EventPosition;
 import io.herald.store.EventStore;
 import io.herald.store.IncomingEvent;
 import io.herald.store.StoreConfiguration;
@@ -96,7 +93,7 @@ class WebPushDeliveryIT {
         store = StoreConfiguration.standalone(dataSource, Clock.systemUTC(), StoreProperties.defaults());
         jdbc = new JdbcTemplate(dataSource);
         transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
-        subscriptions = TestSubscriptionServices.on(dataSource);
+        subscriptions = DispatcherFixtures.subscriptionService(dataSource);
         vapid = WebPushEncryption.newKeyPair();
         vapidPublic = WebPushEncryption.encodePoint((ECPublicKey) vapid.getPublic());
     }
@@ -172,13 +169,7 @@ class WebPushDeliveryIT {
     }
 
     private long delivery(long subscription, IncomingEvent event) {
-        EventPosition position = ((AppendResult.Appended) store.append(List.of(event))).positions().get(0);
-        Timestamp storedAt = jdbc.queryForObject("SELECT stored_at FROM event WHERE tx = ? AND seq = ?", Timestamp.class,
-                position.tx(), position.seq());
-        return jdbc.queryForObject("""
-                INSERT INTO delivery (subscription_id, event_tx, event_seq, event_stored_at, next_attempt_at, created_at)
-                VALUES (?, ?, ?, ?, now(), now()) RETURNING id
-                """, Long.class, subscription, position.tx(), position.seq(), storedAt);
+        return DispatcherFixtures.dueDelivery(store, jdbc, subscription, event);
     }
 
     private String status(long delivery) {
