@@ -112,15 +112,17 @@ public final class ServiceLoad {
         long total = (long) rate * seconds;
         AtomicLong sent = new AtomicLong();
         LongAdder failed = new LongAdder();
+        Map<String, LongAdder> failures = new ConcurrentHashMap<>();
         long cpuBefore = cpuTicks();
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
         int perTick = Math.max(1, rate / 100);
         ticker.scheduleAtFixedRate(() -> {
             for (int i = 0; i < perTick && sent.get() < total; i++) {
                 sent.incrementAndGet();
-                publish(resource).whenComplete((ok, failure) -> {
-                    if (failure != null || !ok) {
+                publish(resource).whenComplete((status, failure) -> {
+                    if (failure != null || status != 200) {
                         failed.increment();
+                        failures.computeIfAbsent(failureReason(status, failure), reason -> new LongAdder()).increment();
                     }
                 });
             }
@@ -133,6 +135,7 @@ public final class ServiceLoad {
         awaitDeliveries(total - failed.sum(), Duration.ofSeconds(60));
         long cpu = cpuTicks() - cpuBefore;
         long[] latencies = latencies();
+        failures.forEach((reason, count) -> System.err.printf("steady: %d publishes failed: %s%n", count.sum(), reason));
         System.out.printf("RESULT scenario=steady rate=%d seconds=%d sent=%d failed=%d received=%d p50_ms=%.1f p99_ms=%.1f max_ms=%.1f "
                         + "cpu_ms_per_event=%.3f%n",
                 rate, seconds, sent.get(), failed.sum(), received.sum(), percentile(latencies, 50), percentile(latencies, 99),
@@ -205,13 +208,23 @@ public final class ServiceLoad {
         System.out.printf("subscribed %d subscriptions to %s%n", count, resource);
     }
 
-    private java.util.concurrent.CompletableFuture<Boolean> publish(String resource) {
+    /** Why a publish failed, for the run's log: the status Herald answered, or what the client saw instead. */
+    private static String failureReason(Integer status, Throwable failure) {
+        if (failure == null) {
+            return "HTTP " + status;
+        }
+        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        return cause.getClass().getName() + ": " + cause.getMessage();
+    }
+
+    /** Publishes one event; completes with the status Herald answered. */
+    private java.util.concurrent.CompletableFuture<Integer> publish(String resource) {
         String id = UUID.randomUUID().toString();
         HttpRequest request = authorized("/events/api/v1/events").header("Content-Type", "application/cloudevents+json")
                 .POST(HttpRequest.BodyPublishers.ofString(event(id, resource))).build();
         return client.sendAsync(request, HttpResponse.BodyHandlers.discarding()).thenApply(response -> {
             answeredAt.put(id, System.nanoTime());
-            return response.statusCode() == 200;
+            return response.statusCode();
         });
     }
 

@@ -47,6 +47,7 @@ class SecurityConfiguration {
                                 .hasAuthority(scopes.subscribeAuthority())
                         .anyRequest().authenticated())
                 .oauth2ResourceServer(resourceServer -> resourceServer
+                        .bearerTokenResolver(new AuthorizationHeaderToken())
                         .jwt(Customizer.withDefaults())
                         .authenticationEntryPoint(unauthorized)
                         .accessDeniedHandler(forbidden))
