@@ -54,6 +54,21 @@ class PublishIT extends ApiTestSupport {
         assertThat(feed(resource)).containsExactly(event);
     }
 
+    /** A body sent without a declared length (chunked) is collected as it grows, whatever its size within the limit. */
+    @Test
+    void shouldStoreAnEventWhoseBodyCameWithoutADeclaredLength() {
+        ObjectNode event = cloudEvent(resource);
+        event.putObject("data").put("note", "x".repeat(20_000));
+        byte[] bytes = event.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+        Response response = send(java.net.http.HttpRequest.newBuilder(url(EVENTS))
+                .header("Content-Type", CE).header("Authorization", "Bearer " + publisher)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(bytes))));
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(feed(resource)).containsExactly(event);
+    }
+
     @Test
     void shouldAcceptPlainJsonAsASingleCloudEvent() {
         Response response = post(EVENTS, "application/json", cloudEvent(resource).toString(), publisher);

@@ -1,7 +1,7 @@
 package io.herald.api.security;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.function.Consumer;
 
 import jakarta.servlet.AsyncContext;
@@ -32,9 +32,9 @@ final class BodyReading implements ReadListener {
     private final long minBytesPerWindow;
     private final long windowNanos;
     private final Consumer<BodyReading> onEnd;
-    private final ByteArrayOutputStream body;
-    private final byte[] chunk = new byte[8192];
-    private long received;
+    /** The body so far: sized to the declared length, so a body that says how long it is is read into it without a copy. */
+    private byte[] body;
+    private int received;
     private long windowStartBytes;
     private long windowStart = System.nanoTime();
     private boolean ended;
@@ -50,13 +50,17 @@ final class BodyReading implements ReadListener {
         this.windowNanos = properties.bodyRateWindow().toNanos();
         this.onEnd = onEnd;
         long length = request.getContentLengthLong();
-        this.body = new ByteArrayOutputStream(length > 0 ? (int) Math.min(length, 64 * 1024) : 1024);
+        this.body = new byte[(int) Math.min(capacity(), length > 0 ? length : 1024)];
     }
 
     @Override
     public synchronized void onDataAvailable() throws IOException {
         while (!ended && in.isReady()) {
-            int n = in.read(chunk);
+            if (received == body.length) {
+                // no length was declared (chunked): grow, up to the capacity
+                body = Arrays.copyOf(body, (int) Math.min(capacity(), 2L * body.length));
+            }
+            int n = in.read(body, received, body.length - received);
             if (n < 0) {
                 return;
             }
@@ -65,8 +69,12 @@ final class BodyReading implements ReadListener {
                 end(HttpStatus.CONTENT_TOO_LARGE, "payload-too-large", "a request body may be at most " + maxBytes + " bytes");
                 return;
             }
-            body.write(chunk, 0, n);
         }
+    }
+
+    /** The most the buffer holds: one byte past the limit, which is how an excess shows. */
+    private long capacity() {
+        return Math.min(maxBytes + 1, Integer.MAX_VALUE - 8);
     }
 
     @Override
@@ -76,7 +84,7 @@ final class BodyReading implements ReadListener {
         }
         ended = true;
         onEnd.accept(this);
-        request.setAttribute(ClientConnectionFilter.BODY_ATTRIBUTE, body.toByteArray());
+        request.setAttribute(ClientConnectionFilter.BODY_ATTRIBUTE, received == body.length ? body : Arrays.copyOf(body, received));
         context.dispatch();
     }
 
