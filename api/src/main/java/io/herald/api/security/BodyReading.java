@@ -40,7 +40,8 @@ final class BodyReading implements ReadListener {
     private boolean ended;
 
     BodyReading(AsyncContext context, HttpServletRequest request, HttpServletResponse response, long maxBytes,
-            ConnectionProperties properties, Consumer<BodyReading> onEnd) throws IOException {
+            ConnectionProperties properties, ClientConnectionFilter.BufferedPrefix prefix, Consumer<BodyReading> onEnd)
+            throws IOException {
         this.context = context;
         this.request = request;
         this.response = response;
@@ -50,7 +51,13 @@ final class BodyReading implements ReadListener {
         this.windowNanos = properties.bodyRateWindow().toNanos();
         this.onEnd = onEnd;
         long length = request.getContentLengthLong();
-        this.body = new byte[(int) Math.min(capacity(), length > 0 ? length : 1024)];
+        if (prefix.size() > 0) {
+            this.body = prefix.bytes();
+            this.received = prefix.size();
+            this.windowStartBytes = received;
+        } else {
+            this.body = new byte[(int) Math.min(capacity(), length > 0 ? length : 1024)];
+        }
     }
 
     @Override

@@ -95,17 +95,54 @@ final class ClientConnectionFilter implements Filter {
             }
             return;
         }
+        long length = request.getContentLengthLong();
+        BufferedPrefix prefix = length > 0 && length <= maxBodyBytes ? BufferedPrefix.read(request, (int) length) : BufferedPrefix.NONE;
+        if (prefix.size() == length) {
+            // the whole body came with the headers, as a small one usually does: no need to wait for it
+            try {
+                chain.doFilter(new BufferedBodyRequest(request, prefix.bytes()), response);
+            } finally {
+                release(client);
+            }
+            return;
+        }
         AsyncContext context = request.startAsync();
         context.setTimeout(0);
         context.addListener(new ReleaseOnCompletion(client));
-        if (request.getContentLengthLong() > maxBodyBytes) {
+        if (length > maxBodyBytes) {
             refuse(context, response, HttpStatus.CONTENT_TOO_LARGE, "payload-too-large",
-                    "a request body may be at most " + maxBodyBytes + " bytes but was " + request.getContentLengthLong());
+                    "a request body may be at most " + maxBodyBytes + " bytes but was " + length);
             return;
         }
-        BodyReading reading = new BodyReading(context, request, response, maxBodyBytes, properties, readings::remove);
+        BodyReading reading = new BodyReading(context, request, response, maxBodyBytes, properties, prefix, readings::remove);
         readings.add(reading);
         request.getInputStream().setReadListener(reading);
+    }
+
+    /**
+     * What of a body of declared {@code length} had arrived when the request began: read without ever
+     * waiting ({@code available()} bytes only), so a slow client holds no thread here either.
+     */
+    record BufferedPrefix(byte[] bytes, int size) {
+
+        static final BufferedPrefix NONE = new BufferedPrefix(new byte[0], 0);
+
+        static BufferedPrefix read(HttpServletRequest request, int length) throws IOException {
+            jakarta.servlet.ServletInputStream in = request.getInputStream();
+            byte[] bytes = null;
+            int size = 0;
+            while (size < length && in.available() > 0) {
+                if (bytes == null) {
+                    bytes = new byte[length];
+                }
+                int n = in.read(bytes, size, length - size);
+                if (n < 0) {
+                    break;
+                }
+                size += n;
+            }
+            return bytes == null ? NONE : new BufferedPrefix(bytes, size);
+        }
     }
 
     private static boolean hasBody(HttpServletRequest request) {
