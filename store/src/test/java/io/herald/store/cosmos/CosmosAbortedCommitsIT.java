@@ -59,13 +59,8 @@ class CosmosAbortedCommitsIT {
         client.close();
     }
 
-    /** A writer claims a commit, writes {@code event} under it and gives the commit up. */
     private static long abortedCommitWith(IncomingEvent event) {
-        CommitLog.Claim claim = commits.claim();
-        ObjectNode item = EventDocuments.event(event, new EventPosition(claim.number(), 1), Instant.now());
-        containers.events().createItem(item, new PartitionKey(item.get("subject").asText()), new CosmosItemRequestOptions()).block();
-        commits.abandon(claim);
-        return claim.number();
+        return AbortedCommits.writeAndAbandon(store, List.of(event));
     }
 
     private static ObjectNode storedHorizon() {
