@@ -125,4 +125,23 @@ class CosmosStoreIT extends ApiClient {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> endpoint.verify(2, postRequestedFor(urlEqualTo(HOOK))
                 .withRequestBody(matchingJsonPath("$.id", equalTo(eventId)))));
     }
+
+    /** A cursor from another log gets the same 400 as on PostgreSQL (ADR 0014), not an empty page for ever. */
+    @Test
+    void shouldRefuseACursorThisCosmosLogNeverIssued() {
+        String resource = "urn:altinn:resource:app_ttd_cosmos" + UUID.randomUUID().toString().substring(0, 8);
+        String reader = agencyToken("ttd");
+        Response published = post("/events/api/v1/events", "application/cloudevents+json", cloudEvent(resource).toString(),
+                publisherToken());
+        assertThat(published.status()).as(published.body()).isEqualTo(200);
+
+        Response foreign = get("/events/api/v1/events?after=999999999-1&resource=" + encode(resource), reader);
+
+        assertThat(foreign.status()).as(foreign.body()).isEqualTo(400);
+        assertThat(foreign.json().get("code").asString()).isEqualTo("unknown-cursor");
+        assertThat(foreign.json().get("errors").get(0).get("field").asString()).isEqualTo("after");
+        Response own = get("/events/api/v1/events?after=" + published.header("Herald-Position") + "&resource=" + encode(resource),
+                reader);
+        assertThat(own.status()).as("the publish answer's position is this log's own").isEqualTo(200);
+    }
 }

@@ -121,5 +121,10 @@ class JwtEdgeCasesIT extends ApiTestSupport {
         assertThat(list.json().get("code").asString()).isEqualTo("forbidden");
         assertThat(create.status()).as(create.body()).isEqualTo(403);
         assertThat(get("/events/api/v1/subscriptions/1", withoutSubject).status()).isEqualTo(403);
+        // by default only sub names the caller: another claim that could (herald.security.claims.identity) does not
+        Response otherClaim = get("/events/api/v1/subscriptions", signed(localSigningKey,
+                claims(c -> c.subject(null).claim("client_id", "ttd-integration"))));
+        assertThat(otherClaim.status()).as(otherClaim.body()).isEqualTo(403);
+        assertThat(otherClaim.json().get("detail").asString()).contains("(sub)");
     }
 }

@@ -5,6 +5,7 @@ import static io.herald.store.TestEvents.json;
 import static io.herald.store.TestEvents.parse;
 import static io.herald.store.TestEvents.uniqueResource;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -288,6 +289,45 @@ public abstract class EventStoreContract {
         assertThat(empty.next().isAfter(EventPosition.START)).as("the cursor moved past the other events").isTrue();
         assertThat(ids(next.events())).containsExactly(own.key().id());
         assertThat(store().read(resourceFeed(quiet).withAfter(next.next())).events()).isEmpty();
+    }
+
+    /**
+     * A cursor from another log ({@code after=999999999-1}) is refused, not answered with an empty page and the
+     * same {@code next} for ever (docs/adr/0014-cursor-from-another-log.md).
+     */
+    @Test
+    void shouldRefuseACursorBeyondEverythingThisLogHasIssued() {
+        store().append(List.of(event(uniqueResource())));
+
+        assertThatThrownBy(() -> store().read(FeedQuery.after(new EventPosition(999_999_999L, 1), 10)))
+                .isInstanceOf(UnknownPositionException.class)
+                .hasMessageContaining("999999999-1")
+                .hasMessageContaining("not issued by this Herald");
+        assertThatThrownBy(() -> store().read(resourceFeed(uniqueResource()).withAfter(new EventPosition(999_999_999L, 1))))
+                .isInstanceOf(UnknownPositionException.class);
+    }
+
+    /** The normal "caught up, poll again" case: the head's cursor keeps answering an empty page, as often as asked. */
+    @Test
+    void shouldKeepAnsweringACaughtUpCursorWithAnEmptyPage() {
+        String resource = uniqueResource();
+        store().append(List.of(event(resource)));
+        FeedPage caughtUp = store().read(resourceFeed(resource).withLimit(1000));
+
+        for (int poll = 0; poll < 3; poll++) {
+            FeedPage again = store().read(resourceFeed(resource).withAfter(caughtUp.next()));
+            assertThat(again.events()).isEmpty();
+            assertThat(again.next()).isEqualTo(caughtUp.next());
+        }
+        FeedPage whole = store().follow(EventPosition.START, 1000);
+        while (!whole.events().isEmpty()) {
+            whole = store().follow(whole.next(), 1000);
+        }
+        for (int poll = 0; poll < 3; poll++) {
+            FeedPage again = store().follow(whole.next(), 1000);
+            assertThat(again.events()).isEmpty();
+            assertThat(again.next()).isEqualTo(whole.next());
+        }
     }
 
     @Test

@@ -44,7 +44,7 @@ public class PublishRights {
         Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
         Jwt token = authentication != null && authentication.getPrincipal() instanceof Jwt jwt ? jwt : null;
         Caller caller = token != null ? identities.of(token) : Caller.NOBODY;
-        String publisher = caller.agency() != null ? caller.agency() : token != null ? token.getSubject() : null;
+        String publisher = caller.agency() != null ? caller.agency() : token != null ? identities.identity(token) : null;
         for (int i = 0; i < events.size(); i++) {
             String refusal = refusal(caller, publisher, events.get(i).resource());
             if (refusal != null) {

@@ -14,7 +14,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param grants resource prefixes per publisher: the publisher is an agency code (the token's
  *               {@code org} claim) or, for a platform component whose token names no agency, the
- *               token's subject ({@code sub}). Herald's own {@code urn:herald:…} is never granted.
+ *               token's identity claim ({@code sub} unless {@code herald.security.claims.identity} names another). Herald's own {@code urn:herald:…} is never granted.
  */
 @ConfigurationProperties("herald.publish-rights")
 public record PublishRightsProperties(@DefaultValue Map<String, List<String>> grants) {

@@ -60,6 +60,27 @@ public class CallerIdentities {
                 appGrants(token));
     }
 
+    /**
+     * Who is calling: the value of the identity claim ({@code herald.security.claims.identity},
+     * {@code sub} unless configured), a non-blank string or a whole number; null when the token has
+     * none (or one of another form).
+     */
+    public String identity(Jwt token) {
+        Object value = token.getClaims().get(properties.claims().identity());
+        if (value instanceof String text && !text.isBlank()) {
+            return text;
+        }
+        if (value instanceof Long || value instanceof Integer || value instanceof java.math.BigInteger) {
+            return value.toString();
+        }
+        return null;
+    }
+
+    /** The name of the identity claim, for answers that say what a token lacks. */
+    public String identityClaim() {
+        return properties.claims().identity();
+    }
+
     private Set<String> appGrants(Jwt token) {
         Object scope = token.getClaims().get("scope");
         if (scope == null) {

@@ -84,6 +84,8 @@ public class LocalTokenController {
         if (!nullToEmpty(request.partyId()).isEmpty()) {
             claims.claim(claimNames.party(), request.partyId());
         }
+        // an identity claim other than sub (herald.security.claims.identity) names the same caller
+        claims.claims(all -> all.putIfAbsent(claimNames.identity(), subject));
         String token = encoder.encode(JwtEncoderParameters.from(
                 JwsHeader.with(SignatureAlgorithm.RS256).build(), claims.build())).getTokenValue();
         return new TokenResponse(token, "Bearer", lifetime.toSeconds());

@@ -74,7 +74,7 @@ final class RateLimitFilter extends OncePerRequestFilter {
     private String client(Authentication authentication, HttpServletRequest request) {
         if (authentication != null && authentication.getPrincipal() instanceof Jwt token) {
             String principal = identities.of(token).principal();
-            return "caller:" + (principal != null ? principal : "/sub/" + token.getSubject());
+            return "caller:" + (principal != null ? principal : "/sub/" + identities.identity(token));
         }
         return "address:" + request.getRemoteAddr();
     }

@@ -28,12 +28,23 @@ public record SecurityProperties(
      * @param organisation the organisation number: 9 digits, {@code 0192:} and 9 digits, or a
      *                     Maskinporten-style object whose {@code ID} is either
      * @param party        the party id (digits); optional
+     * @param identity     who is calling: the value that records who created a subscription, names
+     *                     the owner of subscriptions of a caller without another identity, keys the
+     *                     rate limit and the publish grants of a caller without an agency. A token
+     *                     without it may not use the subscription endpoints
      */
     public record Claims(
             @DefaultValue("org") String org,
             @DefaultValue("pid") String person,
             @DefaultValue("consumer") String organisation,
-            @DefaultValue("partyid") String party) {
+            @DefaultValue("partyid") String party,
+            @DefaultValue("sub") String identity) {
+
+        public Claims {
+            if (identity == null || identity.isBlank()) {
+                throw new IllegalArgumentException("herald.security.claims.identity must name a claim (default sub)");
+            }
+        }
     }
 
     public String publishAuthority() {

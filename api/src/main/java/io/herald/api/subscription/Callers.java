@@ -26,9 +26,9 @@ class Callers {
     /**
      * {@code /org/{org}} for an agency, else {@code /person/{pid}} for a person, else
      * {@code /organisation/{orgNumber}} for an organisation, else {@code /party/{id}}, else
-     * {@code /sub/{sub}} (which may list and manage, but not create: it reads nothing). A token
-     * without a subject acts on no subscriptions at all, even an agency's: nobody could tell who
-     * asked.
+     * {@code /sub/{identity}} (which may list and manage, but not create: it reads nothing). A token
+     * without the identity claim ({@code sub} unless configured) acts on no subscriptions at all,
+     * even an agency's: nobody could tell who asked.
      */
     String consumer(Jwt token) {
         String subject = createdBy(token);
@@ -36,12 +36,12 @@ class Callers {
         return principal != null ? principal : "/sub/" + subject;
     }
 
-    /** The token's subject: who asked, even when the subscription belongs to their agency. */
-    static String createdBy(Jwt token) {
-        String subject = token.getSubject();
-        if (subject == null || subject.isBlank()) {
-            throw new UnidentifiedCallerException();
+    /** The token's identity claim ({@code sub} unless configured): who asked, even when the subscription belongs to their agency. */
+    String createdBy(Jwt token) {
+        String identity = identities.identity(token);
+        if (identity == null) {
+            throw new UnidentifiedCallerException(identities.identityClaim());
         }
-        return subject;
+        return identity;
     }
 }

@@ -60,7 +60,7 @@ public class SubscriptionController {
      */
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<SubscriptionResponse> create(HttpServletRequest request, @AuthenticationPrincipal Jwt caller) {
-        String createdBy = Callers.createdBy(caller);
+        String createdBy = callers.createdBy(caller);
         var body = bodies.read(request);
         var push = PushSubscriptionRequests.read(body);
         CreatedSubscription created;

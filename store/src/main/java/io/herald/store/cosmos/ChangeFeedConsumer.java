@@ -3,6 +3,7 @@ package io.herald.store.cosmos;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
@@ -60,10 +61,15 @@ final class ChangeFeedConsumer implements SharedChangeFeed.Running {
         return new ChangeFeedConsumer(processor, instance);
     }
 
-    /** The batch's events whose commits are done, once every commit in it is settled. */
+    /**
+     * The batch's events whose commits are done, once every commit in it is settled. Markers of
+     * aborted commits (items without a commit number) pass through the change feed too and are
+     * left out.
+     */
     static List<StoredEvent> committed(List<JsonNode> batch, CommitLog commits, Duration commitTimeout) {
+        List<JsonNode> docs = batch.stream().filter(doc -> doc.has("tx")).toList();
         long newest = 0;
-        for (JsonNode doc : batch) {
+        for (JsonNode doc : docs) {
             newest = Math.max(newest, doc.path("tx").asLong());
         }
         CommitLog.Horizon horizon = commits.horizon();
@@ -78,9 +84,10 @@ final class ChangeFeedConsumer implements SharedChangeFeed.Running {
             }
             LockSupport.parkNanos(2_000_000);
         }
-        List<StoredEvent> events = new ArrayList<>(batch.size());
-        for (JsonNode doc : batch) {
-            if (!horizon.aborted().contains(doc.path("tx").asLong())) {
+        Set<Long> aborted = commits.abortedAmong(docs.stream().map(doc -> doc.path("tx").asLong()).toList(), horizon);
+        List<StoredEvent> events = new ArrayList<>(docs.size());
+        for (JsonNode doc : docs) {
+            if (!aborted.contains(doc.path("tx").asLong())) {
                 events.add(EventDocuments.stored(doc));
             }
         }

@@ -22,14 +22,15 @@ import io.herald.store.StoreProperties;
  * <ul>
  *   <li>events, partitioned by {@code /subject}; the event JSON ({@code /body}) is not indexed; composite
  *       indexes {@code (tx, seq)} and {@code (filter, tx, seq)} for every attribute a feed filters on
- *       serve the feeds' {@code ORDER BY c.tx, c.seq};</li>
+ *       serve the feeds' {@code ORDER BY c.tx, c.seq}; the partition {@link CommitLog#ABORTED_PARTITION}
+ *       holds the markers of aborted commits instead of events;</li>
  *   <li>event keys and commits, partitioned by {@code /id} (point reads and conditional writes only;
  *       nothing is indexed but the id);</li>
  *   <li>leases, partitioned by {@code /id}, as the change feed processor requires.</li>
  * </ul>
  */
 record CosmosContainers(CosmosAsyncContainer events, CosmosAsyncContainer keys, CosmosAsyncContainer commits,
-        CosmosAsyncContainer leases) {
+        CosmosAsyncContainer leases, int retentionSeconds) {
 
     static final List<String> FILTERED = List.of("/resource", "/eventSubject", "/alternativeSubject", "/instanceId");
 
@@ -70,7 +71,8 @@ record CosmosContainers(CosmosAsyncContainer events, CosmosAsyncContainer keys, 
                 create(database, events, settings),
                 create(database, keys, settings),
                 create(database, commits, settings),
-                create(database, new CosmosContainerProperties(settings.leasesContainer(), "/id"), settings));
+                create(database, new CosmosContainerProperties(settings.leasesContainer(), "/id"), settings),
+                retentionSeconds);
     }
 
     /**

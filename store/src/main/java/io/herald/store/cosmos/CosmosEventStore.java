@@ -67,7 +67,7 @@ public final class CosmosEventStore implements EventStore, SharedChangeFeed {
         this.events = containers.events();
         this.keys = containers.keys();
         this.leases = containers.leases();
-        this.commits = new CommitLog(containers.commits(), clock, settings.commitTimeout());
+        this.commits = new CommitLog(containers, clock, settings.commitTimeout());
         this.reader = new CosmosFeedReader(events);
         this.clock = clock;
         this.settings = settings;
@@ -269,6 +269,8 @@ public final class CosmosEventStore implements EventStore, SharedChangeFeed {
             throw CosmosFailures.unavailable("could not store an event", e);
         }
         if (!commits.complete(claim)) {
+            // a reader aborted the commit: its marker must outlive the events just written under it
+            commits.markAborted(claim.number());
             throw new StoreUnavailableException("commit " + claim.number() + " took longer than "
                     + settings.commitTimeout() + " and was aborted", null);
         }
@@ -290,7 +292,9 @@ public final class CosmosEventStore implements EventStore, SharedChangeFeed {
 
     @Override
     public FeedPage read(FeedQuery query) {
-        return reader.read(query, commits.advance());
+        CommitLog.Horizon horizon = commits.advance();
+        commits.checkIssued(query.after(), horizon);
+        return reader.read(query, commits.settledFrom(query.after().tx(), horizon));
     }
 
     @Override
@@ -312,6 +316,16 @@ public final class CosmosEventStore implements EventStore, SharedChangeFeed {
     @Override
     public SharedChangeFeed.Running start(String group, String instance, Consumer<List<StoredEvent>> handler) {
         return ChangeFeedConsumer.start(events, leases, commits, settings, group, instance, handler);
+    }
+
+    /** The commit log, for tests that play a writer dying mid-commit. */
+    CommitLog commitLog() {
+        return commits;
+    }
+
+    /** The events container, for tests that play a writer dying mid-commit. */
+    com.azure.cosmos.CosmosAsyncContainer eventsContainer() {
+        return events;
     }
 
     @Override

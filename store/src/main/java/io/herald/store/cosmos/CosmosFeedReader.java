@@ -20,7 +20,8 @@ import io.herald.store.FeedQuery;
 import io.herald.store.StoredEvent;
 
 /**
- * Feeds on Cosmos DB: one cross-partition query in (tx, seq) order, bounded by the commit horizon,
+ * Feeds on Cosmos DB: one cross-partition query in (tx, seq) order, bounded by the commit horizon
+ * and leaving out the aborted commits in its range ({@link CommitLog#settledFrom}),
  * with every filter a feed names in the query (each served by a composite index that ends in
  * {@code tx, seq}; type and source patterns are residual filters on those scans). No OFFSET,
  * DISTINCT or GROUP BY: the cursor is the only paging.
@@ -33,7 +34,7 @@ final class CosmosFeedReader {
         this.events = events;
     }
 
-    FeedPage read(FeedQuery query, CommitLog.Horizon horizon) {
+    FeedPage read(FeedQuery query, CommitLog.Settled horizon) {
         EventPosition after = query.after();
         List<SqlParameter> parameters = new ArrayList<>();
         StringBuilder sql = new StringBuilder("SELECT TOP ").append(query.limit())
@@ -41,7 +42,7 @@ final class CosmosFeedReader {
         parameters.add(new SqlParameter("@tx", after.tx()));
         parameters.add(new SqlParameter("@seq", after.seq()));
         parameters.add(new SqlParameter("@through", horizon.through()));
-        List<Long> aborted = horizon.aborted().stream().filter(n -> n >= after.tx()).toList();
+        List<Long> aborted = List.copyOf(horizon.aborted());
         if (!aborted.isEmpty()) {
             sql.append(" AND NOT ARRAY_CONTAINS(@aborted, c.tx)");
             parameters.add(new SqlParameter("@aborted", aborted));
@@ -74,7 +75,7 @@ final class CosmosFeedReader {
      * horizon, where nothing can still appear, so its cursor moves past the horizon's last commit:
      * {@code (through + 1, 0)} lies before every event of the next commit (whose numbers start at 1).
      */
-    private static EventPosition next(FeedQuery query, List<StoredEvent> found, CommitLog.Horizon horizon) {
+    private static EventPosition next(FeedQuery query, List<StoredEvent> found, CommitLog.Settled horizon) {
         EventPosition next = found.isEmpty() ? query.after() : found.get(found.size() - 1).position();
         if (found.size() < query.limit() && horizon.through() > 0) {
             EventPosition head = new EventPosition(horizon.through() + 1, 0);

@@ -3,6 +3,7 @@ package io.herald.store.cosmos;
 import static io.herald.store.TestEvents.event;
 import static io.herald.store.TestEvents.uniqueResource;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -118,7 +119,7 @@ class CosmosCursorIT {
     @Test
     void shouldHoldLaterCommitsBackOnlyUntilADeadWritersDeadlineAndNeverShowWhatItWrote() {
         CosmosEventStore store = store(clock);
-        CommitLog commits = new CommitLog(containers.commits(), clock, settings.commitTimeout());
+        CommitLog commits = new CommitLog(containers, clock, settings.commitTimeout());
         String resource = uniqueResource();
         store.append(List.of(event(resource)));
         FeedPage before = store.read(FeedQuery.after(EventPosition.START, 100).withResource(resource));
@@ -169,7 +170,7 @@ class CosmosCursorIT {
     @Test
     void shouldStoreAnEventAgainWhoseFirstCommitWasAborted() {
         CosmosEventStore store = store(clock);
-        CommitLog commits = new CommitLog(containers.commits(), clock, settings.commitTimeout());
+        CommitLog commits = new CommitLog(containers, clock, settings.commitTimeout());
         String resource = uniqueResource();
         IncomingEvent event = event(resource);
         // the key was written under a commit that was then given up
@@ -183,5 +184,31 @@ class CosmosCursorIT {
         assertThat(result.positions().get(0).tx()).isGreaterThan(abandoned.number());
         assertThat(store.read(FeedQuery.after(EventPosition.START, 100).withResource(resource)).events())
                 .extracting(e -> e.key().id()).containsExactly(event.key().id());
+    }
+
+    /**
+     * The publish answer's position is a valid cursor at once, even while an older commit is still open and
+     * holds the horizon below it (the commit exists, so the cursor was issued here).
+     */
+    @Test
+    void shouldAcceptThePositionOfACommitDoneAboveAnOpenOne() {
+        CosmosEventStore store = store(clock);
+        CommitLog commits = new CommitLog(containers, clock, settings.commitTimeout());
+        store.read(FeedQuery.after(EventPosition.START, 1));
+        CommitLog.Claim open = commits.claim();
+        commits.claim(); // a second open commit: the next append lies two commits beyond the head
+        var appended = (AppendResult.Appended) store.append(List.of(event(uniqueResource())));
+        EventPosition published = appended.positions().get(0);
+
+        FeedPage page = store.read(FeedQuery.after(published, 10));
+
+        assertThat(published.tx()).isGreaterThan(open.number() + 1);
+        assertThat(page.events()).isEmpty();
+        assertThat(page.next()).isEqualTo(published);
+        assertThatThrownBy(() -> store.read(FeedQuery.after(new EventPosition(published.tx() + 1, 1), 10)))
+                .as("one commit beyond the highest claimed is beyond everything issued")
+                .isInstanceOf(io.herald.store.UnknownPositionException.class);
+        clock.advance(settings.commitTimeout().plusSeconds(1));
+        store.read(FeedQuery.after(EventPosition.START, 1));
     }
 }

@@ -3,7 +3,6 @@ package io.herald.store.internal;
 import static io.herald.store.TestEvents.event;
 import static io.herald.store.TestEvents.uniqueResource;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -25,7 +24,6 @@ import io.herald.store.FeedPage;
 import io.herald.store.FeedQuery;
 import io.herald.store.StoreProperties;
 import io.herald.store.TestDatabases;
-import io.herald.store.UnknownPositionException;
 
 class PostgresEventStoreIT extends EventStoreContract {
 
@@ -48,35 +46,6 @@ class PostgresEventStoreIT extends EventStoreContract {
     @Override
     protected EventStore store() {
         return store;
-    }
-
-    /** A cursor from another database ({@code after=999999999-1}) is refused, not answered with an empty page for ever. */
-    @Test
-    void shouldRefuseACursorBeyondEveryCommittedTransaction() {
-        store.append(List.of(event(uniqueResource())));
-
-        assertThatThrownBy(() -> store.read(FeedQuery.after(new EventPosition(999_999_999L, 1), 10)))
-                .isInstanceOf(UnknownPositionException.class)
-                .hasMessageContaining("999999999-1")
-                .hasMessageContaining("not issued by this Herald");
-        assertThatThrownBy(() -> store.read(FeedQuery.after(new EventPosition(999_999_999L, 1), 10).withResource(uniqueResource())))
-                .isInstanceOf(UnknownPositionException.class);
-    }
-
-    /** The normal "caught up, poll again" case: the head's cursor keeps answering an empty page, as often as asked. */
-    @Test
-    void shouldKeepAnsweringACaughtUpCursorWithAnEmptyPage() {
-        String resource = uniqueResource();
-        store.append(List.of(event(resource)));
-        FeedPage caughtUp = store.read(FeedQuery.after(EventPosition.START, 1000).withResource(resource));
-
-        for (int poll = 0; poll < 3; poll++) {
-            FeedPage again = store.read(FeedQuery.after(caughtUp.next(), 1000).withResource(resource));
-            assertThat(again.events()).isEmpty();
-            assertThat(again.next()).isEqualTo(caughtUp.next());
-        }
-        FeedPage whole = store.read(FeedQuery.after(EventPosition.START, 1000));
-        assertThat(store.read(FeedQuery.after(whole.next(), 1000)).events()).isEmpty();
     }
 
     /**

@@ -24,6 +24,7 @@ import io.herald.store.CosmosTestServer;
 import io.herald.store.IncomingEvent;
 import io.herald.store.TestDatabases;
 import io.herald.store.TestEvents;
+import io.herald.store.cosmos.AbortedCommits;
 import io.herald.store.cosmos.CosmosEventStore;
 import io.herald.subscriptions.SubscriptionFilter;
 import io.herald.subscriptions.SubscriptionIndex;
@@ -152,5 +153,23 @@ class CosmosChangeFeedMatcherIT {
         matcher("only").start();
 
         await().atMost(Duration.ofSeconds(60)).until(() -> deliveries(subscription) == 1);
+    }
+
+    /** Events of commits that were given up never become deliveries; each committed one becomes exactly one. */
+    @Test
+    void shouldDeliverEachCommittedEventOnceAndNoneOfAnAbortedCommit() {
+        String resource = "urn:altinn:resource:app_ttd_cosmos_" + UUID.randomUUID().toString().substring(0, 8);
+        long subscription = subscriptions.createValidated(new SubscriptionFilter(resource, null, null, null, null, false));
+        List<String> committed = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            AbortedCommits.writeAndAbandon(store, List.of(TestEvents.event(resource), TestEvents.event(resource)));
+            var appended = (io.herald.store.AppendResult.Appended) store.append(List.of(TestEvents.event(resource)));
+            committed.add(appended.positions().get(0).toString());
+        }
+        matcher("aborted").start();
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> deliveries(subscription) >= committed.size());
+        assertThat(jdbc.queryForList("SELECT event_tx || '-' || event_seq FROM delivery WHERE subscription_id = ? "
+                + "ORDER BY event_tx, event_seq", String.class, subscription)).containsExactlyElementsOf(committed);
     }
 }
