@@ -1,6 +1,9 @@
 package io.herald.api.sms;
 
-import java.util.Arrays;
+import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,9 +41,19 @@ class SmsInboundController {
     }
 
     @PostMapping(path = PATH, consumes = MediaType.APPLICATION_FORM_URLENCODED_VALUE)
-    ResponseEntity<?> inbound(HttpServletRequest request) {
+    ResponseEntity<?> inbound(HttpServletRequest request) throws IOException {
+        // the body as sent: Herald's filters buffer bodies, so the servlet's own form parsing would see none
         Map<String, List<String>> form = new LinkedHashMap<>();
-        request.getParameterMap().forEach((name, values) -> form.put(name, Arrays.asList(values)));
+        String body = new String(request.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        for (String pair : body.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int equals = pair.indexOf('=');
+            String name = URLDecoder.decode(equals < 0 ? pair : pair.substring(0, equals), StandardCharsets.UTF_8);
+            String value = equals < 0 ? "" : URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8);
+            form.computeIfAbsent(name, n -> new ArrayList<>()).add(value);
+        }
         Map<String, String> headers = new LinkedHashMap<>();
         for (String name : Collections.list(request.getHeaderNames())) {
             headers.put(name.toLowerCase(Locale.ROOT), request.getHeader(name));
