@@ -282,6 +282,10 @@ class SmsApiIT extends ApiTestSupport {
             assertThat(subscription.get("disabledReason").asString()).contains("replied STOP");
             assertThat(subscription.get("validated").asBoolean()).as("resuming needs the number's consent again").isFalse();
         }
+        String notices = "/events/api/v1/events?resource=urn:herald:subscriptions&subject=/person/" + personP + "&after=0";
+        await().atMost(Duration.ofSeconds(20)).until(() -> get(notices, tokenP).json().size() == 2);
+        assertThat(get(notices, tokenP).json().get(0).get("type").asString()).as("the owner is told, as after a webhook's 410")
+                .isEqualTo("platform.events.subscription.disabled");
         int textsBefore = textsTo(numberP).size();
         publish(partyP, personP);
         Response anotherStop = inbound(Map.of("From", numberQ, "Body", "HELP"),

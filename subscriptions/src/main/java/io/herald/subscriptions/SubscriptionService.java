@@ -286,10 +286,12 @@ public class SubscriptionService {
     /**
      * Ends every SMS subscription of the number (it answered STOP through the gateway): disabled
      * with {@code reason} for their owners to see, unverified, their pending deliveries dead-lettered.
+     *
+     * @return the subscriptions ended, each with its owner (consumer)
      */
-    public List<SubscriptionId> stopSms(String phoneNumber, String reason) {
-        List<SubscriptionId> stopped = repository.stopSms(phoneNumberHash(phoneNumber), reason);
-        stopped.forEach(id -> log.warn("Subscription {} disabled: {}", id, reason));
+    public java.util.Map<SubscriptionId, String> stopSms(String phoneNumber, String reason) {
+        java.util.Map<SubscriptionId, String> stopped = repository.stopSms(phoneNumberHash(phoneNumber), reason);
+        stopped.keySet().forEach(id -> log.warn("Subscription {} disabled: {}", id, reason));
         return stopped;
     }
 

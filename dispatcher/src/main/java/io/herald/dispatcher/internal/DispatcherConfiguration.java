@@ -55,8 +55,8 @@ class DispatcherConfiguration {
     }
 
     @Bean
-    SmsSubscriptions smsSubscriptions(SmsSetup sms, SubscriptionService subscriptions) {
-        return sms.subscriptions(subscriptions);
+    SmsSubscriptions smsSubscriptions(SmsSetup sms, SubscriptionService subscriptions, EndpointHealth health) {
+        return sms.subscriptions(subscriptions, health);
     }
 
     /** Digests of numbers over their allowance: sent where deliveries are. */

@@ -49,8 +49,8 @@ final class SmsSetup implements AutoCloseable {
                 new SmsRates(jdbc, transactions, limit.perWindow(), limit.window()), subscriptions);
     }
 
-    SmsSubscriptions subscriptions(SubscriptionService subscriptions) {
-        return new SmsSubscriptionService(subscriptions, settings, sender);
+    SmsSubscriptions subscriptions(SubscriptionService subscriptions, EndpointHealth health) {
+        return new SmsSubscriptionService(subscriptions, settings, sender, health);
     }
 
     /** The digest job: with no gateway it finds nothing to send, since nothing was folded. */

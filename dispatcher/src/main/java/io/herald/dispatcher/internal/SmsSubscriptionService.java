@@ -41,7 +41,10 @@ final class SmsSubscriptionService implements SmsSubscriptions {
     private final SmsMessages messages;
     private final SecureRandom random = new SecureRandom();
 
-    SmsSubscriptionService(SubscriptionService subscriptions, SmsProperties settings, SmsSender sender) {
+    private final EndpointHealth health;
+
+    SmsSubscriptionService(SubscriptionService subscriptions, SmsProperties settings, SmsSender sender, EndpointHealth health) {
+        this.health = health;
         this.subscriptions = subscriptions;
         this.settings = settings;
         this.sender = sender;
@@ -151,8 +154,16 @@ final class SmsSubscriptionService implements SmsSubscriptions {
                 || !STOP_WORDS.contains(reply.get().body().strip().toUpperCase(Locale.ROOT))) {
             return Inbound.IGNORED;
         }
-        List<SubscriptionId> stopped = subscriptions.stopSms(reply.get().from(), STOPPED_REASON);
+        Map<SubscriptionId, String> stopped = subscriptions.stopSms(reply.get().from(), STOPPED_REASON);
         log.info("{} replied STOP: {} SMS subscriptions ended", PhoneNumbers.mask(reply.get().from()), stopped.size());
+        stopped.forEach((id, owner) -> {
+            try {
+                // as for a webhook's 410: the owner reads a platform.events.subscription.disabled event
+                health.tellDisabled(id, owner, STOPPED_REASON);
+            } catch (RuntimeException e) {
+                log.warn("Could not tell the owner of subscription {} that it was disabled: {}", id, e.toString());
+            }
+        });
         return Inbound.STOPPED;
     }
 }

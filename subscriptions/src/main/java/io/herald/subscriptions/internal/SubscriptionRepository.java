@@ -109,18 +109,23 @@ public final class SubscriptionRepository {
      * on the phone: the number's consent again), and its pending deliveries are dead-lettered, so
      * nothing more is texted to the number.
      *
-     * @return the subscriptions ended
+     * @return the subscriptions ended, each with its owner
      */
-    public List<SubscriptionId> stopSms(byte[] numberHash, String reason) {
+    public Map<SubscriptionId, String> stopSms(byte[] numberHash, String reason) {
         return guarded("end the number's SMS subscriptions", () -> transactions.execute(status -> {
             long version = nextVersion();
-            List<Long> ids = jdbc.queryForList("""
+            Map<SubscriptionId, String> ended = new java.util.LinkedHashMap<>();
+            jdbc.query("""
                     UPDATE subscription SET paused = true, disabled_reason = ?, validated_at = NULL, validated_tx = NULL,
                         failing_since = NULL, version = ?
-                    WHERE phone_hash = ? AND channel = 'sms' RETURNING id""", Long.class, reason, version, numberHash);
+                    WHERE phone_hash = ? AND channel = 'sms' RETURNING id, consumer""",
+                    row -> {
+                        ended.put(new SubscriptionId(row.getLong(1)), row.getString(2));
+                    }, reason, version, numberHash);
+            List<Long> ids = ended.keySet().stream().map(SubscriptionId::value).toList();
             if (ids.isEmpty()) {
                 status.setRollbackOnly();
-                return List.<SubscriptionId>of();
+                return ended;
             }
             Long[] values = ids.toArray(Long[]::new);
             jdbc.update("DELETE FROM sms_verification WHERE subscription_id = ANY(?)",
@@ -131,7 +136,7 @@ public final class SubscriptionRepository {
                         statement.setString(1, reason);
                         statement.setArray(2, statement.getConnection().createArrayOf("bigint", values));
                     });
-            return ids.stream().map(SubscriptionId::new).toList();
+            return ended;
         }));
     }
 
