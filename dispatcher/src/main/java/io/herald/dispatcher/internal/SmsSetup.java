@@ -49,6 +49,11 @@ final class SmsSetup implements AutoCloseable {
                 new SmsRates(jdbc, transactions, limit.perWindow(), limit.window()), subscriptions);
     }
 
+    /** The gateway texts go through; null without one. */
+    SmsGateway gateway() {
+        return sender == null ? null : sender.gateway();
+    }
+
     SmsSubscriptions subscriptions(SubscriptionService subscriptions, EndpointHealth health) {
         return new SmsSubscriptionService(subscriptions, settings, sender, health);
     }
