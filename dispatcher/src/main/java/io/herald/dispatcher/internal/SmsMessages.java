@@ -36,7 +36,9 @@ final class SmsMessages {
         return fit(render(template, Map.of(
                 "type", nullToEmpty(event.type()),
                 "subject", nullToEmpty(event.subject()),
-                "time", event.time() == null ? event.storedAt().toString() : event.time().toString(),
+                // whole seconds: every character counts in a text
+                "time", (event.time() == null ? event.storedAt() : event.time()).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                        .toString(),
                 "id", id,
                 "link", link)), settings.maxParts());
     }

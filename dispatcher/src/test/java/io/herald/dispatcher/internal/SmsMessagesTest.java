@@ -30,7 +30,7 @@ class SmsMessagesTest {
 
     private static StoredEvent event(String type, String subject) {
         return new StoredEvent(new EventPosition(1, 1), Instant.parse("2026-12-06T08:00:00Z"), new EventKey("res", "e-1"), type,
-                "res", subject, null, null, Instant.parse("2026-12-06T07:59:00Z"), "{}");
+                "res", subject, null, null, Instant.parse("2026-12-06T07:59:00.123456Z"), "{}");
     }
 
     @Test
