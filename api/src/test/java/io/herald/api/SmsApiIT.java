@@ -170,6 +170,8 @@ class SmsApiIT extends ApiTestSupport {
                 .as("one delivery each, none across, none from before the number was verified").isEqualTo(2);
         JsonNode listed = get(SUBSCRIPTIONS, tokenP).json();
         assertThat(listed.toString()).contains("\"channel\":\"sms\"").doesNotContain(numberP.substring(1));
+        assertThat(jdbc.queryForObject("SELECT validation_attempts FROM subscription WHERE id = ?", Integer.class, idP))
+                .as("the webhook handshake's sweep (every 100 ms here) leaves SMS subscriptions alone").isZero();
     }
 
     @Test
@@ -185,6 +187,27 @@ class SmsApiIT extends ApiTestSupport {
         assertThat(byAgency.status()).as("an agency sends no one's events to a number").isEqualTo(403);
         assertThat(byAgency.body()).contains("only a person or an organisation");
         assertThat(textsTo(numberQ)).as("no code is texted for a refused subscription").isEmpty();
+    }
+
+    @Test
+    void shouldLetAnOrganisationHaveItsOwnEventsTextedAndNoOtherOrganisations() {
+        String orgNumber = digits(9);
+        String organisation = identityToken(Map.of("orgNumber", orgNumber));
+        ObjectNode own = smsSubscription(numberP, partyP);
+        own.remove("subjectFilter");
+        own.put("alternativeSubjectFilter", "/organisation/" + orgNumber);
+        ObjectNode other = own.deepCopy();
+        other.put("alternativeSubjectFilter", "/organisation/" + digits(9));
+
+        Response created = create(own, organisation);
+        Response refused = create(other, organisation);
+
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        assertThat(created.json().get("consumer").asString()).isEqualTo("/organisation/" + orgNumber);
+        assertThat(refused.status()).as(refused.body()).isEqualTo(403);
+        ObjectNode subunits = own.deepCopy();
+        subunits.put("includeSubunits", true);
+        assertThat(create(subunits, organisation).status()).as("a number gets its owner's own events only").isEqualTo(400);
     }
 
     @Test

@@ -50,6 +50,9 @@ final class SmsDigests implements SmartLifecycle {
 
     /** Sends the digests that are due; returns how many went out. */
     int sendDue() {
+        // numbers whose window ended long ago with nothing folded start afresh anyway: forget them
+        jdbc.update("DELETE FROM sms_rate WHERE folded = 0 AND window_start + ? * interval '1 millisecond' <= now()",
+                window.toMillis() * 2);
         Integer sent = transactions.execute(status -> {
             record Due(byte[] hash, int folded) {
             }

@@ -299,6 +299,23 @@ class SmsDeliveryIT {
                 (Object) subscriptions.phoneNumberHash(number))).isZero();
     }
 
+    @Test
+    void shouldForgetNumbersWhoseWindowEndedLongAgoWithNothingFolded() {
+        worker(sms(2, "1h"));
+        byte[] stale = subscriptions.phoneNumberHash(number());
+        byte[] current = subscriptions.phoneNumberHash(number());
+        jdbc.update("INSERT INTO sms_rate (phone_hash, window_start, sent, folded) VALUES (?, now() - interval '3 hours', 2, 0)",
+                (Object) stale);
+        jdbc.update("INSERT INTO sms_rate (phone_hash, window_start, sent, folded) VALUES (?, now() - interval '10 minutes', 2, 0)",
+                (Object) current);
+
+        setup.digests(jdbc, transactions, subscriptions).sendDue();
+
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM sms_rate WHERE phone_hash = ?", Integer.class, (Object) stale)).isZero();
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM sms_rate WHERE phone_hash = ?", Integer.class, (Object) current))
+                .isEqualTo(1);
+    }
+
     /** A number as it appears in a form-encoded body. */
     private static final class URLEncoded {
         static String of(String value) {
