@@ -124,6 +124,26 @@ public sealed interface DeliveryOutcome {
         }
     }
 
+    /**
+     * The channel's service refused this message for good, e.g. an SMS gateway's 400 for a number
+     * that is no valid mobile number: sending it again cannot help, so it is dead-lettered at once
+     * (the subscription stays, its other messages may go through).
+     *
+     * @param status the HTTP status that said so
+     * @param reason why, as the service said it (never a secret or a phone number)
+     */
+    record Rejected(int status, String reason) implements DeliveryOutcome {
+
+        public Rejected {
+            requireText(reason, "reason");
+        }
+
+        @Override
+        public String summary() {
+            return "HTTP " + status + ": " + reason;
+        }
+    }
+
     private static void requireText(String value, String name) {
         if (value == null || value.isBlank()) {
             throw new IllegalArgumentException(name + " must not be blank but was " + (value == null ? "null" : "\"" + value + "\""));

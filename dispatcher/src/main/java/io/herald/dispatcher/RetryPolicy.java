@@ -37,6 +37,8 @@ import io.herald.dispatcher.RetryDecision.RetryAt;
  *       <td>Success is any 2xx within the timeout.</td></tr>
  *   <tr><td>{@link Refused}, e.g. the endpoint resolves to a blocked address</td>
  *       <td>{@link DeadLetter} at once</td><td>Trying again cannot help.</td></tr>
+ *   <tr><td>{@link DeliveryOutcome.Rejected}, e.g. an SMS gateway's 400 for an invalid number</td>
+ *       <td>{@link DeadLetter} at once</td><td>The channel's service said so for good.</td></tr>
  *   <tr><td>410 Gone, or {@link DeliveryOutcome.Gone} (a push service's 404 or 410)</td><td>{@link Disable}: the
  *       subscription is disabled and the delivery dead-lettered</td><td>The endpoint says it wants nothing more.</td></tr>
  *   <tr><td>any other failure with {@code attemptsMade > n}</td><td>{@link DeadLetter}</td>
@@ -103,7 +105,7 @@ public final class RetryPolicy {
         if (outcome instanceof Delivered) {
             return DONE;
         }
-        if (outcome instanceof Refused) {
+        if (outcome instanceof Refused || outcome instanceof DeliveryOutcome.Rejected) {
             return new DeadLetter(outcome.summary());
         }
         if (outcome instanceof DeliveryOutcome.Gone gone) {

@@ -14,14 +14,16 @@ import java.util.List;
  * cannot be decrypted): its deliveries wait, and no other subscription's are held up by it.
  */
 public record DeliveryTarget(SubscriptionId id, Channel channel, URI endpoint, List<String> secrets, PushKeys pushKeys,
-        boolean active, PushOptions push, String webhookOrigin, String unusable) {
+        boolean active, PushOptions push, String webhookOrigin, String unusable, String phoneNumber) {
 
     /** How a subscription is told: exactly one channel each. */
     public enum Channel {
         /** A POST of the CloudEvent to the subscriber's own endpoint, signed (Standard Webhooks). */
         WEBHOOK("webhook"),
         /** An encrypted Web Push message (RFC 8030, 8291, 8292) through the push service of the subscriber's browser. */
-        WEB_PUSH("web-push");
+        WEB_PUSH("web-push"),
+        /** A short text message through an SMS gateway to the subscriber's verified phone number (E.164). */
+        SMS("sms");
 
         private final String name;
 
@@ -51,6 +53,15 @@ public record DeliveryTarget(SubscriptionId id, Channel channel, URI endpoint, L
         if (channel == Channel.WEB_PUSH && pushKeys == null && unusable == null) {
             throw new IllegalArgumentException("a Web Push target needs the subscription's push keys");
         }
+        if (channel == Channel.SMS && phoneNumber == null && unusable == null) {
+            throw new IllegalArgumentException("an SMS target needs the subscription's phone number");
+        }
+    }
+
+    /** A target without a phone number (webhook or Web Push). */
+    public DeliveryTarget(SubscriptionId id, Channel channel, URI endpoint, List<String> secrets, PushKeys pushKeys,
+            boolean active, PushOptions push, String webhookOrigin, String unusable) {
+        this(id, channel, endpoint, secrets, pushKeys, active, push, webhookOrigin, unusable, null);
     }
 
     /** A webhook with the default push options and no {@code WebHook-Request-Origin}. */
@@ -82,12 +93,18 @@ public record DeliveryTarget(SubscriptionId id, Channel channel, URI endpoint, L
 
     /** The same target on another channel, with that channel's keys (the rest kept). */
     public DeliveryTarget onChannel(Channel channel, PushKeys pushKeys) {
-        return new DeliveryTarget(id, channel, endpoint, secrets, pushKeys, active, push, webhookOrigin, unusable);
+        return new DeliveryTarget(id, channel, endpoint, secrets, pushKeys, active, push, webhookOrigin, unusable, null);
+    }
+
+    /** The same target as an SMS subscription to {@code phoneNumber} (E.164; the rest kept). */
+    public DeliveryTarget onSms(String phoneNumber) {
+        return new DeliveryTarget(id, Channel.SMS, endpoint, secrets, null, active, push, webhookOrigin, unusable, phoneNumber);
     }
 
     @Override
     public String toString() {
         return "DeliveryTarget[id=" + id + ", channel=" + channel.externalName() + ", active=" + active
-                + (unusable == null ? "" : ", unusable=" + unusable) + "]";
+                + (unusable == null ? "" : ", unusable=" + unusable)
+                + (phoneNumber == null ? "" : ", phoneNumber=" + PhoneNumbers.mask(phoneNumber)) + "]";
     }
 }

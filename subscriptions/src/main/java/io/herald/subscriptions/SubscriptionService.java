@@ -1,5 +1,6 @@
 package io.herald.subscriptions;
 
+import java.net.URI;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -86,7 +87,8 @@ public class SubscriptionService {
         requireIdentity(consumer, "consumer");
         requireIdentity(createdBy, "createdBy");
         SubscriptionValidator.Checked checked = validator.check(request);
-        return store(checked, request.orderedDelivery(), consumer, createdBy, null, java.util.Objects.requireNonNull(keys, "keys"));
+        return store(checked, request.orderedDelivery(), consumer, createdBy, null,
+                new Channelled.WebPush(java.util.Objects.requireNonNull(keys, "keys")));
     }
 
     /**
@@ -107,10 +109,10 @@ public class SubscriptionService {
      * once: there is no endpoint of the owner's to ask for consent, the browser gave it.
      */
     public CreatedSubscription createWebPush(NewSubscription request, PushKeys keys, Caller caller, String createdBy) {
-        return create(request, caller, createdBy, java.util.Objects.requireNonNull(keys, "keys"));
+        return create(request, caller, createdBy, new Channelled.WebPush(java.util.Objects.requireNonNull(keys, "keys")));
     }
 
-    private CreatedSubscription create(NewSubscription request, Caller caller, String createdBy, PushKeys pushKeys) {
+    private CreatedSubscription create(NewSubscription request, Caller caller, String createdBy, Channelled channel) {
         if (access == null) {
             throw new IllegalStateException("this service was built without an access policy");
         }
@@ -133,7 +135,10 @@ public class SubscriptionService {
         } else if (!access.mayRead(caller, filter.subject(), filter.alternativeSubject(), filter.resource())) {
             throw new AccessDeniedException("the caller may not read events of " + filter.resource() + " about the party named");
         }
-        return store(checked, request.orderedDelivery(), consumer, createdBy, grantedScope, pushKeys);
+        if (channel instanceof Channelled.Sms sms) {
+            checked = new SubscriptionValidator.Checked(smsEndpoint(sms.phoneNumber()), checked.filter(), checked.contentType());
+        }
+        return store(checked, request.orderedDelivery(), consumer, createdBy, grantedScope, channel);
     }
 
     private CreatedSubscription store(SubscriptionValidator.Checked checked, boolean orderedDelivery, String consumer,
@@ -142,12 +147,12 @@ public class SubscriptionService {
     }
 
     private CreatedSubscription store(SubscriptionValidator.Checked checked, boolean orderedDelivery, String consumer,
-            String createdBy, String grantedScope, PushKeys pushKeys) {
+            String createdBy, String grantedScope, Channelled channel) {
         String secret = cipher.newSecret();
         var row = new SubscriptionRepository.NewRow(consumer, createdBy, checked.endpoint(), checked.filter(),
                 orderedDelivery, cipher.encrypt(secret), clock.instant(), grantedScope, checked.contentType());
         Subscription stored;
-        if (pushKeys == null) {
+        if (channel == null) {
             SubscriptionRepository.Stored result = repository.insertUnlessIdentical(row, maxPerConsumer);
             stored = result.subscription();
             if (result.existing()) {
@@ -155,14 +160,153 @@ public class SubscriptionService {
                 log.info("Subscription {} asked for again; the existing one is answered", stored.id());
                 return CreatedSubscription.existing(stored);
             }
-        } else {
+        } else if (channel instanceof Channelled.WebPush push) {
             // a browser's push subscription is new each time it is made: its keys are never the same twice
-            stored = repository.insertWebPush(row, cipher.encryptPersonal(sealable(pushKeys)), maxPerConsumer);
+            stored = repository.insertWebPush(row, cipher.encryptPersonal(sealable(push.keys())), maxPerConsumer);
+        } else {
+            String number = ((Channelled.Sms) channel).phoneNumber();
+            stored = repository.insertSms(row, cipher.encryptPersonal(number.getBytes(java.nio.charset.StandardCharsets.US_ASCII)),
+                    phoneNumberHash(number), maxPerConsumer);
         }
         // The endpoint and the consumer stay out of the log: URLs carry tokens, consumers can be person numbers.
         log.info("Subscription {} created on {}", stored.id(), stored.filter().resource());
         afterCommit(new SubscriptionCreated(stored.id()));
         return new CreatedSubscription(stored, secret);
+    }
+
+    /** The masked number an SMS subscription's {@code end_point} holds in place of an endpoint: {@code sms:+47*****567}. */
+    public static URI smsEndpoint(String phoneNumber) {
+        return URI.create("sms:" + PhoneNumbers.mask(phoneNumber));
+    }
+
+    /**
+     * As {@link #create(NewSubscription, Caller, String)}, told by SMS to {@code phoneNumber} (E.164)
+     * in place of an endpoint; {@code request.endPoint()} must be null. Only a person or an
+     * organisation may send events to a number, and only its own: each subject filter must name the
+     * caller itself (none given: {@code subjectFilter} becomes the caller's own party), so an agency
+     * or a professional acting for others can never have someone else's events texted anywhere.
+     * Pending until the owner confirms the code texted to the number.
+     *
+     * @throws AccessDeniedException        when the caller is an agency or party-less, or names another subject
+     * @throws InvalidSubscriptionException when the number is not E.164 or a field breaks a rule
+     */
+    public CreatedSubscription createSms(NewSubscription request, String phoneNumber, Caller caller, String createdBy) {
+        var errors = new java.util.ArrayList<io.herald.store.FieldError>();
+        if (request.endPoint() != null) {
+            errors.add(new io.herald.store.FieldError("endPoint", "must not be sent with an SMS subscription: a subscription has "
+                    + "exactly one channel"));
+        }
+        if (!PhoneNumbers.isE164(phoneNumber)) {
+            errors.add(new io.herald.store.FieldError("phoneNumber", "must be an E.164 number: + and country code, then the number, "
+                    + "digits only, at most 15 (e.g. +4791234567)"));
+        }
+        if (request.includeSubunits()) {
+            errors.add(new io.herald.store.FieldError("includeSubunits", "is not offered for SMS: a number gets only its owner's own events"));
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidSubscriptionException(errors);
+        }
+        if (caller.agency() != null || (caller.personNumber() == null && caller.organisationNumber() == null)) {
+            throw new AccessDeniedException("only a person or an organisation may have events texted to a phone number, each only "
+                    + "its own");
+        }
+        String subject = request.subjectFilter();
+        String alternative = request.alternativeSubjectFilter();
+        if (subject == null && alternative == null) {
+            subject = caller.principal();
+        }
+        if ((subject != null && !caller.is(subject)) || (alternative != null && !caller.is(alternative))) {
+            throw new AccessDeniedException("an SMS subscription's subjectFilter and alternativeSubjectFilter must name the caller "
+                    + "itself: nobody may have another party's events texted to a number");
+        }
+        // the validator checks an endpoint; an SMS subscription has none, so it sees a placeholder in its place
+        NewSubscription bound = new NewSubscription("https://sms.invalid/", request.resourceFilter(), request.sourceFilter(),
+                subject, alternative, request.typeFilter(), false, request.orderedDelivery(), request.pushContentType());
+        return create(bound, caller, createdBy, new Channelled.Sms(phoneNumber));
+    }
+
+    /**
+     * As {@link #createSms(NewSubscription, String, Caller, String)} for a consumer named directly, with no access
+     * check: for Herald's own jobs and tests, never for an API caller.
+     */
+    public CreatedSubscription createSms(NewSubscription request, String phoneNumber, String consumer, String createdBy) {
+        requireIdentity(consumer, "consumer");
+        requireIdentity(createdBy, "createdBy");
+        if (!PhoneNumbers.isE164(phoneNumber)) {
+            throw new InvalidSubscriptionException(List.of(new io.herald.store.FieldError("phoneNumber", "must be an E.164 number")));
+        }
+        NewSubscription placeholder = new NewSubscription("https://sms.invalid/", request.resourceFilter(), request.sourceFilter(),
+                request.subjectFilter(), request.alternativeSubjectFilter(), request.typeFilter(), false, request.orderedDelivery(),
+                request.pushContentType());
+        SubscriptionValidator.Checked checked = validator.check(placeholder);
+        return store(new SubscriptionValidator.Checked(smsEndpoint(phoneNumber), checked.filter(), checked.contentType()),
+                request.orderedDelivery(), consumer, createdBy, null, new Channelled.Sms(phoneNumber));
+    }
+
+    /** The phone number of an SMS subscription (any owner's), in clear: for texting it, never for an answer or a log. */
+    public Optional<String> smsPhoneNumber(SubscriptionId id) {
+        return deliveryTarget(id).map(DeliveryTarget::phoneNumber);
+    }
+
+    /**
+     * Opens a new verification code for an SMS subscription, stored only as a keyed hash: void after
+     * {@code ttl} or {@code tries} wrong guesses; refused while the last was sent less than
+     * {@code resendInterval} ago.
+     *
+     * @return empty when opened, else how long until a new code may be sent
+     */
+    public Optional<java.time.Duration> openSmsCode(SubscriptionId id, String code, java.time.Duration ttl, int tries,
+            java.time.Duration resendInterval) {
+        return repository.openSmsCode(id, codeHash(id, code), ttl, tries, resendInterval);
+    }
+
+    /** Closes the open code of an SMS subscription (its text could not be sent), so a new one may be asked for at once. */
+    public void dropSmsCode(SubscriptionId id) {
+        repository.dropSmsCode(id);
+    }
+
+    /** Checks a code the owner typed in; a match validates the subscription. */
+    public SmsConfirmation confirmSmsCode(SubscriptionId id, String code) {
+        var confirmation = repository.confirmSmsCode(id, codeHash(id, code));
+        if (confirmation instanceof SmsConfirmation.Verified) {
+            log.info("Subscription {} verified its phone number", id);
+        }
+        return confirmation;
+    }
+
+    private byte[] codeHash(SubscriptionId id, String code) {
+        return cipher.keyedHash("sms verification code", id.value() + ":" + code);
+    }
+
+    /** The keyed hash a phone number is looked up by (never the number itself). */
+    public byte[] phoneNumberHash(String phoneNumber) {
+        return cipher.keyedHash("phone number", phoneNumber);
+    }
+
+    /**
+     * Ends every SMS subscription of the number (it answered STOP through the gateway): disabled
+     * with {@code reason} for their owners to see, unverified, their pending deliveries dead-lettered.
+     *
+     * @return the subscriptions ended, each with its owner (consumer)
+     */
+    public java.util.Map<SubscriptionId, String> stopSms(String phoneNumber, String reason) {
+        java.util.Map<SubscriptionId, String> stopped = repository.stopSms(phoneNumberHash(phoneNumber), reason);
+        stopped.keySet().forEach(id -> log.warn("Subscription {} disabled: {}", id, reason));
+        return stopped;
+    }
+
+    /** One active SMS subscription of the number with this keyed hash, if it has any (to text it a digest). */
+    public Optional<SubscriptionId> activeSmsSubscription(byte[] phoneNumberHash) {
+        return repository.activeSmsSubscription(phoneNumberHash);
+    }
+
+    /** What a subscription is told through besides its filter: an SMS subscription's phone number. */
+    private sealed interface Channelled {
+        record Sms(String phoneNumber) implements Channelled {
+        }
+
+        record WebPush(PushKeys keys) implements Channelled {
+        }
     }
 
     /** The consumer's subscriptions, in the order they were created. */
@@ -236,8 +380,12 @@ public class SubscriptionService {
             } catch (IllegalStateException e) {
                 // like an undecryptable secret: only this subscription waits (the message holds no key)
                 targets.put(id, DeliveryTarget.unusable(id, kind, webhook.endpoint(), webhook.active(),
-                        "its stored push keys could not be decrypted: they were sealed under another "
+                        "its stored push keys or phone number could not be decrypted: they were sealed under another "
                                 + "herald.subscriptions.secret-key or have been altered"));
+                return;
+            }
+            if (kind == DeliveryTarget.Channel.SMS) {
+                targets.put(id, webhook.onSms(new String(keys, java.nio.charset.StandardCharsets.US_ASCII)));
                 return;
             }
             targets.put(id, webhook.onChannel(kind,

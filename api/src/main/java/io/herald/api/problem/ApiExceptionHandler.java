@@ -85,6 +85,32 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                 List.of(new FieldError(e.field(), e.getMessage().substring(e.field().length() + 1)))));
     }
 
+    /**
+     * A code that could not be confirmed or sent: 400 for a wrong one (with the tries left), 409
+     * when none is open or the subscription is not waiting for one, 429 with {@code Retry-After}
+     * when a new one was asked for too soon.
+     */
+    @ExceptionHandler(io.herald.dispatcher.SmsSubscriptions.SmsVerificationException.class)
+    ResponseEntity<ProblemDetail> smsVerification(io.herald.dispatcher.SmsSubscriptions.SmsVerificationException e) {
+        return switch (e.kind()) {
+            case WRONG_CODE -> {
+                ProblemDetail problem = ApiProblem.of(HttpStatus.BAD_REQUEST, "wrong-code", e.getMessage(),
+                        List.of(new FieldError("code", e.getMessage())));
+                if (e.triesLeft() >= 0) {
+                    problem.setProperty("triesLeft", e.triesLeft());
+                }
+                yield ResponseEntity.badRequest().body(problem);
+            }
+            case NO_CODE -> ResponseEntity.status(HttpStatus.CONFLICT)
+                    .body(ApiProblem.of(HttpStatus.CONFLICT, "no-open-code", e.getMessage()));
+            case NOT_PENDING -> ResponseEntity.status(HttpStatus.CONFLICT)
+                    .body(ApiProblem.of(HttpStatus.CONFLICT, "not-pending-verification", e.getMessage()));
+            case TOO_SOON -> ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
+                    .header(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, e.retryAfter().toSeconds())))
+                    .body(ApiProblem.of(HttpStatus.TOO_MANY_REQUESTS, "code-resend-too-soon", e.getMessage()));
+        };
+    }
+
     @ExceptionHandler(NotFoundException.class)
     ResponseEntity<ProblemDetail> notFound(NotFoundException e) {
         return ResponseEntity.status(HttpStatus.NOT_FOUND).body(ApiProblem.of(HttpStatus.NOT_FOUND, "not-found", e.getMessage()));

@@ -37,6 +37,8 @@ class SecurityConfiguration {
                                 "/swagger-ui.html", "/swagger-ui/**").permitAll()
                         .requestMatchers(HttpMethod.POST, "/events/instanceeventsforinstance/*").permitAll()
                         .requestMatchers(HttpMethod.GET, "/events/api/v1/instances/*/events").permitAll()
+                        // the SMS gateway's inbound webhook: its own signature authenticates it, it has no token
+                        .requestMatchers(HttpMethod.POST, "/events/api/v1/sms/inbound").permitAll()
                         .requestMatchers("/events/api/v1/authorization/**").hasAuthority(scopes.adminAuthority())
                         .requestMatchers(HttpMethod.POST, "/events/api/v1/events", "/events/api/v1/app", "/events")
                                 .hasAuthority(scopes.publishAuthority())

@@ -21,6 +21,7 @@ import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
 import io.herald.api.problem.BadRequestException;
 import io.herald.api.publish.JsonBodies;
+import io.herald.dispatcher.SmsSubscriptions;
 import io.herald.dispatcher.WebPushProperties;
 import io.herald.store.FieldError;
 import io.herald.subscriptions.CreatedSubscription;
@@ -45,9 +46,12 @@ public class SubscriptionController {
     private final JsonBodies bodies;
     private final Callers callers;
     private final WebPushProperties webPush;
+    private final SmsSubscriptions sms;
 
-    SubscriptionController(SubscriptionService subscriptions, JsonBodies bodies, Callers callers, WebPushProperties webPush) {
+    SubscriptionController(SubscriptionService subscriptions, JsonBodies bodies, Callers callers, WebPushProperties webPush,
+            SmsSubscriptions sms) {
         this.webPush = webPush;
+        this.sms = sms;
         this.subscriptions = subscriptions;
         this.bodies = bodies;
         this.callers = callers;
@@ -62,6 +66,14 @@ public class SubscriptionController {
     ResponseEntity<SubscriptionResponse> create(HttpServletRequest request, @AuthenticationPrincipal Jwt caller) {
         String createdBy = callers.createdBy(caller);
         var body = bodies.read(request);
+        var text = SmsSubscriptionRequests.read(body);
+        if (text != null) {
+            var created = sms.create(text.request(), text.phoneNumber(), callers.caller(caller), createdBy);
+            Subscription subscription = created.subscription().subscription();
+            URI location = ServletUriComponentsBuilder.fromCurrentRequestUri().path("/{id}")
+                    .buildAndExpand(subscription.id().value()).toUri();
+            return ResponseEntity.created(location).body(SubscriptionResponse.ofSms(subscription, created.codeSent()));
+        }
         var push = PushSubscriptionRequests.read(body);
         CreatedSubscription created;
         if (push == null) {
@@ -173,6 +185,11 @@ public class SubscriptionController {
     }
 
     private static SubscriptionId id(String text) {
+        return id("id", text);
+    }
+
+    /** The subscription id of a path, or 400. */
+    static SubscriptionId parseId(String text) {
         return id("id", text);
     }
 

@@ -16,7 +16,10 @@ import io.herald.subscriptions.SubscriptionFilter;
  * {@code handshake} says how it is going (attempts, last failure, next attempt);
  * {@code disabledReason} says why Herald turned it off (status {@code disabled}); {@code pushContentType}
  * is the {@code Content-Type} of its pushes and {@code allowedRate} the requests per minute its
- * endpoint allowed in the CloudEvents web hook handshake (absent: no limit).
+ * endpoint allowed in the CloudEvents web hook handshake (absent: no limit). An SMS subscription
+ * ({@code channel: sms}) shows its number masked as {@code phoneNumber} (and {@code endPoint}
+ * {@code sms:+47*****567}), and in the answer to its creation {@code codeSent}: whether the
+ * verification code was texted.
  */
 public record SubscriptionResponse(
         long id,
@@ -39,7 +42,9 @@ public record SubscriptionResponse(
         @JsonInclude(JsonInclude.Include.NON_NULL) String disabledReason,
         @JsonInclude(JsonInclude.Include.NON_NULL) Handshake handshake,
         @JsonInclude(JsonInclude.Include.NON_NULL) String secret,
-        @JsonInclude(JsonInclude.Include.NON_NULL) String channel) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) String channel,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String phoneNumber,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Boolean codeSent) {
 
     /** How the validation handshake is going; shown until the subscription is validated. */
     public record Handshake(int attempts, String lastError, Instant nextAttempt) {
@@ -53,7 +58,7 @@ public record SubscriptionResponse(
         return of(created.subscription(), created.secret(), null);
     }
 
-    /** With the channel it is told through ({@code webhook} or {@code web-push}). */
+    /** With the channel it is told through ({@code webhook}, {@code web-push} or {@code sms}). */
     static SubscriptionResponse of(Subscription subscription, DeliveryTarget.Channel channel) {
         return of(subscription, null, channel);
     }
@@ -62,14 +67,27 @@ public record SubscriptionResponse(
         return of(created.subscription(), created.secret(), channel);
     }
 
+    /** A new SMS subscription: no secret (nothing is signed for a phone), and whether the code was texted. */
+    static SubscriptionResponse ofSms(Subscription subscription, boolean codeSent) {
+        return of(subscription, null, DeliveryTarget.Channel.SMS, codeSent);
+    }
+
     private static SubscriptionResponse of(Subscription subscription, String secret, DeliveryTarget.Channel channel) {
+        return of(subscription, secret, channel, null);
+    }
+
+    private static SubscriptionResponse of(Subscription subscription, String secret, DeliveryTarget.Channel channel,
+            Boolean codeSent) {
         SubscriptionFilter filter = subscription.filter();
         return new SubscriptionResponse(subscription.id().value(), subscription.endpoint().toString(), filter.sourcePrefix(),
                 filter.resource(), filter.subject(), filter.alternativeSubject(), filter.type(), subscription.consumer(),
                 subscription.createdBy(), subscription.createdAt(), subscription.validated(), filter.includeSubunits(),
                 subscription.orderedDelivery(), subscription.push().contentType().mediaType(), subscription.push().allowedRate(),
                 subscription.status(), subscription.validatedAt(), subscription.disabledReason(),
-                handshake(subscription), secret, channel == null ? null : channel.externalName());
+                channel == DeliveryTarget.Channel.SMS ? null : handshake(subscription),
+                channel == DeliveryTarget.Channel.SMS ? null : secret, channel == null ? null : channel.externalName(),
+                // an SMS subscription's end_point holds only the masked number: sms:+47*****567
+                channel == DeliveryTarget.Channel.SMS ? subscription.endpoint().getSchemeSpecificPart() : null, codeSent);
     }
 
     private static Handshake handshake(Subscription subscription) {

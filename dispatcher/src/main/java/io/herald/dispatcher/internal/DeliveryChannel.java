@@ -30,6 +30,19 @@ public interface DeliveryChannel {
     /** What the answer (or its absence) means, for {@link RetryPolicy}. */
     DeliveryOutcome classify(SendResult result, Instant now);
 
+    /**
+     * Whether this delivery may be sent now, asked just before it would be (SMS: the number's hourly
+     * allowance). False settles it without a request, as folded into a later digest.
+     */
+    default boolean admit(DeliveryTarget target) {
+        return true;
+    }
+
+    /** The answer as it is recorded and shown: a channel masks personal data the service echoed (SMS: the number). */
+    default SendResult redact(SendResult result) {
+        return result;
+    }
+
     /** One POST: where, what, and the headers beside the content type. */
     public record Request(URI url, String contentType, byte[] body, Map<String, String> headers) {
 

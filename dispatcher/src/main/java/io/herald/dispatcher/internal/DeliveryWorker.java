@@ -54,6 +54,8 @@ public final class DeliveryWorker implements SmartLifecycle {
     private static final int RECORD_BATCH = 200;
     /** How long a paused subscription's deliveries wait before they are looked at again. */
     private static final Duration PAUSED_DELAY = Duration.ofMinutes(1);
+    /** The outcome of a delivery the channel did not admit (an SMS over its number's allowance): in the digest instead. */
+    static final String FOLDED = "folded into the number's SMS digest";
 
     private final EventStore store;
     private final SubscriptionService subscriptions;
@@ -212,6 +214,14 @@ public final class DeliveryWorker implements SmartLifecycle {
             return false;
         }
         inFlight.acquireUninterruptibly();
+        if (!channel.admit(target)) {
+            // over the number's allowance: told in the digest at the end of its window (SmsDigests)
+            breaker.releasePermission();
+            endpointSlots.release();
+            recorder.add(new Recording(new DeliveryQueue.Settled(delivery, new SendResult(SendResult.NO_ANSWER, null, 0, null,
+                    null, null), FOLDED, "delivered", null), null));
+            return false;
+        }
         DeliveryChannel.Request request;
         try {
             request = channel.prepare(delivery.webhookId(), target, event, clock.instant());
@@ -223,8 +233,8 @@ public final class DeliveryWorker implements SmartLifecycle {
             return false;
         }
         client.post(request).whenComplete((result, failure) -> {
-            SendResult outcome = failure == null ? result
-                    : new SendResult(SendResult.NO_ANSWER, null, 0, null, failure.getClass().getSimpleName(), failure.getMessage());
+            SendResult outcome = channel.redact(failure == null ? result
+                    : new SendResult(SendResult.NO_ANSWER, null, 0, null, failure.getClass().getSimpleName(), failure.getMessage()));
             if (outcome.answered() && outcome.status() >= 200 && outcome.status() <= 299) {
                 breaker.onSuccess(outcome.latencyMillis(), TimeUnit.MILLISECONDS);
             } else if (outcome.refused()) {
@@ -313,7 +323,8 @@ public final class DeliveryWorker implements SmartLifecycle {
         for (Recording recorded : batch) {
             DeliveryQueue.Settled settled = recorded.settled();
             String outcome = settled.outcome().startsWith("dead-letter") ? "dead-letter"
-                    : settled.outcome().startsWith("disabled") ? "disabled" : settled.outcome();
+                    : settled.outcome().startsWith("disabled") ? "disabled"
+                    : FOLDED.equals(settled.outcome()) ? "folded" : settled.outcome();
             metrics.attempt(outcome, settled.result().latencyMillis());
             if ("dead".equals(settled.status())) {
                 metrics.deadLettered();

@@ -12,6 +12,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import io.herald.dispatcher.DispatcherProperties;
 import io.herald.dispatcher.WebPushProperties;
+import io.herald.dispatcher.SmsProperties;
+import io.herald.dispatcher.SmsSubscriptions;
 import io.herald.dispatcher.RetryPolicy;
 import io.herald.store.EventStore;
 import io.herald.subscriptions.SubscriptionService;
@@ -20,7 +22,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 /** The dispatcher's beans: the retry policy and, unless turned off, the worker that pushes deliveries. */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties({DispatcherProperties.class, WebPushProperties.class})
+@EnableConfigurationProperties({DispatcherProperties.class, WebPushProperties.class, SmsProperties.class})
 class DispatcherConfiguration {
 
     @Bean
@@ -39,8 +41,29 @@ class DispatcherConfiguration {
     DeliveryWorker deliveryWorker(EventStore store, SubscriptionService subscriptions, JdbcTemplate jdbc,
             PlatformTransactionManager transactions, RetryPolicy policy, DispatcherProperties properties,
             SubscriptionsProperties subscriptionsProperties, EndpointHealth health, Clock clock, MeterRegistry meters,
-            WebPushProperties webPush) {
+            WebPushProperties webPush, SmsSetup sms) {
         return new DeliveryWorker(store, subscriptions, new DeliveryQueue(jdbc, new TransactionTemplate(transactions)), policy,
-                properties, subscriptionsProperties.outbound().guard(), health, clock, meters, DeliveryChannels.of(webPush));
+                properties, subscriptionsProperties.outbound().guard(), health, clock, meters,
+                DeliveryChannels.of(webPush, sms.channel(jdbc, new TransactionTemplate(transactions), subscriptions)));
+    }
+
+    /** The SMS gateway (none, Twilio, or the local fake), built once. */
+    @Bean(destroyMethod = "close")
+    SmsSetup smsSetup(SmsProperties sms, SubscriptionsProperties subscriptionsProperties, DispatcherProperties properties,
+            Clock clock) {
+        return new SmsSetup(sms, subscriptionsProperties.outbound().guard(), properties, clock);
+    }
+
+    @Bean
+    SmsSubscriptions smsSubscriptions(SmsSetup sms, SubscriptionService subscriptions, EndpointHealth health) {
+        return sms.subscriptions(subscriptions, health);
+    }
+
+    /** Digests of numbers over their allowance: sent where deliveries are. */
+    @Bean
+    @ConditionalOnBooleanProperty(name = "herald.dispatcher.enabled", matchIfMissing = true)
+    SmsDigests smsDigests(SmsSetup sms, JdbcTemplate jdbc, PlatformTransactionManager transactions,
+            SubscriptionService subscriptions) {
+        return sms.digests(jdbc, new TransactionTemplate(transactions), subscriptions);
     }
 }

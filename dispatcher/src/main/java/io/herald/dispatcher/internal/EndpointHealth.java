@@ -89,6 +89,11 @@ final class EndpointHealth {
         return disable(id, consumer.get(0), reason, clock.instant());
     }
 
+    /** Tells the owner that its subscription was disabled (the subscription itself was disabled already). */
+    void tellDisabled(SubscriptionId id, String consumer, String reason) {
+        store.append(List.of(PARSER.parse(disabledEvent(id, consumer, reason, clock.instant()))));
+    }
+
     private boolean disable(SubscriptionId id, String consumer, String reason, Instant when) {
         AppendResult told = store.append(List.of(PARSER.parse(disabledEvent(id, consumer, reason, when))));
         if (told instanceof AppendResult.Conflicted) {

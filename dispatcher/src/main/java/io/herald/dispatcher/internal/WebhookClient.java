@@ -41,7 +41,7 @@ public final class WebhookClient implements AutoCloseable {
         return post(request.url(), request.body(), request.contentType(), request.headers());
     }
 
-    private static SendResult sendResult(OutboundResult result) {
+    static SendResult sendResult(OutboundResult result) {
         if (result instanceof OutboundResult.Answered answered) {
             return new SendResult(answered.status(), answered.retryAfter().orElse(null), answered.latencyMillis(),
                     answered.excerpt(), null, null);

@@ -32,7 +32,7 @@ final class HandshakeStore {
             UPDATE subscription SET next_validation_at = now() + ? * interval '1 millisecond'
             WHERE id IN (
                 SELECT id FROM subscription
-                WHERE validated_at IS NULL
+                WHERE validated_at IS NULL AND channel = 'webhook'
                   AND (next_validation_at <= now() OR (next_validation_at IS NULL AND validation_attempts = 0))
                 ORDER BY next_validation_at
                 LIMIT ?
@@ -49,7 +49,7 @@ final class HandshakeStore {
             UPDATE subscription SET next_validation_at = now() + ? * interval '1 millisecond'
             WHERE id IN (
                 SELECT id FROM subscription
-                WHERE id = ? AND validated_at IS NULL AND validation_attempts = 0
+                WHERE id = ? AND validated_at IS NULL AND validation_attempts = 0 AND channel = 'webhook'
                   AND (next_validation_at IS NULL OR next_validation_at <= greatest(now(), created_at))
                 FOR UPDATE SKIP LOCKED)
             """ + CLAIMED;

@@ -89,15 +89,137 @@ public final class SubscriptionRepository {
         return insert(row, maxPerConsumer, java.util.Objects.requireNonNull(sealedPushKeys, "sealedPushKeys"));
     }
 
-    /** Channel and sealed push keys of those of {@code ids} that are not webhooks (absent ones are webhooks or deleted). */
+    /**
+     * As {@link #insert(NewRow, int)}, an SMS subscription: {@code endpoint} is the masked number
+     * ({@code sms:+47*****567}), the number itself is stored sealed beside its keyed hash. It is not
+     * validated: its owner confirms the code Herald texts to the number first.
+     */
+    public Subscription insertSms(NewRow row, byte[] sealedNumber, byte[] numberHash, int maxPerConsumer) {
+        return guarded("store the subscription", () -> transactions.execute(status -> {
+            lockConsumer(row.consumer());
+            Subscription inserted = insertLocked(row, maxPerConsumer);
+            return jdbc.queryForObject("UPDATE subscription SET channel = 'sms', phone_number = ?, phone_hash = ? "
+                    + "WHERE id = ? RETURNING " + COLUMNS, SubscriptionCatalog::map, sealedNumber, numberHash, inserted.id().value());
+        }));
+    }
+
+    /**
+     * Ends every SMS subscription of the number with this keyed hash (it answered STOP): each is
+     * disabled with {@code reason}, loses its verification (resuming it needs a new code confirmed
+     * on the phone: the number's consent again), and its pending deliveries are dead-lettered, so
+     * nothing more is texted to the number.
+     *
+     * @return the subscriptions ended, each with its owner
+     */
+    public Map<SubscriptionId, String> stopSms(byte[] numberHash, String reason) {
+        return guarded("end the number's SMS subscriptions", () -> transactions.execute(status -> {
+            long version = nextVersion();
+            Map<SubscriptionId, String> ended = new java.util.LinkedHashMap<>();
+            jdbc.query("""
+                    UPDATE subscription SET paused = true, disabled_reason = ?, validated_at = NULL, validated_tx = NULL,
+                        failing_since = NULL, version = ?
+                    WHERE phone_hash = ? AND channel = 'sms' RETURNING id, consumer""",
+                    row -> {
+                        ended.put(new SubscriptionId(row.getLong(1)), row.getString(2));
+                    }, reason, version, numberHash);
+            List<Long> ids = ended.keySet().stream().map(SubscriptionId::value).toList();
+            if (ids.isEmpty()) {
+                status.setRollbackOnly();
+                return ended;
+            }
+            Long[] values = ids.toArray(Long[]::new);
+            jdbc.update("DELETE FROM sms_verification WHERE subscription_id = ANY(?)",
+                    statement -> statement.setArray(1, statement.getConnection().createArrayOf("bigint", values)));
+            jdbc.update("UPDATE delivery SET status = 'dead', dead_lettered_at = now(), last_error = ? "
+                            + "WHERE subscription_id = ANY(?) AND status = 'pending'",
+                    statement -> {
+                        statement.setString(1, reason);
+                        statement.setArray(2, statement.getConnection().createArrayOf("bigint", values));
+                    });
+            return ended;
+        }));
+    }
+
+    /** One validated, unpaused SMS subscription of the number with this keyed hash, if any. */
+    public Optional<SubscriptionId> activeSmsSubscription(byte[] numberHash) {
+        return guarded("read the number's subscriptions", () -> jdbc.query("SELECT id FROM subscription WHERE phone_hash = ? "
+                + "AND channel = 'sms' AND validated_at IS NOT NULL AND NOT paused ORDER BY id LIMIT 1",
+                (row, n) -> new SubscriptionId(row.getLong(1)), numberHash).stream().findFirst());
+    }
+
+    /**
+     * Stores a new code's keyed hash for the subscription, replacing any open code, unless the last
+     * code was sent less than {@code resendInterval} ago.
+     *
+     * @return empty when stored, else how long until a new code may be sent
+     */
+    public Optional<java.time.Duration> openSmsCode(SubscriptionId id, byte[] codeHash, java.time.Duration ttl, int tries,
+            java.time.Duration resendInterval) {
+        return guarded("store the verification code", () -> transactions.execute(status -> {
+            int stored = jdbc.update("""
+                    INSERT INTO sms_verification (subscription_id, code_hash, expires_at, tries_left, sent_at)
+                    VALUES (?, ?, now() + ? * interval '1 millisecond', ?, now())
+                    ON CONFLICT (subscription_id) DO UPDATE SET code_hash = excluded.code_hash,
+                        expires_at = excluded.expires_at, tries_left = excluded.tries_left, sent_at = excluded.sent_at
+                    WHERE sms_verification.sent_at <= now() - ? * interval '1 millisecond'""",
+                    id.value(), codeHash, ttl.toMillis(), tries, resendInterval.toMillis());
+            if (stored == 1) {
+                return Optional.<java.time.Duration>empty();
+            }
+            Long waitMillis = jdbc.queryForObject("SELECT ceil(extract(epoch FROM sent_at + ? * interval '1 millisecond' - now()) "
+                    + "* 1000)::bigint FROM sms_verification WHERE subscription_id = ?", Long.class, resendInterval.toMillis(), id.value());
+            return Optional.of(java.time.Duration.ofMillis(Math.max(1000, waitMillis == null ? 0 : waitMillis)));
+        }));
+    }
+
+    /** Closes the open code (the text carrying it could not be sent), so a new one may be asked for at once. */
+    public void dropSmsCode(SubscriptionId id) {
+        guarded("drop the verification code", () -> jdbc.update("DELETE FROM sms_verification WHERE subscription_id = ?", id.value()));
+    }
+
+    /**
+     * Checks a code against the open one of an SMS subscription: a match validates the subscription
+     * (under a new catalog version, as the handshake does) and closes the code; a miss uses up a try.
+     */
+    public io.herald.subscriptions.SmsConfirmation confirmSmsCode(SubscriptionId id, byte[] codeHash) {
+        return guarded("check the verification code", () -> transactions.execute(status -> {
+            var open = jdbc.query("SELECT code_hash, expires_at > now() AS live, tries_left FROM sms_verification "
+                    + "WHERE subscription_id = ? FOR UPDATE", (row, n) -> new Object[] {row.getBytes(1), row.getBoolean(2), row.getInt(3)},
+                    id.value()).stream().findFirst();
+            if (open.isEmpty()) {
+                return new io.herald.subscriptions.SmsConfirmation.Void("no code is open for this subscription: ask for one");
+            }
+            byte[] expected = (byte[]) open.get()[0];
+            if (!(Boolean) open.get()[1]) {
+                return new io.herald.subscriptions.SmsConfirmation.Void("the code has expired: ask for a new one");
+            }
+            int triesLeft = (Integer) open.get()[2];
+            if (triesLeft <= 0) {
+                return new io.herald.subscriptions.SmsConfirmation.Void("the code's tries are used up: ask for a new one");
+            }
+            if (!java.security.MessageDigest.isEqual(expected, codeHash)) {
+                jdbc.update("UPDATE sms_verification SET tries_left = tries_left - 1 WHERE subscription_id = ?", id.value());
+                return new io.herald.subscriptions.SmsConfirmation.Wrong(triesLeft - 1);
+            }
+            jdbc.update("DELETE FROM sms_verification WHERE subscription_id = ?", id.value());
+            long version = nextVersion();
+            // validated_tx is this transaction's own id: the matcher delivers events of later transactions
+            return new io.herald.subscriptions.SmsConfirmation.Verified(jdbc.queryForObject("""
+                    UPDATE subscription SET validated_at = now(), validated_tx = pg_current_xact_id()::text::bigint, version = ?
+                    WHERE id = ? RETURNING\s""" + COLUMNS, SubscriptionCatalog::map, version, id.value()));
+        }));
+    }
+
+    /** Channel and sealed push keys (or phone number) of those of {@code ids} that are not webhooks (absent ones are webhooks or deleted). */
     public Map<SubscriptionId, Map.Entry<String, byte[]>> channels(java.util.Collection<SubscriptionId> ids) {
         Long[] values = ids.stream().map(SubscriptionId::value).toArray(Long[]::new);
         Map<SubscriptionId, Map.Entry<String, byte[]>> channels = new java.util.HashMap<>();
         guarded("read the subscriptions' channels", () -> {
-            jdbc.query("SELECT id, channel, push_keys FROM subscription WHERE id = ANY(?) AND channel <> 'webhook'",
+            jdbc.query("SELECT id, channel, coalesce(push_keys, phone_number) AS sealed FROM subscription "
+                            + "WHERE id = ANY(?) AND channel <> 'webhook'",
                     statement -> statement.setArray(1, statement.getConnection().createArrayOf("bigint", values)),
                     row -> {
-                        channels.put(new SubscriptionId(row.getLong("id")), Map.entry(row.getString("channel"), row.getBytes("push_keys")));
+                        channels.put(new SubscriptionId(row.getLong("id")), Map.entry(row.getString("channel"), row.getBytes("sealed")));
                     });
             return null;
         });
