@@ -78,6 +78,13 @@ public final class DeliveryWorker implements SmartLifecycle {
     private final UnsignableSubscriptions unsignable = new UnsignableSubscriptions(PAUSED_DELAY);
     /** Endpoints (by key) whose slots were all in use, with the subscriptions that found them so. */
     private final Map<String, Set<Long>> waitingForSlot = new ConcurrentHashMap<>();
+    /**
+     * Claimed deliveries of endpoints (by key) whose slots were all in use, sent from here as those slots
+     * free: a backlog for one endpoint is claimed once, not put back and claimed again after every answer.
+     */
+    private final Map<String, java.util.Deque<Parked>> parked = new ConcurrentHashMap<>();
+    private final AtomicInteger parkedCount = new AtomicInteger();
+    private volatile boolean stopping;
     private final java.util.concurrent.BlockingQueue<Recording> recorder = new java.util.concurrent.LinkedBlockingQueue<>();
     private volatile boolean recording;
     private Thread recorderThread;
@@ -204,23 +211,130 @@ public final class DeliveryWorker implements SmartLifecycle {
             putBack.computeIfAbsent(settings.breaker().waitInOpenState(), d -> new ArrayList<>()).add(delivery);
             return false;
         }
-        Semaphore endpointSlots = perEndpoint.computeIfAbsent(key, k -> new Semaphore(settings.maxInFlightPerEndpoint()));
+        Semaphore endpointSlots = slots(key);
         if (!endpointSlots.tryAcquire()) {
             breaker.releasePermission();
-            // this endpoint's deliveries are not claimed again until one of its requests is answered
+            if (park(key, new Parked(delivery, target, event, System.nanoTime()))) {
+                if (parkedFor(key) > settings.maxInFlightPerEndpoint()) {
+                    // enough waits for it: its subscription is not claimed again until most of those have gone out
+                    waitingForSlot.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(delivery.subscription().value());
+                }
+                sendParked(key); // a slot may have come free meanwhile
+                return false;
+            }
+            // this endpoint's deliveries are not claimed again until its waiting ones have gone out
             waitingForSlot.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(delivery.subscription().value());
             metrics.postponed();
             putBack.computeIfAbsent(Duration.ZERO, d -> new ArrayList<>()).add(delivery);
             return false;
         }
         inFlight.acquireUninterruptibly();
+        post(delivery, target, event, channel, key, breaker, endpointSlots);
+        return true;
+    }
+
+    private Semaphore slots(String key) {
+        return perEndpoint.computeIfAbsent(key, k -> new Semaphore(settings.maxInFlightPerEndpoint()));
+    }
+
+    /** A claimed delivery waiting in memory for a slot of its endpoint, since {@code parkedAt} ({@link System#nanoTime()}). */
+    private record Parked(ClaimedDelivery delivery, DeliveryTarget target, StoredEvent event, long parkedAt) {
+    }
+
+    /** How many deliveries may wait for one endpoint's slots: a claim's worth, so a backlog is claimed once. */
+    private int parkLimit() {
+        return Math.max(settings.batchSize(), 2 * settings.maxInFlightPerEndpoint());
+    }
+
+    /**
+     * Keeps the delivery until a slot of its endpoint frees; false when that endpoint already has
+     * {@link #parkLimit()} waiting, or all endpoints together {@code max-in-flight}, which bounds the
+     * memory they hold.
+     */
+    private boolean park(String key, Parked waiting) {
+        if (stopping || parkedCount.get() >= settings.maxInFlight()) {
+            return false;
+        }
+        java.util.Deque<Parked> queue = parked.computeIfAbsent(key, k -> new java.util.concurrent.ConcurrentLinkedDeque<>());
+        synchronized (queue) {
+            if (queue.size() >= parkLimit()) {
+                return false;
+            }
+            queue.addLast(waiting);
+        }
+        parkedCount.incrementAndGet();
+        return true;
+    }
+
+    /**
+     * Sends the endpoint's waiting deliveries while it has free slots (from the loop and from answers).
+     * One that waited half its claim lease goes back to the queue instead: another instance may take it
+     * over soon.
+     */
+    private void sendParked(String key) {
+        java.util.Deque<Parked> queue = parked.get(key);
+        Semaphore endpointSlots = slots(key);
+        while (queue != null && !stopping && !queue.isEmpty() && endpointSlots.tryAcquire()) {
+            Parked next = queue.pollFirst();
+            if (next == null) {
+                endpointSlots.release();
+                return;
+            }
+            parkedCount.decrementAndGet();
+            if (System.nanoTime() - next.parkedAt() > settings.claimLease().toNanos() / 2) {
+                endpointSlots.release();
+                this.queue.postponeAll(List.of(next.delivery()), Duration.ZERO);
+                continue;
+            }
+            CircuitBreaker breaker = breakers.circuitBreaker(key);
+            if (!breaker.tryAcquirePermission()) {
+                endpointSlots.release();
+                metrics.heldByBreaker();
+                this.queue.postponeAll(List.of(next.delivery()), settings.breaker().waitInOpenState());
+                continue;
+            }
+            if (!inFlight.tryAcquire()) {
+                // every request slot of this instance is taken: the next answer sends it
+                breaker.releasePermission();
+                endpointSlots.release();
+                queue.addFirst(next);
+                parkedCount.incrementAndGet();
+                return;
+            }
+            post(next.delivery(), next.target(), next.event(), channels.of(next.target()), key, breaker, endpointSlots);
+        }
+    }
+
+    /** Puts every waiting delivery back in the queue, due at once: on stop, so no claim waits for its lease. */
+    private void putBackParked() {
+        List<ClaimedDelivery> waiting = new ArrayList<>();
+        for (java.util.Deque<Parked> queue : parked.values()) {
+            Parked next;
+            while ((next = queue.pollFirst()) != null) {
+                parkedCount.decrementAndGet();
+                waiting.add(next.delivery());
+            }
+        }
+        if (!waiting.isEmpty()) {
+            try {
+                queue.postponeAll(waiting, Duration.ZERO);
+            } catch (RuntimeException e) {
+                log.warn("Could not put {} waiting deliveries back; their claims end with the lease: {}", waiting.size(), e.toString());
+            }
+        }
+    }
+
+    /** POSTs the delivery; the caller holds a request slot, the endpoint's slot and the breaker's permission. */
+    private void post(ClaimedDelivery delivery, DeliveryTarget target, StoredEvent event, DeliveryChannel channel, String key,
+            CircuitBreaker breaker, Semaphore endpointSlots) {
         if (!channel.admit(target)) {
             // over the number's allowance: told in the digest at the end of its window (SmsDigests)
             breaker.releasePermission();
             endpointSlots.release();
             recorder.add(new Recording(new DeliveryQueue.Settled(delivery, new SendResult(SendResult.NO_ANSWER, null, 0, null,
                     null, null), FOLDED, "delivered", null), null));
-            return false;
+            sendParked(key);
+            return;
         }
         DeliveryChannel.Request request;
         try {
@@ -230,7 +344,8 @@ public final class DeliveryWorker implements SmartLifecycle {
             breaker.releasePermission();
             endpointSlots.release();
             settle(delivery, SendResult.refused(e.getMessage(), 0), new DeliveryOutcome.Refused(e.getMessage()));
-            return false;
+            sendParked(key);
+            return;
         }
         client.post(request).whenComplete((result, failure) -> {
             SendResult outcome = channel.redact(failure == null ? result
@@ -243,12 +358,17 @@ public final class DeliveryWorker implements SmartLifecycle {
                 breaker.onError(outcome.latencyMillis(), TimeUnit.MILLISECONDS, new EndpointFailure(outcome));
             }
             endpointSlots.release();
-            if (waitingForSlot.remove(key) != null) {
+            sendParked(key);
+            if (parkedFor(key) <= settings.maxInFlightPerEndpoint() && waitingForSlot.remove(key) != null) {
                 loop.wakeUp();
             }
             settle(delivery, outcome, channel.classify(outcome, clock.instant()));
         });
-        return true;
+    }
+
+    private int parkedFor(String key) {
+        java.util.Deque<Parked> queue = parked.get(key);
+        return queue == null ? 0 : queue.size();
     }
 
     /** What the breaker counts as a failed attempt: no stack trace, nothing but the outcome. */
@@ -347,6 +467,7 @@ public final class DeliveryWorker implements SmartLifecycle {
 
     @Override
     public synchronized void start() {
+        stopping = false;
         var counter = new AtomicInteger();
         // two threads take the answers off the HTTP client's own I/O threads
         httpThreads = Executors.newFixedThreadPool(2, runnable -> {
@@ -369,6 +490,8 @@ public final class DeliveryWorker implements SmartLifecycle {
     public synchronized void stop() {
         long waitMillis = settings.responseTimeout().plus(settings.connectTimeout()).toMillis();
         loop.stop(java.time.Duration.ofMillis(waitMillis));
+        stopping = true;
+        putBackParked();
         try {
             // every request answered and its attempt written gives its permit back
             if (inFlight.tryAcquire(settings.maxInFlight(), waitMillis, TimeUnit.MILLISECONDS)) {
