@@ -1,4 +1,4 @@
-// Small helpers to build the page from data without ever parsing it as HTML (no innerHTML):
+// Small helpers to build the page from data without ever parsing it as markup:
 // whatever an endpoint or a filter says is shown as text.
 
 export function h(tag, attributes = {}, ...children) {

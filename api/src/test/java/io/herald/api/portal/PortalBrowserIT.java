@@ -219,6 +219,10 @@ class PortalBrowserIT extends ApiTestSupport {
         browser.type("#pasted-token", agencyToken(org));
         browser.find("#paste-sign-in button[type=submit]").click();
         eventually(() -> browser.text("#no-subscriptions"), "You have no subscriptions yet.");
+
+        // the accessibility check bites: a field without a label is reported
+        browser.script("document.querySelector('main').append(document.createElement('input'))");
+        assertThat(browser.seriousAccessibilityViolations("check-that-bites")).singleElement().asString().startsWith("critical label:");
     }
 
     /** axe-core finds nothing serious or critical on the page as it is; a screenshot of it is kept. */
