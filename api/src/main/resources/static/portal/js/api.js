@@ -77,22 +77,3 @@ export async function api(method, path, body) {
   }
   return parsed;
 }
-
-/**
- * Every item of a keyset-paged list after {@code after} (an id), page by page, at most
- * {@code maxPages} pages of {@code size}.
- */
-export async function pages(path, after = 0, size = 1000, maxPages = 10) {
-  const all = [];
-  let cursor = after;
-  for (let page = 0; page < maxPages; page++) {
-    const separator = path.includes('?') ? '&' : '?';
-    const items = await api('GET', `${path}${separator}after=${cursor}&size=${size}`);
-    all.push(...items);
-    if (items.length < size) {
-      break;
-    }
-    cursor = items[items.length - 1].id;
-  }
-  return all;
-}

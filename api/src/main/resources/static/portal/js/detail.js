@@ -3,10 +3,15 @@
 // ones appear without a reload.
 
 import { h, fill, title, notice, badge, table, announce, time } from './dom.js';
-import { api, pages, SUBSCRIPTIONS } from './api.js';
+import { api, SUBSCRIPTIONS } from './api.js';
 import { channelOf } from './subscriptions.js';
 
 const SHOWN = 100;
+
+/** "3 deliveries, newest first", or "The newest 100 deliveries" when there may be more. */
+function caption(count, one, many) {
+  return count >= SHOWN ? `The newest ${SHOWN} ${many}` : `${count} ${count === 1 ? one : many}, newest first`;
+}
 
 function facts(pairs) {
   return h('dl', { class: 'facts' }, pairs.filter(([, value]) => value !== undefined)
@@ -39,7 +44,7 @@ function excerpt(text) {
  */
 export function renderDetail(view, id, settings, secret, gone) {
   const base = `${SUBSCRIPTIONS}/${id}`;
-  const state = { subscription: null, deliveries: new Map(), attempts: [], dead: [], shown: {} };
+  const state = { subscription: null, deliveries: [], attempts: [], dead: [], newestDelivery: null, shown: {} };
   let timer = null;
   let stopped = false;
 
@@ -120,75 +125,70 @@ export function renderDetail(view, id, settings, secret, gone) {
         onclick: (event) => act(event.currentTarget, async () => {
           await api('POST', `${base}/deliveries/${d.id}/replay`);
           say('info', `Delivery ${d.id} is due again now.`);
-          await refresh(d.id - 1);
+          await refresh();
         }) }, 'Replay')]);
-    fill(deadBox, table('dead-letters', `${state.dead.length} dead letter${state.dead.length === 1 ? '' : 's'}`,
+    fill(deadBox, table('dead-letters', caption(state.dead.length, 'dead letter', 'dead letters'),
       ['Delivery', 'Event position', 'Attempts', 'Last status', 'Last error', 'Dead-lettered', 'Action'], rows));
   }
 
   function renderDeliveries() {
-    const all = [...state.deliveries.values()].sort((a, b) => b.id - a.id);
-    const key = JSON.stringify(all.slice(0, SHOWN));
+    const key = JSON.stringify(state.deliveries);
     if (state.shown.deliveries === key) {
       return;
     }
     state.shown.deliveries = key;
-    if (all.length === 0) {
+    if (state.deliveries.length === 0) {
       fill(deliveriesBox, h('p', { id: 'no-deliveries' }, 'Nothing delivered yet: new deliveries appear here as events match.'));
       return;
     }
-    const rows = all.slice(0, SHOWN).map((d) => [d.id, h('span', { class: 'mono' }, d.eventPosition), badge(d.status), d.attempts,
+    const rows = state.deliveries.map((d) => [d.id, h('span', { class: 'mono' }, d.eventPosition), badge(d.status), d.attempts,
       d.lastStatus ?? '–', time(d.created), time(d.delivered || d.deadLettered || d.nextAttempt)]);
-    fill(deliveriesBox, table('deliveries', `${all.length > SHOWN ? `The newest ${SHOWN} of ` : ''}${all.length} deliver${all.length === 1 ? 'y' : 'ies'}, newest first`,
+    fill(deliveriesBox, table('deliveries', caption(state.deliveries.length, 'delivery', 'deliveries'),
       ['Delivery', 'Event position', 'Status', 'Attempts', 'Last status', 'Created', 'Delivered, dead-lettered or next attempt'], rows));
   }
 
   function renderAttempts() {
-    const newest = state.attempts.slice(-SHOWN).reverse();
-    const key = `${state.attempts.length}:${newest.length ? newest[0].id : 0}`;
+    const key = JSON.stringify(state.attempts);
     if (state.shown.attempts === key) {
       return;
     }
     state.shown.attempts = key;
-    if (newest.length === 0) {
+    if (state.attempts.length === 0) {
       fill(attemptsBox, h('p', { id: 'no-attempts' }, 'No attempts yet.'));
       return;
     }
-    const rows = newest.map((a) => [a.id, a.deliveryId, a.attempt, time(a.at), a.status ?? 'no answer',
+    const rows = state.attempts.map((a) => [a.id, a.deliveryId, a.attempt, time(a.at), a.status ?? 'no answer',
       a.latencyMillis === null || a.latencyMillis === undefined ? '–' : `${a.latencyMillis} ms`, a.outcome,
       h('td', { class: 'excerpt' }, excerpt(a.responseExcerpt)), a.error ?? '–']);
-    fill(attemptsBox, table('attempts', `${state.attempts.length > SHOWN ? `The newest ${SHOWN} of ` : ''}${state.attempts.length} attempt${state.attempts.length === 1 ? '' : 's'}, newest first`,
+    fill(attemptsBox, table('attempts', caption(state.attempts.length, 'attempt', 'attempts'),
       ['Attempt', 'Delivery', 'No.', 'At', 'Status', 'Latency', 'Outcome', 'Start of the answer', 'Error'], rows));
   }
 
-  // one refresh at a time: a poll and an action's refresh must not both append the same attempts
+  // one refresh at a time: a poll and an action's refresh never overlap
   let running = Promise.resolve();
-  function refresh(from) {
-    const next = running.catch(() => {}).then(() => read(from));
+  function refresh() {
+    const next = running.catch(() => {}).then(read);
     running = next;
     return next;
   }
 
-  /** Reads news: the subscription, deliveries from {@code from} (an id) on, new attempts, the dead letters. */
-  async function read(from) {
-    state.subscription = await api('GET', base);
-    const pending = [...state.deliveries.values()].filter((d) => d.status === 'pending').map((d) => d.id);
-    const known = [...state.deliveries.keys()];
-    const after = from ?? (pending.length ? Math.min(...pending) - 1 : (known.length ? Math.max(...known) : 0));
-    const fresh = await pages(`${base}/deliveries`, after);
-    const before = state.deliveries.size;
-    for (const delivery of fresh) {
-      state.deliveries.set(delivery.id, delivery);
-    }
-    const lastAttempt = state.attempts.length ? state.attempts[state.attempts.length - 1].id : 0;
-    state.attempts.push(...await pages(`${base}/attempts`, lastAttempt));
-    state.dead = await pages(`${base}/deliveries?status=dead`, 0, 1000, 1);
+  /** Reads news: the subscription, and the newest deliveries, attempts and dead letters (the API's order=newest). */
+  async function read() {
+    const [subscription, deliveries, attempts, dead] = await Promise.all([
+      api('GET', base),
+      api('GET', `${base}/deliveries?order=newest&size=${SHOWN}`),
+      api('GET', `${base}/attempts?order=newest&size=${SHOWN}`),
+      api('GET', `${base}/deliveries?status=dead&order=newest&size=${SHOWN}`),
+    ]);
+    const previous = state.newestDelivery;
+    Object.assign(state, { subscription, deliveries, attempts, dead });
+    state.newestDelivery = deliveries.length ? deliveries[0].id : 0;
     renderSummary();
     renderDeadLetters();
     renderDeliveries();
     renderAttempts();
-    const added = state.deliveries.size - before;
-    if (before > 0 && added > 0) {
+    const added = previous === null ? 0 : deliveries.filter((d) => d.id > previous).length;
+    if (added > 0) {
       announce(`${added} new deliver${added === 1 ? 'y' : 'ies'}`);
     }
     live.textContent = `Updated ${time(new Date().toISOString())}; checks for news every ${Math.round(settings.pollIntervalMillis / 100) / 10} s.`;
@@ -257,9 +257,7 @@ export function renderDetail(view, id, settings, secret, gone) {
   replayAll.addEventListener('click', () => act(replayAll, async () => {
     const answer = await api('POST', `${base}/dead-letters/replay`);
     say('info', `${answer.replayed} dead letter${answer.replayed === 1 ? ' is' : 's are'} due again now.`);
-    state.deliveries.clear();
-    state.shown = {};
-    await refresh(0);
+    await refresh();
   }));
 
   const rangeForm = h('form', { id: 'replay-range', novalidate: true },
@@ -297,9 +295,7 @@ export function renderDetail(view, id, settings, secret, gone) {
         after = answer.next;
       }
       say('info', `Examined ${examined} event${examined === 1 ? '' : 's'} of the range; ${replayed} sent again.`);
-      state.deliveries.clear();
-      state.shown = {};
-      await refresh(0);
+      await refresh();
     });
   });
 
@@ -322,7 +318,7 @@ export function renderDetail(view, id, settings, secret, gone) {
 
   (async () => {
     try {
-      await refresh(0);
+      await refresh();
     } catch (e) {
       if (e.status === 404) {
         fill(view, title(`Subscription ${id}`), notice('error', 'There is no such subscription among yours.'),

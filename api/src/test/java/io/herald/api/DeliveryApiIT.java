@@ -242,6 +242,46 @@ class DeliveryApiIT extends ApiTestSupport {
                 .as("a resume starts the count afresh").isNull();
     }
 
+    /** The newest first, as a page that shows the latest deliveries and attempts reads them, continued with before. */
+    @Test
+    void shouldListDeliveriesAndAttemptsNewestFirst() {
+        long id = createActiveSubscription();
+        String base = SUBSCRIPTIONS + "/" + id;
+        for (int i = 0; i < 3; i++) {
+            Response published = post("/events/api/v1/events", "application/cloudevents+json", cloudEvent(resource).toString(),
+                    publisherTokenFor(resource));
+            assertThat(published.status()).as(published.body()).isEqualTo(200);
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> get(base + "/attempts", subscriber).json().size() >= 3);
+        List<Long> oldestFirst = ids(get(base + "/deliveries", subscriber));
+        assertThat(oldestFirst).hasSize(3);
+
+        Response newest = get(base + "/deliveries?order=newest&size=2", subscriber);
+        assertThat(ids(newest)).containsExactly(oldestFirst.get(2), oldestFirst.get(1));
+        assertThat(newest.header("next")).contains("order=newest").endsWith("before=" + oldestFirst.get(1));
+        assertThat(newest.header("Link")).isEqualTo("<" + newest.header("next") + ">; rel=\"next\"");
+        Response older = get(newest.header("next"), subscriber);
+        assertThat(ids(older)).containsExactly(oldestFirst.get(0));
+        assertThat(older.header("next")).as("a page that is not full is the last").isNull();
+        assertThat(ids(get(base + "/deliveries?order=newest&status=dead", subscriber))).isEmpty();
+        assertThat(ids(get(base + "/deliveries?order=newest&status=pending&size=1", subscriber))).containsExactly(oldestFirst.get(2));
+
+        List<Long> attemptsOldestFirst = ids(get(base + "/attempts", subscriber));
+        Response newestAttempt = get(base + "/attempts?order=newest&size=1", subscriber);
+        assertThat(ids(newestAttempt)).containsExactly(attemptsOldestFirst.get(attemptsOldestFirst.size() - 1));
+        assertThat(ids(get(newestAttempt.header("next"), subscriber)))
+                .containsExactly(attemptsOldestFirst.get(attemptsOldestFirst.size() - 2));
+        assertThat(ids(get(base + "/attempts?order=oldest&size=1", subscriber))).containsExactly(attemptsOldestFirst.get(0));
+
+        assertInvalidParameter(get(base + "/deliveries?before=5", subscriber), "before");
+        assertInvalidParameter(get(base + "/attempts?order=newest&after=0", subscriber), "after");
+        assertInvalidParameter(get(base + "/deliveries?order=sideways", subscriber), "order");
+        assertInvalidParameter(get(base + "/attempts?order=newest&before=0", subscriber), "before");
+        assertInvalidParameter(get(base + "/deliveries?order=newest&before=abc", subscriber), "before");
+        assertNotFound(get(base + "/deliveries?order=newest", stranger));
+        assertNotFound(get(base + "/attempts?order=newest", stranger));
+    }
+
     @Test
     void shouldAnswer404ToAnotherConsumerOnEveryEndpoint() {
         long id = createActiveSubscription();

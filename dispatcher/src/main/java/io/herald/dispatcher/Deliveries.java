@@ -55,6 +55,35 @@ public class Deliveries {
                 Deliveries::delivery, id.value(), afterId, limit);
     }
 
+    /**
+     * The newest deliveries first: those with an id below {@code beforeId} ({@link Long#MAX_VALUE} for the
+     * newest), optionally only those of one status, in descending id order.
+     */
+    public List<DeliveryView> listNewest(SubscriptionId id, Optional<String> status, long beforeId, int limit) {
+        if (status.isPresent()) {
+            if (!STATUSES.contains(status.get())) {
+                throw new IllegalArgumentException("a delivery status is one of " + STATUSES + " but was '" + status.get() + "'");
+            }
+            return jdbc.query("SELECT " + DELIVERY_COLUMNS + " FROM delivery WHERE subscription_id = ? AND status = ? AND id < ? "
+                    + "ORDER BY id DESC LIMIT ?", Deliveries::delivery, id.value(), status.get(), beforeId, limit);
+        }
+        return jdbc.query("SELECT " + DELIVERY_COLUMNS + " FROM delivery WHERE subscription_id = ? AND id < ? ORDER BY id DESC LIMIT ?",
+                Deliveries::delivery, id.value(), beforeId, limit);
+    }
+
+    /** The newest attempts first: those at the subscription's deliveries with an id below {@code beforeAttemptId}. */
+    public List<AttemptView> attemptsNewest(SubscriptionId id, long beforeAttemptId, int limit) {
+        return jdbc.query("""
+                SELECT a.id, a.delivery_id, a.attempt, a.attempted_at, a.status_code, a.latency_ms, a.response_excerpt,
+                       a.error, a.outcome
+                FROM delivery_attempt a JOIN delivery d ON d.id = a.delivery_id
+                WHERE d.subscription_id = ? AND a.id < ?
+                ORDER BY a.id DESC LIMIT ?
+                """, (row, n) -> new AttemptView(row.getLong(1), row.getLong(2), row.getInt(3), instant(row, 4),
+                        integer(row, 5), row.getInt(6), row.getString(7), row.getString(8), row.getString(9)),
+                id.value(), beforeAttemptId, limit);
+    }
+
     /** Attempts at any of the subscription's deliveries with an id after {@code afterAttemptId}, in id order. */
     public List<AttemptView> attempts(SubscriptionId id, long afterAttemptId, int limit) {
         return jdbc.query("""
