@@ -260,43 +260,58 @@ export function renderDetail(view, id, settings, secret, gone) {
     await refresh();
   }));
 
-  const rangeForm = h('form', { id: 'replay-range', novalidate: true },
-    h('div', { class: 'field' }, h('label', { for: 'range-from' }, 'From (your local time)'),
-      h('input', { id: 'range-from', type: 'datetime-local', step: '1', required: true })),
-    h('div', { class: 'field' }, h('label', { for: 'range-to' }, 'To, not included (optional)'),
-      h('input', { id: 'range-to', type: 'datetime-local', step: '1' })),
-    h('button', { type: 'submit', class: 'secondary' }, 'Replay the events of this time range'));
-  rangeForm.addEventListener('submit', (event) => {
-    event.preventDefault();
-    const submit = rangeForm.querySelector('button');
-    act(submit, async () => {
-      const fromValue = document.getElementById('range-from').value;
-      const toValue = document.getElementById('range-to').value;
-      if (!fromValue) {
-        document.getElementById('range-from').setAttribute('aria-invalid', 'true');
-        throw new Error('Give the start of the range.');
-      }
-      document.getElementById('range-from').removeAttribute('aria-invalid');
-      const range = { from: new Date(fromValue).toISOString() };
-      if (toValue) {
-        range.to = new Date(toValue).toISOString();
-      }
-      let examined = 0;
-      let replayed = 0;
-      let after;
-      // one call examines a bounded number of events; go on from where it stopped until the range is done
-      for (let call = 0; call < 100; call++) {
-        const answer = await api('POST', `${base}/replay`, after ? { ...range, after } : range);
-        examined += answer.examined;
-        replayed += answer.replayed;
-        if (!answer.next) {
-          break;
+  /** A form with a start (required) and an end (optional) in the browser's local time; {@code run} gets them as UTC. */
+  function rangeForm(id, submitText, run) {
+    const form = h('form', { id, novalidate: true },
+      h('div', { class: 'field' }, h('label', { for: `${id}-from` }, 'From (your local time)'),
+        h('input', { id: `${id}-from`, type: 'datetime-local', step: '1', required: true })),
+      h('div', { class: 'field' }, h('label', { for: `${id}-to` }, 'To, not included (optional)'),
+        h('input', { id: `${id}-to`, type: 'datetime-local', step: '1' })),
+      h('button', { type: 'submit', class: 'secondary' }, submitText));
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      act(form.querySelector('button'), async () => {
+        const from = document.getElementById(`${id}-from`);
+        const to = document.getElementById(`${id}-to`).value;
+        if (!from.value) {
+          from.setAttribute('aria-invalid', 'true');
+          from.focus();
+          throw new Error('Give the start of the range.');
         }
-        after = answer.next;
-      }
-      say('info', `Examined ${examined} event${examined === 1 ? '' : 's'} of the range; ${replayed} sent again.`);
-      await refresh();
+        from.removeAttribute('aria-invalid');
+        await run(new Date(from.value).toISOString(), to ? new Date(to).toISOString() : null);
+      });
     });
+    return form;
+  }
+
+  const deadRange = rangeForm('replay-dead-range', 'Replay the dead letters of this range', async (from, to) => {
+    const query = new URLSearchParams({ from });
+    if (to) {
+      query.set('to', to);
+    }
+    const answer = await api('POST', `${base}/dead-letters/replay?${query}`);
+    say('info', `${answer.replayed} dead letter${answer.replayed === 1 ? ' is' : 's are'} due again now.`);
+    await refresh();
+  });
+
+  const eventRange = rangeForm('replay-range', 'Send the events of this range again', async (from, to) => {
+    const range = to ? { from, to } : { from };
+    let examined = 0;
+    let replayed = 0;
+    let after;
+    // one call examines a bounded number of events; go on from where it stopped until the range is done
+    for (let call = 0; call < 100; call++) {
+      const answer = await api('POST', `${base}/replay`, after ? { ...range, after } : range);
+      examined += answer.examined;
+      replayed += answer.replayed;
+      if (!answer.next) {
+        break;
+      }
+      after = answer.next;
+    }
+    say('info', `Examined ${examined} event${examined === 1 ? '' : 's'} of the range; ${replayed} sent again.`);
+    await refresh();
   });
 
   fill(view,
@@ -309,9 +324,12 @@ export function renderDetail(view, id, settings, secret, gone) {
     h('section', { class: 'card', 'aria-labelledby': 'dead-heading' }, h('h2', { id: 'dead-heading' }, 'Dead letters'),
       h('p', { class: 'hint' }, 'Deliveries Herald gave up on. A replay sends one again with a fresh count of attempts and the same webhook-id.'),
       h('div', { class: 'actions' }, replayAll), deadBox,
-      h('h3', {}, 'Replay a time range'),
-      h('p', { class: 'hint' }, 'Sends every event of the range that matches the subscription again, delivered or dead-lettered (only events published after it was validated).'),
-      rangeForm),
+      h('h3', {}, 'Replay the dead letters of a time range'),
+      h('p', { class: 'hint' }, 'The dead letters whose deliveries were created in the range (when their events matched), e.g. during your receiver\'s outage.'),
+      deadRange,
+      h('h3', {}, 'Send the events of a time range again'),
+      h('p', { class: 'hint' }, 'Every event of the range that matches the subscription, delivered or dead-lettered (only events published after it was validated), for a receiver that lost data.'),
+      eventRange),
     h('section', { class: 'card', 'aria-labelledby': 'deliveries-heading' }, h('h2', { id: 'deliveries-heading' }, 'Deliveries'), live, deliveriesBox),
     h('section', { class: 'card', 'aria-labelledby': 'attempts-heading' }, h('h2', { id: 'attempts-heading' }, 'Attempts'),
       h('p', { class: 'hint' }, 'Every request Herald made, with what the endpoint answered.'), attemptsBox));

@@ -149,6 +149,43 @@ class DeliveryApiIT extends ApiTestSupport {
         await().atMost(Duration.ofSeconds(20)).until(() -> ids(get(base + "/deliveries?status=delivered", subscriber)).size() == 2);
     }
 
+    /** The dead letters of a time range (when their deliveries were created) are replayed, and no others. */
+    @Test
+    void shouldReplayTheDeadLettersOfATimeRange() {
+        long id = createActiveSubscription();
+        String base = SUBSCRIPTIONS + "/" + id;
+        for (int i = 0; i < 2; i++) {
+            assertThat(post("/events/api/v1/events", "application/cloudevents+json", cloudEvent(resource).toString(), publisherTokenFor(resource))
+                    .status()).isEqualTo(200);
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> jdbc.queryForObject(
+                "SELECT count(*) FROM delivery WHERE subscription_id = ? AND attempts >= 1 AND last_status IS NOT NULL",
+                Integer.class, id) == 2);
+        jdbc.update("UPDATE delivery SET status = 'dead', dead_lettered_at = now() WHERE subscription_id = ?", id);
+        List<Long> dead = ids(get(base + "/deliveries?status=dead", subscriber));
+        // the first one matched two hours ago, during the receiver's outage
+        jdbc.update("UPDATE delivery SET created_at = now() - interval '2 hours' WHERE id = ?", dead.get(0));
+        String anHourAgo = java.time.Instant.now().minus(Duration.ofHours(1)).toString();
+        String threeHoursAgo = java.time.Instant.now().minus(Duration.ofHours(3)).toString();
+        endpoint.stubFor(WireMock.post(urlEqualTo(HOOK)).atPriority(5).willReturn(aResponse().withStatus(200)));
+
+        Response outage = post(base + "/dead-letters/replay?from=" + threeHoursAgo + "&to=" + anHourAgo, "application/json", "", subscriber);
+        assertThat(outage.status()).as(outage.body()).isEqualTo(202);
+        assertThat(outage.json().get("replayed").asInt()).isEqualTo(1);
+        assertThat(ids(get(base + "/deliveries?status=dead", subscriber))).containsExactly(dead.get(1));
+        await().atMost(Duration.ofSeconds(20)).until(() -> ids(get(base + "/deliveries?status=delivered", subscriber))
+                .equals(List.of(dead.get(0))));
+
+        Response since = post(base + "/dead-letters/replay?from=" + anHourAgo, "application/json", "", subscriber);
+        assertThat(since.json().get("replayed").asInt()).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(20)).until(() -> ids(get(base + "/deliveries?status=delivered", subscriber)).size() == 2);
+
+        assertInvalidParameter(post(base + "/dead-letters/replay?from=yesterday", "application/json", "", subscriber), "from");
+        assertInvalidParameter(post(base + "/dead-letters/replay?from=" + anHourAgo + "&to=" + threeHoursAgo, "application/json", "",
+                subscriber), "to");
+        assertNotFound(post(base + "/dead-letters/replay?from=" + anHourAgo, "application/json", "", stranger));
+    }
+
     /**
      * A range of the log replayed for one subscription: its events in the range are sent again (same
      * webhook-id), bounded per call with a cursor to go on from, and never an event from before

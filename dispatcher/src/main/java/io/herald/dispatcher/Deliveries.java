@@ -112,19 +112,34 @@ public class Deliveries {
         return replayDeadLetters(id, DEFAULT_REPLAY_CAP);
     }
 
-    /** Puts up to {@code max} of the subscription's dead letters (oldest first) back in the queue; returns how many. */
-    public int replayDeadLetters(SubscriptionId id, int max) {
+    /**
+     * Puts back up to {@code max} of the subscription's dead letters whose delivery was created (the
+     * event matched) at or after {@code from} and before {@code to}, oldest first; a null bound is open.
+     * Returns how many.
+     */
+    public int replayDeadLetters(SubscriptionId id, Instant from, Instant to, int max) {
         if (max < 1) {
             return 0;
         }
         int replayed = jdbc.update("""
                 UPDATE delivery SET %s
                 WHERE id IN (SELECT id FROM delivery WHERE subscription_id = ? AND status = 'dead'
+                               AND created_at >= ? AND created_at < ?
                              ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED)
                   AND status = 'dead'
-                """.formatted(DUE_AGAIN), id.value(), max);
+                """.formatted(DUE_AGAIN), id.value(),
+                Timestamp.from(from == null ? Instant.EPOCH : from),
+                Timestamp.from(to == null ? FAR_FUTURE : to), max);
         wakeUp(replayed);
         return replayed;
+    }
+
+    /** An upper bound no delivery reaches: the open end of a range (PostgreSQL's timestamps end in the year 294276). */
+    private static final Instant FAR_FUTURE = Instant.parse("9999-12-31T00:00:00Z");
+
+    /** Puts up to {@code max} of the subscription's dead letters (oldest first) back in the queue; returns how many. */
+    public int replayDeadLetters(SubscriptionId id, int max) {
+        return replayDeadLetters(id, null, null, max);
     }
 
     /** The dispatcher on this instance (if it runs one) listens for this and looks at once. */

@@ -1,5 +1,6 @@
 package io.herald.api.subscription;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -143,11 +144,22 @@ public class DeliveryController {
         return ResponseEntity.status(HttpStatus.ACCEPTED).build();
     }
 
-    /** 202 with how many dead letters are due again (at most {@link Deliveries#DEFAULT_REPLAY_CAP} per call). */
+    /**
+     * 202 with how many dead letters are due again (at most {@link Deliveries#DEFAULT_REPLAY_CAP} per call):
+     * all of them, or with {@code from} and/or {@code to} those whose delivery was created in {@code [from, to)}.
+     */
     @PostMapping("/dead-letters/replay")
-    ResponseEntity<Map<String, Integer>> replayDeadLetters(@PathVariable("id") String id, @AuthenticationPrincipal Jwt caller) {
+    ResponseEntity<Map<String, Integer>> replayDeadLetters(@PathVariable("id") String id,
+            @RequestParam(name = "from", required = false) String from,
+            @RequestParam(name = "to", required = false) String to,
+            @AuthenticationPrincipal Jwt caller) {
         SubscriptionId subscription = owned(id, caller);
-        int replayed = deliveries.replayDeadLetters(subscription, Deliveries.DEFAULT_REPLAY_CAP);
+        Instant since = FeedParameters.time("from", from);
+        Instant until = FeedParameters.time("to", to);
+        if (since != null && until != null && !until.isAfter(since)) {
+            throw BadRequestException.invalidParameter("to", "must be after from (" + since + ") but was " + until);
+        }
+        int replayed = deliveries.replayDeadLetters(subscription, since, until, Deliveries.DEFAULT_REPLAY_CAP);
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(Map.of("replayed", replayed));
     }
 

@@ -35,9 +35,10 @@ import io.herald.api.ApiTestSupport;
 /**
  * The subscriber portal end to end, in headless Chromium against the running Herald and a real
  * webhook receiver (WireMock): a subscriber signs in, creates a subscription, watches its handshake
- * fail and then succeed, sees the attempts at an event appear without reloading, replays a dead
- * letter (one, then all, then a time range), sends a test event, rotates the secret (and the
- * receiver's pushes verify with the secret the page showed), pauses, resumes and deletes it. Each
+ * fail and then succeed, sees the attempts at an event appear without reloading, replays dead
+ * letters (one, then all, then those of a time range) and the events of a time range, sends a test
+ * event, rotates the secret (and the receiver's pushes verify with the secret the page showed),
+ * pauses, resumes and deletes it. Each
  * main view is checked by axe-core in the same browser; screenshots are kept in
  * {@code target/portal-screenshots}.
  */
@@ -155,14 +156,24 @@ class PortalBrowserIT extends ApiTestSupport {
         eventually(() -> browser.text("#no-dead-letters"), "No dead letters.");
         eventually(this::eventPushes, pushes + 2);
 
+        // the dead letters of a time range: none in the last hour's first half, one since
+        deadLetters(id);
+        eventually(() -> browser.findAll("#dead-letters tbody tr").size(), 1);
+        anHourAgo("#replay-dead-range-from");
+        browser.script("document.getElementById('replay-dead-range-to').value = arguments[0]", localTime(Duration.ofMinutes(30)));
+        browser.find("#replay-dead-range button[type=submit]").click();
+        eventually(() -> browser.text("#action-result"), "0 dead letters are due again now.");
+        browser.script("document.getElementById('replay-dead-range-to').value = ''");
+        browser.find("#replay-dead-range button[type=submit]").click();
+        eventually(() -> browser.text("#action-result"), "1 dead letter is due again now.");
+        eventually(() -> browser.text("#no-dead-letters"), "No dead letters.");
+        eventually(this::eventPushes, pushes + 3);
+
         // the events of a time range, sent again
-        browser.script("""
-                const local = d => new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 19);
-                document.getElementById('range-from').value = local(new Date(Date.now() - 3600000));
-                """);
+        anHourAgo("#replay-range-from");
         browser.find("#replay-range button[type=submit]").click();
         eventually(() -> browser.text("#action-result"), "Examined 1 event of the range; 1 sent again.");
-        eventually(this::eventPushes, pushes + 3);
+        eventually(this::eventPushes, pushes + 4);
         eventually(() -> browser.text("#deliveries tbody tr td:nth-child(3)"), "delivered");
         browser.screenshot("3-subscription-after-replays");
 
@@ -223,6 +234,20 @@ class PortalBrowserIT extends ApiTestSupport {
         // the accessibility check bites: a field without a label is reported
         browser.script("document.querySelector('main').append(document.createElement('input'))");
         assertThat(browser.seriousAccessibilityViolations("check-that-bites")).singleElement().asString().startsWith("critical label:");
+    }
+
+    /** Types into a date and time field (the browser's local time) the time an hour ago. */
+    private void anHourAgo(String css) {
+        browser.find(css).click();
+        browser.script("arguments[0].value = arguments[1]", browser.find(css), localTime(Duration.ofHours(1)));
+    }
+
+    /** The browser's local time {@code ago} before now, as a datetime-local field holds it. */
+    private String localTime(Duration ago) {
+        return (String) browser.script("""
+                const d = new Date(Date.now() - arguments[0]);
+                return new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 19);
+                """, ago.toMillis());
     }
 
     /** axe-core finds nothing serious or critical on the page as it is; a screenshot of it is kept. */
