@@ -33,6 +33,14 @@ function go(hash) {
 }
 
 function route() {
+  let hash = location.hash || '#/';
+  if (!hash.startsWith('#/')) {
+    if (!first) {
+      // not a view of the page (an anchor such as #main): stay where we are
+      return;
+    }
+    hash = '#/';
+  }
   if (stopView) {
     stopView();
     stopView = null;
@@ -40,7 +48,6 @@ function route() {
   who();
   const view = h('div', { class: 'view' });
   fill(main, view);
-  const hash = location.hash || '#/';
   for (const link of document.querySelectorAll('header nav a')) {
     if (link.getAttribute('href') === hash) {
       link.setAttribute('aria-current', 'page');
@@ -105,6 +112,11 @@ async function start() {
     setToken(null);
     message = null;
     go('#/');
+  });
+  // the skip link moves focus to the content without changing the address (which names the view)
+  document.querySelector('.skip-link').addEventListener('click', (event) => {
+    event.preventDefault();
+    main.focus();
   });
   window.addEventListener('hashchange', route);
   route();

@@ -7,7 +7,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
-import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.SecurityFilterChain;
@@ -32,10 +31,9 @@ class PortalConfiguration {
                 .csrf(csrf -> csrf.disable())
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .requestCache(cache -> cache.disable())
-                .authorizeHttpRequests(requests -> requests
-                        .requestMatchers(HttpMethod.GET, PortalController.PATH, PortalController.PATH + "/**").permitAll()
-                        // the page takes no posts; anything else is answered by MVC (405 or 404), never with a login
-                        .anyRequest().permitAll())
+                // the page, its files and settings are public; anything else asked under /portal is answered by
+                // MVC (405 or 404), never with a login
+                .authorizeHttpRequests(requests -> requests.anyRequest().permitAll())
                 .headers(headers -> headers
                         .contentSecurityPolicy(csp -> csp.policyDirectives(policy))
                         // the page's address carries the sign-in's code and state for a moment: never send it on

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.Keys;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -90,12 +91,18 @@ class PortalBrowserIT extends ApiTestSupport {
         eventually(() -> browser.text("h1"), "Sign in to manage your subscriptions");
         accessible("1-sign-in");
 
-        browser.type("#local-org", org);
-        browser.find("#local-sign-in button[type=submit]").click();
+        // by keyboard: the first Tab reaches the skip link, which moves focus to the content
+        browser.find("body").sendKeys(Keys.TAB);
+        assertThat(browser.script("return document.activeElement.className")).isEqualTo("skip-link");
+        browser.driver().switchTo().activeElement().sendKeys(Keys.ENTER);
+        eventually(() -> browser.script("return document.activeElement.id"), "main");
+        assertThat(browser.text("h1")).as("the view stays").isEqualTo("Sign in to manage your subscriptions");
+
+        browser.find("#local-org").sendKeys(org, Keys.ENTER);
         eventually(() -> browser.text("#no-subscriptions"), "You have no subscriptions yet.");
         assertThat(browser.text("#who")).isEqualTo("Signed in as agency " + org);
 
-        browser.find("#create-link").click();
+        browser.find("#create-link").sendKeys(Keys.ENTER);
         eventually(() -> browser.text("h1"), "Create a subscription");
         accessible("2-create");
 
