@@ -59,7 +59,8 @@ function route() {
     document.title = 'Sign in · Herald';
     renderSignIn(view, settings, message, () => {
       message = null;
-      go('#/');
+      // signed in: the view the address names (a link to a subscription, say)
+      route();
     });
     message = null;
   } else if (hash === '#/new') {

@@ -10,7 +10,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.awaitility.Awaitility.await;
 
+import java.math.BigInteger;
+import java.security.KeyPairGenerator;
+import java.security.interfaces.ECPublicKey;
+import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -241,6 +246,46 @@ class PortalBrowserIT extends ApiTestSupport {
         // the accessibility check bites: a field without a label is reported
         browser.script("document.querySelector('main').append(document.createElement('input'))");
         assertThat(browser.seriousAccessibilityViolations("check-that-bites")).singleElement().asString().startsWith("critical label:");
+    }
+
+    /** A Web Push subscription made on the page (the device's PushSubscription pasted), shown with its channel as the API names it. */
+    @Test
+    void shouldCreateAWebPushSubscriptionAndShowItsChannel() throws Exception {
+        receiver.stubFor(WireMock.post(urlEqualTo("/push/device")).willReturn(aResponse().withStatus(201)));
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+        generator.initialize(new ECGenParameterSpec("secp256r1"));
+        ECPublicKey key = (ECPublicKey) generator.generateKeyPair().getPublic();
+        byte[] point = new byte[65];
+        point[0] = 4;
+        copy32(key.getW().getAffineX(), point, 1);
+        copy32(key.getW().getAffineY(), point, 33);
+        var encoder = Base64.getUrlEncoder().withoutPadding();
+        String pushSubscription = "{\"endpoint\":\"http://127.0.0.1:" + receiver.port() + "/push/device\",\"keys\":{\"p256dh\":\""
+                + encoder.encodeToString(point) + "\",\"auth\":\"" + encoder.encodeToString(new byte[16]) + "\"}}";
+
+        browser.open("http://127.0.0.1:" + port + "/portal#/new");
+        eventually(() -> browser.text("h1"), "Sign in to manage your subscriptions");
+        browser.find("#local-org").sendKeys(org, Keys.ENTER);
+        eventually(() -> browser.text("h1"), "Create a subscription");
+        browser.find("#channel-web-push").click();
+        assertThat(browser.find("#f-endPoint").isDisplayed()).isFalse();
+        browser.type("#f-pushSubscription", pushSubscription);
+        browser.type("#f-resourceFilter", resource);
+        browser.find("#create-submit").click();
+        eventually(() -> browser.text("#subscription-channel"), "web-push");
+        eventually(() -> browser.text("#subscription-status"), "active");
+
+        publish();
+        eventually(() -> browser.text("#attempts tbody tr:first-child td:nth-child(5)"), "201");
+        eventually(() -> browser.text("#deliveries tbody tr td:nth-child(3)"), "delivered");
+        browser.find("#nav-list").click();
+        eventually(() -> browser.text("#subscriptions tbody tr td:nth-child(2)"), "web-push");
+    }
+
+    private static void copy32(BigInteger value, byte[] out, int offset) {
+        byte[] bytes = value.toByteArray();
+        int length = Math.min(bytes.length, 32);
+        System.arraycopy(bytes, bytes.length - length, out, offset + 32 - length, length);
     }
 
     /** Types into a date and time field (the browser's local time) the time an hour ago. */
