@@ -60,7 +60,7 @@ function check(member, label, hint) {
   const id = `f-${member}`;
   return h('div', { class: 'field' },
     h('input', { id, name: member, type: 'checkbox', 'aria-describedby': `${id}-hint` }), ' ',
-    h('label', { for: id, style: null, class: null }, label),
+    h('label', { for: id, class: 'choice' }, label),
     h('p', { class: 'hint', id: `${id}-hint` }, hint),
     h('p', { class: 'field-error', id: `${id}-error` }));
 }
@@ -79,7 +79,7 @@ export function renderCreate(view, created) {
   const channel = (value, label) => h('span', {},
     h('input', { type: 'radio', name: 'channel', id: `channel-${value}`, value, checked: value === 'webhook' ? true : null,
       onchange: () => { webhook.hidden = value !== 'webhook'; webPush.hidden = value !== 'web-push'; } }),
-    ' ', h('label', { for: `channel-${value}` }, label));
+    ' ', h('label', { for: `channel-${value}`, class: 'choice' }, label));
 
   const form = h('form', { id: 'create-form', novalidate: true },
     summary,

@@ -108,6 +108,7 @@ final class Chromium implements AutoCloseable {
     Path screenshot(String name) {
         long height = ((Number) script("return Math.max(document.body.scrollHeight, document.documentElement.scrollHeight)")).longValue();
         driver.manage().window().setSize(new Dimension(1280, (int) Math.min(Math.max(height + 20, 800), 4000)));
+        script("window.scrollTo(0, 0)");
         try {
             Path file = SCREENSHOTS.resolve(name + ".png");
             Files.write(file, driver.getScreenshotAs(OutputType.BYTES));
