@@ -26,8 +26,13 @@ public final class NextLinks {
 
     /** A 200 whose next page starts after {@code after}. */
     public static ResponseEntity.BodyBuilder ok(String after) {
+        return ok("after", after);
+    }
+
+    /** A 200 whose next page is this request with the query parameter {@code cursor} set to {@code value}. */
+    public static ResponseEntity.BodyBuilder ok(String cursor, String value) {
         String next = ServletUriComponentsBuilder.fromCurrentRequest()
-                .replaceQueryParam("after", after)
+                .replaceQueryParam(cursor, value)
                 .build()
                 .toUriString();
         if (next.length() > MAX_URL_LENGTH) {

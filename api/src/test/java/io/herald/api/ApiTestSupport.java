@@ -26,6 +26,8 @@ import io.herald.store.TestDatabases;
                 "herald.subscriptions.matcher.poll-interval=50ms",
                 "herald.dispatcher.replay-max-events=3",
                 "herald.dispatcher.health.check-interval=1s",
+                // the portal's page asks for news often, so its browser tests see changes within a second
+                "herald.portal.poll-interval=300ms",
                 // the platform's test data publishes these non-app resources as a platform component
                 // (subject local-user: a token asked for with no identity)
                 "herald.publish-rights.grants[local-user]=urn:altinn:resource:systemx,urn:altinn:resource:ttd-altinn-events-automated-tests",

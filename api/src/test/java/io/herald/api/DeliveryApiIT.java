@@ -149,6 +149,43 @@ class DeliveryApiIT extends ApiTestSupport {
         await().atMost(Duration.ofSeconds(20)).until(() -> ids(get(base + "/deliveries?status=delivered", subscriber)).size() == 2);
     }
 
+    /** The dead letters of a time range (when their deliveries were created) are replayed, and no others. */
+    @Test
+    void shouldReplayTheDeadLettersOfATimeRange() {
+        long id = createActiveSubscription();
+        String base = SUBSCRIPTIONS + "/" + id;
+        for (int i = 0; i < 2; i++) {
+            assertThat(post("/events/api/v1/events", "application/cloudevents+json", cloudEvent(resource).toString(), publisherTokenFor(resource))
+                    .status()).isEqualTo(200);
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> jdbc.queryForObject(
+                "SELECT count(*) FROM delivery WHERE subscription_id = ? AND attempts >= 1 AND last_status IS NOT NULL",
+                Integer.class, id) == 2);
+        jdbc.update("UPDATE delivery SET status = 'dead', dead_lettered_at = now() WHERE subscription_id = ?", id);
+        List<Long> dead = ids(get(base + "/deliveries?status=dead", subscriber));
+        // the first one matched two hours ago, during the receiver's outage
+        jdbc.update("UPDATE delivery SET created_at = now() - interval '2 hours' WHERE id = ?", dead.get(0));
+        String anHourAgo = java.time.Instant.now().minus(Duration.ofHours(1)).toString();
+        String threeHoursAgo = java.time.Instant.now().minus(Duration.ofHours(3)).toString();
+        endpoint.stubFor(WireMock.post(urlEqualTo(HOOK)).atPriority(5).willReturn(aResponse().withStatus(200)));
+
+        Response outage = post(base + "/dead-letters/replay?from=" + threeHoursAgo + "&to=" + anHourAgo, "application/json", "", subscriber);
+        assertThat(outage.status()).as(outage.body()).isEqualTo(202);
+        assertThat(outage.json().get("replayed").asInt()).isEqualTo(1);
+        assertThat(ids(get(base + "/deliveries?status=dead", subscriber))).containsExactly(dead.get(1));
+        await().atMost(Duration.ofSeconds(20)).until(() -> ids(get(base + "/deliveries?status=delivered", subscriber))
+                .equals(List.of(dead.get(0))));
+
+        Response since = post(base + "/dead-letters/replay?from=" + anHourAgo, "application/json", "", subscriber);
+        assertThat(since.json().get("replayed").asInt()).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(20)).until(() -> ids(get(base + "/deliveries?status=delivered", subscriber)).size() == 2);
+
+        assertInvalidParameter(post(base + "/dead-letters/replay?from=yesterday", "application/json", "", subscriber), "from");
+        assertInvalidParameter(post(base + "/dead-letters/replay?from=" + anHourAgo + "&to=" + threeHoursAgo, "application/json", "",
+                subscriber), "to");
+        assertNotFound(post(base + "/dead-letters/replay?from=" + anHourAgo, "application/json", "", stranger));
+    }
+
     /**
      * A range of the log replayed for one subscription: its events in the range are sent again (same
      * webhook-id), bounded per call with a cursor to go on from, and never an event from before
@@ -240,6 +277,46 @@ class DeliveryApiIT extends ApiTestSupport {
         assertThat(resumed.json().get("status").asString()).isEqualTo("active");
         assertThat(jdbc.queryForObject("SELECT failing_since FROM subscription WHERE id = ?", java.sql.Timestamp.class, id))
                 .as("a resume starts the count afresh").isNull();
+    }
+
+    /** The newest first, as a page that shows the latest deliveries and attempts reads them, continued with before. */
+    @Test
+    void shouldListDeliveriesAndAttemptsNewestFirst() {
+        long id = createActiveSubscription();
+        String base = SUBSCRIPTIONS + "/" + id;
+        for (int i = 0; i < 3; i++) {
+            Response published = post("/events/api/v1/events", "application/cloudevents+json", cloudEvent(resource).toString(),
+                    publisherTokenFor(resource));
+            assertThat(published.status()).as(published.body()).isEqualTo(200);
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> get(base + "/attempts", subscriber).json().size() >= 3);
+        List<Long> oldestFirst = ids(get(base + "/deliveries", subscriber));
+        assertThat(oldestFirst).hasSize(3);
+
+        Response newest = get(base + "/deliveries?order=newest&size=2", subscriber);
+        assertThat(ids(newest)).containsExactly(oldestFirst.get(2), oldestFirst.get(1));
+        assertThat(newest.header("next")).contains("order=newest").endsWith("before=" + oldestFirst.get(1));
+        assertThat(newest.header("Link")).isEqualTo("<" + newest.header("next") + ">; rel=\"next\"");
+        Response older = get(newest.header("next"), subscriber);
+        assertThat(ids(older)).containsExactly(oldestFirst.get(0));
+        assertThat(older.header("next")).as("a page that is not full is the last").isNull();
+        assertThat(ids(get(base + "/deliveries?order=newest&status=dead", subscriber))).isEmpty();
+        assertThat(ids(get(base + "/deliveries?order=newest&status=pending&size=1", subscriber))).containsExactly(oldestFirst.get(2));
+
+        List<Long> attemptsOldestFirst = ids(get(base + "/attempts", subscriber));
+        Response newestAttempt = get(base + "/attempts?order=newest&size=1", subscriber);
+        assertThat(ids(newestAttempt)).containsExactly(attemptsOldestFirst.get(attemptsOldestFirst.size() - 1));
+        assertThat(ids(get(newestAttempt.header("next"), subscriber)))
+                .containsExactly(attemptsOldestFirst.get(attemptsOldestFirst.size() - 2));
+        assertThat(ids(get(base + "/attempts?order=oldest&size=1", subscriber))).containsExactly(attemptsOldestFirst.get(0));
+
+        assertInvalidParameter(get(base + "/deliveries?before=5", subscriber), "before");
+        assertInvalidParameter(get(base + "/attempts?order=newest&after=0", subscriber), "after");
+        assertInvalidParameter(get(base + "/deliveries?order=sideways", subscriber), "order");
+        assertInvalidParameter(get(base + "/attempts?order=newest&before=0", subscriber), "before");
+        assertInvalidParameter(get(base + "/deliveries?order=newest&before=abc", subscriber), "before");
+        assertNotFound(get(base + "/deliveries?order=newest", stranger));
+        assertNotFound(get(base + "/attempts?order=newest", stranger));
     }
 
     @Test

@@ -55,6 +55,35 @@ public class Deliveries {
                 Deliveries::delivery, id.value(), afterId, limit);
     }
 
+    /**
+     * The newest deliveries first: those with an id below {@code beforeId} ({@link Long#MAX_VALUE} for the
+     * newest), optionally only those of one status, in descending id order.
+     */
+    public List<DeliveryView> listNewest(SubscriptionId id, Optional<String> status, long beforeId, int limit) {
+        if (status.isPresent()) {
+            if (!STATUSES.contains(status.get())) {
+                throw new IllegalArgumentException("a delivery status is one of " + STATUSES + " but was '" + status.get() + "'");
+            }
+            return jdbc.query("SELECT " + DELIVERY_COLUMNS + " FROM delivery WHERE subscription_id = ? AND status = ? AND id < ? "
+                    + "ORDER BY id DESC LIMIT ?", Deliveries::delivery, id.value(), status.get(), beforeId, limit);
+        }
+        return jdbc.query("SELECT " + DELIVERY_COLUMNS + " FROM delivery WHERE subscription_id = ? AND id < ? ORDER BY id DESC LIMIT ?",
+                Deliveries::delivery, id.value(), beforeId, limit);
+    }
+
+    /** The newest attempts first: those at the subscription's deliveries with an id below {@code beforeAttemptId}. */
+    public List<AttemptView> attemptsNewest(SubscriptionId id, long beforeAttemptId, int limit) {
+        return jdbc.query("""
+                SELECT a.id, a.delivery_id, a.attempt, a.attempted_at, a.status_code, a.latency_ms, a.response_excerpt,
+                       a.error, a.outcome
+                FROM delivery_attempt a JOIN delivery d ON d.id = a.delivery_id
+                WHERE d.subscription_id = ? AND a.id < ?
+                ORDER BY a.id DESC LIMIT ?
+                """, (row, n) -> new AttemptView(row.getLong(1), row.getLong(2), row.getInt(3), instant(row, 4),
+                        integer(row, 5), row.getInt(6), row.getString(7), row.getString(8), row.getString(9)),
+                id.value(), beforeAttemptId, limit);
+    }
+
     /** Attempts at any of the subscription's deliveries with an id after {@code afterAttemptId}, in id order. */
     public List<AttemptView> attempts(SubscriptionId id, long afterAttemptId, int limit) {
         return jdbc.query("""
@@ -83,19 +112,34 @@ public class Deliveries {
         return replayDeadLetters(id, DEFAULT_REPLAY_CAP);
     }
 
-    /** Puts up to {@code max} of the subscription's dead letters (oldest first) back in the queue; returns how many. */
-    public int replayDeadLetters(SubscriptionId id, int max) {
+    /**
+     * Puts back up to {@code max} of the subscription's dead letters whose delivery was created (the
+     * event matched) at or after {@code from} and before {@code to}, oldest first; a null bound is open.
+     * Returns how many.
+     */
+    public int replayDeadLetters(SubscriptionId id, Instant from, Instant to, int max) {
         if (max < 1) {
             return 0;
         }
         int replayed = jdbc.update("""
                 UPDATE delivery SET %s
                 WHERE id IN (SELECT id FROM delivery WHERE subscription_id = ? AND status = 'dead'
+                               AND created_at >= ? AND created_at < ?
                              ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED)
                   AND status = 'dead'
-                """.formatted(DUE_AGAIN), id.value(), max);
+                """.formatted(DUE_AGAIN), id.value(),
+                Timestamp.from(from == null ? Instant.EPOCH : from),
+                Timestamp.from(to == null ? FAR_FUTURE : to), max);
         wakeUp(replayed);
         return replayed;
+    }
+
+    /** An upper bound no delivery reaches: the open end of a range (PostgreSQL's timestamps end in the year 294276). */
+    private static final Instant FAR_FUTURE = Instant.parse("9999-12-31T00:00:00Z");
+
+    /** Puts up to {@code max} of the subscription's dead letters (oldest first) back in the queue; returns how many. */
+    public int replayDeadLetters(SubscriptionId id, int max) {
+        return replayDeadLetters(id, null, null, max);
     }
 
     /** The dispatcher on this instance (if it runs one) listens for this and looks at once. */

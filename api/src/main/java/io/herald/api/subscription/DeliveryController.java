@@ -1,5 +1,6 @@
 package io.herald.api.subscription;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -90,29 +91,44 @@ public class DeliveryController {
         return tests.send(subscription).orElseThrow(() -> new SubscriptionNotFoundException(subscription));
     }
 
-    /** The subscription's deliveries in id order, optionally only those of one status. */
+    /**
+     * The subscription's deliveries in id order, optionally only those of one status; with
+     * {@code order=newest} the newest first, continued with {@code before}.
+     */
     @GetMapping("/deliveries")
     ResponseEntity<List<DeliveryView>> deliveries(@PathVariable("id") String id,
             @RequestParam(name = "status", required = false) String status,
             @RequestParam(name = "after", required = false) String after,
+            @RequestParam(name = "before", required = false) String before,
+            @RequestParam(name = "order", required = false) String order,
             @RequestParam(name = "size", required = false) Integer size,
             @AuthenticationPrincipal Jwt caller) {
         SubscriptionId subscription = owned(id, caller);
         Optional<String> wanted = status(status);
+        int limit = parameters.size(size);
+        if (newestFirst(order, after, before)) {
+            return newestPage(deliveries.listNewest(subscription, wanted, before(before), limit), limit, DeliveryView::id);
+        }
         long afterId = after(after);
-        List<DeliveryView> page = deliveries.list(subscription, wanted, afterId, parameters.size(size));
+        List<DeliveryView> page = deliveries.list(subscription, wanted, afterId, limit);
         return page(page, afterId, DeliveryView::id);
     }
 
-    /** Every attempt at the subscription's deliveries, in id order. */
+    /** Every attempt at the subscription's deliveries, in id order; with {@code order=newest} the newest first. */
     @GetMapping("/attempts")
     ResponseEntity<List<AttemptView>> attempts(@PathVariable("id") String id,
             @RequestParam(name = "after", required = false) String after,
+            @RequestParam(name = "before", required = false) String before,
+            @RequestParam(name = "order", required = false) String order,
             @RequestParam(name = "size", required = false) Integer size,
             @AuthenticationPrincipal Jwt caller) {
         SubscriptionId subscription = owned(id, caller);
+        int limit = parameters.size(size);
+        if (newestFirst(order, after, before)) {
+            return newestPage(deliveries.attemptsNewest(subscription, before(before), limit), limit, AttemptView::id);
+        }
         long afterId = after(after);
-        List<AttemptView> page = deliveries.attempts(subscription, afterId, parameters.size(size));
+        List<AttemptView> page = deliveries.attempts(subscription, afterId, limit);
         return page(page, afterId, AttemptView::id);
     }
 
@@ -128,11 +144,22 @@ public class DeliveryController {
         return ResponseEntity.status(HttpStatus.ACCEPTED).build();
     }
 
-    /** 202 with how many dead letters are due again (at most {@link Deliveries#DEFAULT_REPLAY_CAP} per call). */
+    /**
+     * 202 with how many dead letters are due again (at most {@link Deliveries#DEFAULT_REPLAY_CAP} per call):
+     * all of them, or with {@code from} and/or {@code to} those whose delivery was created in {@code [from, to)}.
+     */
     @PostMapping("/dead-letters/replay")
-    ResponseEntity<Map<String, Integer>> replayDeadLetters(@PathVariable("id") String id, @AuthenticationPrincipal Jwt caller) {
+    ResponseEntity<Map<String, Integer>> replayDeadLetters(@PathVariable("id") String id,
+            @RequestParam(name = "from", required = false) String from,
+            @RequestParam(name = "to", required = false) String to,
+            @AuthenticationPrincipal Jwt caller) {
         SubscriptionId subscription = owned(id, caller);
-        int replayed = deliveries.replayDeadLetters(subscription, Deliveries.DEFAULT_REPLAY_CAP);
+        Instant since = FeedParameters.time("from", from);
+        Instant until = FeedParameters.time("to", to);
+        if (since != null && until != null && !until.isAfter(since)) {
+            throw BadRequestException.invalidParameter("to", "must be after from (" + since + ") but was " + until);
+        }
+        int replayed = deliveries.replayDeadLetters(subscription, since, until, Deliveries.DEFAULT_REPLAY_CAP);
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(Map.of("replayed", replayed));
     }
 
@@ -148,6 +175,40 @@ public class DeliveryController {
     private static <T> ResponseEntity<List<T>> page(List<T> page, long afterId, ToLongFunction<T> idOf) {
         long last = page.isEmpty() ? afterId : idOf.applyAsLong(page.get(page.size() - 1));
         return NextLinks.ok(Long.toString(last)).body(page);
+    }
+
+    /**
+     * Whether {@code order} asks for the newest first ({@code newest}; the default, {@code oldest}, reads
+     * in id order after {@code after}). Each order has its own cursor: {@code after} for the oldest first,
+     * {@code before} for the newest first; the other one is refused rather than ignored.
+     */
+    private static boolean newestFirst(String order, String after, String before) {
+        if (order == null || order.equals("oldest")) {
+            if (before != null) {
+                throw BadRequestException.invalidParameter("before", "reads the newest first: it needs order=newest");
+            }
+            return false;
+        }
+        if (!order.equals("newest")) {
+            throw BadRequestException.invalidParameter("order", "must be oldest or newest but was '" + shown(order) + "'");
+        }
+        if (after != null) {
+            throw BadRequestException.invalidParameter("after", "reads the oldest first: with order=newest, go on with before");
+        }
+        return true;
+    }
+
+    /** The id the newest-first page reads below; the newest of all when none is given. */
+    private static long before(String before) {
+        return before == null ? Long.MAX_VALUE : positive("before", before);
+    }
+
+    /** A newest-first page; its {@code next} (and {@code Link}) only when it is full: a shorter page is the last. */
+    private static <T> ResponseEntity<List<T>> newestPage(List<T> page, int limit, ToLongFunction<T> idOf) {
+        if (page.size() < limit) {
+            return ResponseEntity.ok(page);
+        }
+        return NextLinks.ok("before", Long.toString(idOf.applyAsLong(page.get(page.size() - 1)))).body(page);
     }
 
     private static Optional<String> status(String status) {
