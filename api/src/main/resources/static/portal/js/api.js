@@ -41,6 +41,18 @@ export class ApiError extends Error {
   }
 }
 
+/** Retry-After (seconds, or an HTTP date) as whole seconds from now; null when absent or unreadable. */
+function retryAfterSeconds(value) {
+  if (!value) {
+    return null;
+  }
+  if (/^\d+$/.test(value.trim())) {
+    return Number(value.trim());
+  }
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? null : Math.max(0, Math.ceil((at - Date.now()) / 1000));
+}
+
 /** Calls Herald; answers the parsed body (or null), throws ApiError for a problem. */
 export async function api(method, path, body) {
   const headers = { Accept: 'application/json, application/problem+json', Authorization: `Bearer ${token()}` };
@@ -70,8 +82,10 @@ export async function api(method, path, body) {
   }
   if (!response.ok) {
     if (response.status === 429) {
-      const wait = response.headers.get('Retry-After');
-      throw new ApiError(429, { detail: `Too many requests; try again${wait ? ` in ${wait} s` : ' shortly'}.` });
+      const wait = retryAfterSeconds(response.headers.get('Retry-After'));
+      const error = new ApiError(429, { ...parsed, detail: `Too many requests; try again${wait !== null ? ` in ${wait} s` : ' shortly'}.` });
+      error.retryAfter = wait;
+      throw error;
     }
     throw new ApiError(response.status, parsed);
   }

@@ -3,7 +3,7 @@
 // ones appear without a reload.
 
 import { h, fill, title, notice, badge, table, announce, time } from './dom.js';
-import { api, SUBSCRIPTIONS } from './api.js';
+import { api, ApiError, SUBSCRIPTIONS } from './api.js';
 import { channelOf } from './subscriptions.js';
 
 const SHOWN = 100;
@@ -18,9 +18,24 @@ function facts(pairs) {
     .map(([term, value, id]) => [h('dt', {}, term), h('dd', { id }, value ?? '–')]));
 }
 
+/** An API message as a sentence: capital first letter, full stop at the end. */
+function sentence(text) {
+  const trimmed = String(text || '').trim();
+  const capital = trimmed.charAt(0).toUpperCase() + trimmed.slice(1);
+  return /[.!?]$/.test(capital) ? capital : `${capital}.`;
+}
+
+function isSms(s) {
+  return channelOf(s) === 'sms';
+}
+
 function validation(s) {
   if (s.validated) {
     return `Validated ${time(s.validatedAt)}`;
+  }
+  if (isSms(s)) {
+    // an SMS subscription has no handshake: its owner confirms the texted code
+    return `Not validated yet: waiting for the code texted to ${s.phoneNumber || 'the number'}`;
   }
   const handshake = s.handshake || { attempts: 0 };
   const parts = [`Not validated yet: ${handshake.attempts} handshake attempt${handshake.attempts === 1 ? '' : 's'}`];
@@ -96,6 +111,7 @@ export function renderDetail(view, id, settings, secret, gone) {
       ['Disabled because', s.disabledReason || undefined],
       ['Channel', channelOf(s), 'subscription-channel'],
       ['Endpoint', h('span', { class: 'mono' }, s.endPoint)],
+      ['Phone number', s.phoneNumber ? h('span', { class: 'mono' }, s.phoneNumber) : undefined, 'subscription-phone'],
       ['Resource', s.resourceFilter],
       ['Type', s.typeFilter ?? 'any'],
       ['Subject', s.subjectFilter ?? 'any'],
@@ -107,7 +123,112 @@ export function renderDetail(view, id, settings, secret, gone) {
       ['Created', `${time(s.created)} by ${s.createdBy}`],
     ]));
     toggle.textContent = s.status === 'paused' || s.status === 'disabled' ? 'Resume' : 'Pause';
+    // nothing is signed for a phone: an SMS subscription has no secret to rotate
+    rotateButton.hidden = isSms(s);
+    renderVerification();
   }
+
+  // an SMS subscription waits for the code Herald texted to the number: a form to enter it, and a way to get a new one
+  const verifyResult = h('div', { id: 'verify-result', tabindex: '-1' });
+  const codeInput = h('input', { id: 'verify-code', name: 'code', type: 'text', inputmode: 'numeric', autocomplete: 'one-time-code',
+    spellcheck: 'false', maxlength: '6', 'aria-describedby': 'verify-code-hint verify-code-error' });
+  const codeHint = h('p', { class: 'hint', id: 'verify-code-hint' }, 'The 6 digits Herald texted to the number.');
+  const codeError = h('p', { class: 'field-error', id: 'verify-code-error' });
+  const verifyForm = h('form', { id: 'verify-form', novalidate: true },
+    h('div', { class: 'field' }, h('label', { for: 'verify-code' }, 'Code from the text'), codeHint, codeInput, codeError),
+    h('button', { type: 'submit', id: 'verify-submit' }, 'Confirm the number'));
+  const resendButton = h('button', { type: 'button', id: 'resend-code', class: 'secondary' }, 'Text me a new code');
+  const verifyCard = h('section', { class: 'card', id: 'verification', hidden: true, 'aria-labelledby': 'verify-heading' },
+    h('h2', { id: 'verify-heading' }, 'Confirm your phone number'),
+    h('p', {}, 'Nothing is texted until you enter the code Herald sent to the number; events published before that are never sent.'),
+    verifyForm,
+    h('p', { class: 'hint', id: 'resend-hint' }, 'No text, or the code expired or was used up? A new code makes the previous one void.'),
+    h('div', { class: 'actions' }, resendButton),
+    verifyResult);
+
+  function verifyMessage(kind, text) {
+    fill(verifyResult, notice(kind, text));
+    announce(text);
+  }
+
+  function codeProblem(text) {
+    codeInput.setAttribute('aria-invalid', 'true');
+    codeError.textContent = text;
+    codeInput.focus();
+  }
+
+  function renderVerification() {
+    const s = state.subscription;
+    const waiting = isSms(s) && !s.validated;
+    if (waiting) {
+      codeHint.textContent = `The 6 digits Herald texted to ${s.phoneNumber || 'the number'}, e.g. 123456. The text says how long the code lasts; a few wrong tries make it void.`;
+      verifyCard.hidden = false;
+      return;
+    }
+    if (!verifyCard.hidden) {
+      // confirmed here or elsewhere: the form is of no more use, and focus goes to what says so
+      const hadFocus = verifyCard.contains(document.activeElement);
+      verifyCard.hidden = true;
+      say('info', `The number ${s.phoneNumber || 'of this subscription'} is confirmed: the subscription is validated and its events are texted from now on.`);
+      if (hadFocus) {
+        output.focus();
+      }
+    }
+  }
+
+  verifyForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    act(verifyForm.querySelector('button'), async () => {
+      codeInput.removeAttribute('aria-invalid');
+      codeError.textContent = '';
+      fill(verifyResult);
+      const code = codeInput.value.trim();
+      if (!/^[0-9]{6}$/.test(code)) {
+        codeProblem('Enter the 6 digits of the code, e.g. 123456.');
+        return;
+      }
+      try {
+        state.subscription = await api('POST', `${base}/verification`, { code });
+      } catch (e) {
+        if (!(e instanceof ApiError)) {
+          throw e;
+        }
+        if (e.status === 400) {
+          const tries = e.problem.triesLeft;
+          const told = sentence(e.errors[0]?.message || e.message);
+          codeProblem(typeof tries === 'number' && !/left|last try/.test(told) ? `${told} ${tries} ${tries === 1 ? 'try' : 'tries'} left.` : told);
+          return;
+        }
+        if (e.status === 409 && e.problem.code === 'no-open-code') {
+          codeProblem(`${sentence(e.message)} Use “Text me a new code” below.`);
+          return;
+        }
+        throw e;
+      }
+      codeInput.value = '';
+      renderSummary();
+    });
+  });
+
+  resendButton.addEventListener('click', () => act(resendButton, async () => {
+    fill(verifyResult);
+    try {
+      await api('POST', `${base}/verification/resend`);
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 429) {
+        const wait = e.retryAfter;
+        const when = wait === null || wait === undefined ? 'in a minute'
+          : `in ${wait} second${wait === 1 ? '' : 's'} (at ${new Date(Date.now() + wait * 1000).toLocaleTimeString()})`;
+        verifyMessage('error', `A code was texted a moment ago. You can ask for a new one ${when}.`);
+        return;
+      }
+      verifyMessage('error', e.message);
+      return;
+    }
+    codeInput.removeAttribute('aria-invalid');
+    codeError.textContent = '';
+    verifyMessage('info', `A new code is texted to ${state.subscription?.phoneNumber || 'the number'}. The previous one no longer works.`);
+  }));
 
   function renderDeadLetters() {
     const key = JSON.stringify(state.dead);
@@ -319,6 +440,7 @@ export function renderDetail(view, id, settings, secret, gone) {
     h('p', {}, h('a', { href: '#/' }, 'Back to your subscriptions')),
     secretBox,
     h('section', { class: 'card', 'aria-labelledby': 'summary-heading' }, h('h2', { id: 'summary-heading' }, 'State'), summary),
+    verifyCard,
     h('section', { class: 'card', 'aria-labelledby': 'actions-heading' }, h('h2', { id: 'actions-heading' }, 'Actions'),
       h('div', { class: 'actions' }, toggle, testButton, rotateButton, deleteButton, confirmBox), output),
     h('section', { class: 'card', 'aria-labelledby': 'dead-heading' }, h('h2', { id: 'dead-heading' }, 'Dead letters'),

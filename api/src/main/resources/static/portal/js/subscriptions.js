@@ -76,16 +76,24 @@ export function renderCreate(view, created) {
       h('p', { class: 'hint', id: 'f-pushSubscription-hint' }, 'The device\'s PushSubscription as JSON (what pushSubscription.toJSON() gives: endpoint and keys p256dh and auth).'),
       h('textarea', { id: 'f-pushSubscription', name: 'pushSubscription', spellcheck: 'false', 'aria-describedby': 'f-pushSubscription-hint f-pushSubscription-error' }),
       h('p', { class: 'field-error', id: 'f-pushSubscription-error' })));
+  const sms = h('div', { id: 'sms-fields', hidden: true },
+    h('div', { class: 'field' },
+      h('label', { for: 'f-phoneNumber' }, 'Phone number'),
+      h('p', { class: 'hint', id: 'f-phoneNumber-hint' }, 'In international (E.164) form: +, the country code and the number, digits only, e.g. +4791234567. Herald texts a 6-digit code to it; the subscription starts once you enter that code on its page. Only your own events are texted: sign in as the person or organisation whose events they are.'),
+      h('input', { id: 'f-phoneNumber', name: 'phoneNumber', type: 'tel', autocomplete: 'tel', spellcheck: 'false',
+        'aria-describedby': 'f-phoneNumber-hint f-phoneNumber-error' }),
+      h('p', { class: 'field-error', id: 'f-phoneNumber-error' })));
   const channel = (value, label) => h('span', {},
     h('input', { type: 'radio', name: 'channel', id: `channel-${value}`, value, checked: value === 'webhook' ? true : null,
-      onchange: () => { webhook.hidden = value !== 'webhook'; webPush.hidden = value !== 'web-push'; } }),
+      onchange: () => { webhook.hidden = value !== 'webhook'; webPush.hidden = value !== 'web-push'; sms.hidden = value !== 'sms'; } }),
     ' ', h('label', { for: `channel-${value}`, class: 'choice' }, label));
 
   const form = h('form', { id: 'create-form', novalidate: true },
     summary,
     h('fieldset', {}, h('legend', {}, 'Channel: how the events reach you'),
-      channel('webhook', 'Webhook (an HTTPS endpoint)'), channel('web-push', 'Web Push (a browser or phone)')),
-    webhook, webPush,
+      channel('webhook', 'Webhook (an HTTPS endpoint)'), channel('web-push', 'Web Push (a browser or phone)'),
+      channel('sms', 'SMS (a text to your phone)')),
+    webhook, webPush, sms,
     h('fieldset', {}, h('legend', {}, 'Which events'),
       FILTERS.map(textField),
       h('details', {}, h('summary', {}, 'More filters'), MORE_FILTERS.map(textField),
@@ -111,8 +119,12 @@ export function renderCreate(view, created) {
     fill(summary);
     const body = {};
     const isPush = document.getElementById('channel-web-push').checked;
+    const isSms = document.getElementById('channel-sms').checked;
     const problems = [];
-    if (isPush) {
+    if (isSms) {
+      body.channel = 'sms';
+      body.phoneNumber = document.getElementById('f-phoneNumber').value.trim();
+    } else if (isPush) {
       try {
         body.pushSubscription = JSON.parse(document.getElementById('f-pushSubscription').value);
       } catch {
@@ -127,7 +139,10 @@ export function renderCreate(view, created) {
         body[member] = value;
       }
     }
-    body.includeSubunits = document.getElementById('f-includeSubunits').checked;
+    // a number gets only its owner's own events: Herald refuses includeSubunits for SMS, so it is sent only when asked for
+    if (!isSms || document.getElementById('f-includeSubunits').checked) {
+      body.includeSubunits = document.getElementById('f-includeSubunits').checked;
+    }
     body.orderedDelivery = document.getElementById('f-orderedDelivery').checked;
     body.pushContentType = document.getElementById('f-pushContentType').value;
     if (problems.length === 0) {

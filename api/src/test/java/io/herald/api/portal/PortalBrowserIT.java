@@ -11,16 +11,22 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.awaitility.Awaitility.await;
 
 import java.math.BigInteger;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.security.KeyPairGenerator;
 import java.security.interfaces.ECPublicKey;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -280,6 +286,128 @@ class PortalBrowserIT extends ApiTestSupport {
         eventually(() -> browser.text("#deliveries tbody tr td:nth-child(3)"), "delivered");
         browser.find("#nav-list").click();
         eventually(() -> browser.text("#subscriptions tbody tr td:nth-child(2)"), "web-push");
+    }
+
+    /**
+     * An SMS subscription made on the page by a person: a number that is not E.164 is refused at
+     * its field, the code texted to the number (read from the WireMock gateway) is entered after a
+     * wrong one and an expired one, a new code is asked for too soon and then in time, and the
+     * subscription is shown validated.
+     */
+    @Test
+    void shouldCreateAnSmsSubscriptionAndConfirmTheTextedCode() {
+        String person = digits(11);
+        String number = "+479" + digits(7);
+        String masked = "+47*****" + number.substring(number.length() - 3);
+
+        browser.open("http://127.0.0.1:" + port + "/portal#/new");
+        eventually(() -> browser.text("h1"), "Sign in to manage your subscriptions");
+        browser.find("#local-pid").sendKeys(person, Keys.ENTER);
+        eventually(() -> browser.text("h1"), "Create a subscription");
+        assertThat(browser.text("#who")).isEqualTo("Signed in as " + person);
+        browser.find("#channel-sms").sendKeys(Keys.SPACE);
+        assertThat(browser.find("#f-phoneNumber").isDisplayed()).isTrue();
+        assertThat(browser.find("#f-endPoint").isDisplayed()).isFalse();
+        accessible("5-sms-create");
+
+        // a number without its country code is refused at the field, which says why
+        browser.type("#f-phoneNumber", "91234567");
+        browser.type("#f-resourceFilter", resource);
+        browser.find("#create-submit").click();
+        eventually(() -> browser.text("#f-phoneNumber-error").contains("E.164"), true);
+        assertThat(browser.find("#f-phoneNumber").getAttribute("aria-invalid")).isEqualTo("true");
+        assertThat(browser.script("return document.activeElement.id")).isEqualTo("create-errors");
+        accessible("5-sms-create-errors");
+        assertThat(textsTo(number)).isEmpty();
+
+        browser.type("#f-phoneNumber", number);
+        browser.find("#create-submit").click();
+        eventually(() -> browser.text("#subscription-channel"), "sms");
+        long id = Long.parseLong(browser.text("h1").substring("Subscription ".length()));
+        assertThat(browser.text("#subscription-phone")).isEqualTo(masked);
+        assertThat(browser.text("#subscription-status")).isEqualTo("pending-validation");
+        assertThat(browser.text("#subscription-validation")).isEqualTo("Not validated yet: waiting for the code texted to " + masked);
+        assertThat(browser.find("#verification").isDisplayed()).isTrue();
+        assertThat(browser.text("#verify-code-hint")).startsWith("The 6 digits Herald texted to " + masked);
+        assertThat(browser.find("#rotate-secret").isDisplayed()).as("nothing is signed for a phone").isFalse();
+        assertThat(browser.driver().getPageSource()).as("the page never holds the whole number").doesNotContain(number.substring(1));
+        accessible("6-sms-verification");
+
+        // a wrong code: the API's message, with the tries left, at the field, which takes focus
+        String code = lastCode(number);
+        String wrong = code.equals("000000") ? "111111" : "000000";
+        browser.type("#verify-code", wrong);
+        browser.find("#verify-submit").click();
+        eventually(() -> browser.text("#verify-code-error"), "The code does not match; 4 tries left.");
+        assertThat(browser.find("#verify-code").getAttribute("aria-invalid")).isEqualTo("true");
+        assertThat(browser.script("return document.activeElement.id")).isEqualTo("verify-code");
+        accessible("6-sms-verification-wrong-code");
+
+        // the code expired: the page says to ask for a new one
+        assertThat(jdbc.update("UPDATE sms_verification SET expires_at = now() - interval '1 second' WHERE subscription_id = ?", id))
+                .isEqualTo(1);
+        browser.type("#verify-code", code);
+        browser.find("#verify-submit").click();
+        eventually(() -> browser.text("#verify-code-error"), "The code has expired: ask for a new one. Use “Text me a new code” below.");
+
+        // a new code asked for too soon (the last is made to look texted a moment from now): when to try again, from Retry-After
+        assertThat(jdbc.update("UPDATE sms_verification SET sent_at = now() + interval '10 seconds' WHERE subscription_id = ?", id))
+                .isEqualTo(1);
+        browser.find("#resend-code").click();
+        eventually(() -> browser.text("#verify-result").replaceAll("in \\d+ seconds? \\(at [^)]+\\)", "in N s (at T)"),
+                "A code was texted a moment ago. You can ask for a new one in N s (at T).");
+        assertThat(textsTo(number)).hasSize(1);
+
+        assertThat(jdbc.update("UPDATE sms_verification SET sent_at = now() - interval '1 minute' WHERE subscription_id = ?", id))
+                .isEqualTo(1);
+        browser.find("#resend-code").click();
+        eventually(() -> browser.text("#verify-result"), "A new code is texted to " + masked + ". The previous one no longer works.");
+        assertThat(textsTo(number)).hasSize(2);
+        String second = lastCode(number);
+
+        browser.type("#verify-code", second);
+        browser.find("#verify-code").sendKeys(Keys.ENTER);
+        eventually(() -> browser.text("#subscription-status"), "active");
+        assertThat(browser.text("#subscription-validation")).startsWith("Validated ");
+        assertThat(browser.find("#verification").isDisplayed()).isFalse();
+        eventually(() -> browser.text("#action-result"), "The number " + masked
+                + " is confirmed: the subscription is validated and its events are texted from now on.");
+        String token = (String) browser.script("return sessionStorage.getItem('herald.portal.token')");
+        assertThat(get("/events/api/v1/subscriptions/" + id, token).json().get("validated").asBoolean()).isTrue();
+        browser.screenshot("7-sms-validated");
+        assertThat(browser.scriptErrorsAndPolicyViolations()).as("script errors or CSP violations in the console").isEmpty();
+    }
+
+    private static String digits(int count) {
+        StringBuilder digits = new StringBuilder();
+        for (int i = 0; i < count; i++) {
+            digits.append(ThreadLocalRandom.current().nextInt(i == 0 ? 1 : 0, 10));
+        }
+        return digits.toString();
+    }
+
+    /** The texts the SMS gateway (WireMock) took for {@code number}, oldest first. */
+    private static List<String> textsTo(String number) {
+        List<String> texts = new ArrayList<>();
+        for (LoggedRequest request : smsGateway().findAll(postRequestedFor(urlEqualTo(SMS_MESSAGES)))) {
+            Map<String, String> form = new HashMap<>();
+            for (String pair : request.getBodyAsString().split("&")) {
+                String[] parts = pair.split("=", 2);
+                form.put(URLDecoder.decode(parts[0], StandardCharsets.UTF_8), URLDecoder.decode(parts[1], StandardCharsets.UTF_8));
+            }
+            if (number.equals(form.get("To"))) {
+                texts.add(form.get("Body"));
+            }
+        }
+        return texts;
+    }
+
+    /** The code in the latest text to the number. */
+    private static String lastCode(String number) {
+        List<String> texts = textsTo(number);
+        Matcher matcher = Pattern.compile("code is ([0-9]{6})").matcher(texts.isEmpty() ? "" : texts.get(texts.size() - 1));
+        assertThat(matcher.find()).as("a code was texted to the number").isTrue();
+        return matcher.group(1);
     }
 
     private static void copy32(BigInteger value, byte[] out, int offset) {
