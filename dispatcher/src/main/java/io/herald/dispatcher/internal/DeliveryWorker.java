@@ -134,6 +134,7 @@ public final class DeliveryWorker implements SmartLifecycle {
 
     /** Claims and sends one batch (as far as there is room); returns how many were sent. Tests may call it directly once the worker is started. */
     public int dispatchOnce() {
+        resumeWaiting();
         int room = Math.min(settings.batchSize(), inFlight.availablePermits());
         if (room == 0) {
             return 0;
@@ -174,6 +175,18 @@ public final class DeliveryWorker implements SmartLifecycle {
         putBack.forEach((delay, deliveries) -> queue.postponeAll(deliveries, delay));
         unsignable.putBack(queue);
         return sent;
+    }
+
+    /**
+     * Sends what waits for endpoints with free slots — a waiting delivery that found every request slot
+     * of this instance taken is sent here once attempts are written and give theirs back — and lets the
+     * claims take again the subscriptions of endpoints that are no longer busy.
+     */
+    private void resumeWaiting() {
+        for (String key : parked.keySet()) {
+            sendParked(key);
+        }
+        waitingForSlot.keySet().removeIf(key -> parkedFor(key) <= settings.maxInFlightPerEndpoint() && slots(key).availablePermits() > 0);
     }
 
     /** The subscriptions whose endpoint had no free slot when last tried: not claimed until a slot frees. */

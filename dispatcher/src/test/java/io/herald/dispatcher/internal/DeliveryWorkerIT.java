@@ -486,6 +486,51 @@ class DeliveryWorkerIT {
                 .as("deliveries put back because their endpoint's slots were all in use").isLessThan(300);
     }
 
+    /**
+     * Deliveries waiting for an endpoint's slots are sent when the instance's own request slots come
+     * back too (attempts written), not only when one of that endpoint's requests is answered.
+     */
+    @Test
+    void shouldSendWaitingDeliveriesWhenTheInstanceHasNoMoreRequestSlotsThanTheEndpoint() {
+        endpoint.stubFor(post(urlEqualTo(HOOK)).willReturn(aResponse().withStatus(200).withFixedDelay(50)));
+        long subscription = subscription(endpoint).getKey();
+        List<Long> backlog = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            backlog.add(delivery(subscription, TestEvents.event(TestEvents.uniqueResource())));
+        }
+
+        worker(Map.of("herald.dispatcher.max-in-flight", "2", "herald.dispatcher.max-in-flight-per-endpoint", "2"));
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> backlog.stream().allMatch(id -> status(id).equals("delivered")));
+        assertThat(backlog.stream().mapToInt(this::attempts).sum()).as("each sent once").isEqualTo(100);
+    }
+
+    /**
+     * Deliveries that waited for a failing endpoint's slots go back to the queue when its breaker opens,
+     * and are claimed again once it lets probes through: the endpoint is not left out of the claims for
+     * want of an answer that never comes.
+     */
+    @Test
+    void shouldClaimAWaitingBacklogAgainOnceTheBreakerThatHeldItLetsProbesThrough() {
+        endpoint.stubFor(post(urlEqualTo(HOOK)).willReturn(aResponse().withStatus(500).withFixedDelay(20)));
+        long subscription = subscription(endpoint).getKey();
+        List<Long> backlog = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            backlog.add(delivery(subscription, TestEvents.event(TestEvents.uniqueResource())));
+        }
+        DeliveryWorker worker = worker(Map.of("herald.dispatcher.max-in-flight-per-endpoint", "2",
+                "herald.dispatcher.retry.schedule", "200ms,200ms,200ms,200ms,200ms,200ms,200ms,200ms",
+                "herald.dispatcher.breaker.minimum-number-of-calls", "4", "herald.dispatcher.breaker.sliding-window-size", "4",
+                "herald.dispatcher.breaker.wait-in-open-state", "1s"));
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                worker.breaker(java.net.URI.create("http://127.0.0.1:" + endpoint.port() + HOOK)).getState()
+                        == io.github.resilience4j.circuitbreaker.CircuitBreaker.State.OPEN);
+
+        endpoint.stubFor(post(urlEqualTo(HOOK)).willReturn(aResponse().withStatus(200)));
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> backlog.stream().allMatch(id -> status(id).equals("delivered")));
+    }
+
     /** A failing endpoint gets no more traffic once its breaker opens; its deliveries wait without using up attempts. */
     @Test
     void shouldHoldAFailingEndpointsDeliveriesOnceItsBreakerOpens() {
