@@ -67,10 +67,6 @@ final class DeliveryMetrics {
         }
     }
 
-    /**
-     * {@code herald.delivery.queue.due}, {@code .pending} and {@code .oldest.seconds}: the
-     * database's queue (shared by all instances), counted at most every ten seconds.
-     */
     /** Subscriptions whose deliveries wait because their signing secret or Web Push keys cannot be decrypted. */
     void unsignable(UnsignableSubscriptions unsignable) {
         Gauge.builder("herald.delivery.unsignable.subscriptions", unsignable, UnsignableSubscriptions::count)
@@ -78,6 +74,10 @@ final class DeliveryMetrics {
                 .register(meters);
     }
 
+    /**
+     * {@code herald.delivery.queue.due}, {@code .pending} and {@code .oldest.seconds}: the
+     * database's queue (shared by all instances), counted at most every ten seconds.
+     */
     void queueDepth(Supplier<DeliveryQueue.Depth> depth) {
         var cached = new Supplier<DeliveryQueue.Depth>() {
             private DeliveryQueue.Depth last = new DeliveryQueue.Depth(0, 0, 0);
@@ -96,11 +96,12 @@ final class DeliveryMetrics {
                 return last;
             }
         };
-        Gauge.builder("herald.delivery.queue.due", cached, s -> s.get().due())
+        // strong references: nothing else holds the cache, and a gauge's weak one let a collection turn them into NaN
+        Gauge.builder("herald.delivery.queue.due", cached, s -> s.get().due()).strongReference(true)
                 .description("deliveries due now and not yet claimed or sent").register(meters);
-        Gauge.builder("herald.delivery.queue.pending", cached, s -> s.get().pending())
+        Gauge.builder("herald.delivery.queue.pending", cached, s -> s.get().pending()).strongReference(true)
                 .description("deliveries not yet delivered or dead-lettered, due now or later (retries)").register(meters);
-        Gauge.builder("herald.delivery.queue.oldest.seconds", cached, s -> s.get().oldestDueSeconds())
+        Gauge.builder("herald.delivery.queue.oldest.seconds", cached, s -> s.get().oldestDueSeconds()).strongReference(true)
                 .description("how long the longest-waiting due delivery has been due").register(meters);
     }
 }

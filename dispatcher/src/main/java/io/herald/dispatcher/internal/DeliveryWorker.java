@@ -78,13 +78,6 @@ public final class DeliveryWorker implements SmartLifecycle {
     private final UnsignableSubscriptions unsignable = new UnsignableSubscriptions(PAUSED_DELAY);
     /** Endpoints (by key) whose slots were all in use, with the subscriptions that found them so. */
     private final Map<String, Set<Long>> waitingForSlot = new ConcurrentHashMap<>();
-    /**
-     * Claimed deliveries of endpoints (by key) whose slots were all in use, sent from here as those slots
-     * free: a backlog for one endpoint is claimed once, not put back and claimed again after every answer.
-     */
-    private final Map<String, java.util.Deque<Parked>> parked = new ConcurrentHashMap<>();
-    private final AtomicInteger parkedCount = new AtomicInteger();
-    private volatile boolean stopping;
     private final java.util.concurrent.BlockingQueue<Recording> recorder = new java.util.concurrent.LinkedBlockingQueue<>();
     private volatile boolean recording;
     private Thread recorderThread;
@@ -134,7 +127,6 @@ public final class DeliveryWorker implements SmartLifecycle {
 
     /** Claims and sends one batch (as far as there is room); returns how many were sent. Tests may call it directly once the worker is started. */
     public int dispatchOnce() {
-        resumeWaiting();
         int room = Math.min(settings.batchSize(), inFlight.availablePermits());
         if (room == 0) {
             return 0;
@@ -177,18 +169,6 @@ public final class DeliveryWorker implements SmartLifecycle {
         return sent;
     }
 
-    /**
-     * Sends what waits for endpoints with free slots — a waiting delivery that found every request slot
-     * of this instance taken is sent here once attempts are written and give theirs back — and lets the
-     * claims take again the subscriptions of endpoints that are no longer busy.
-     */
-    private void resumeWaiting() {
-        for (String key : parked.keySet()) {
-            sendParked(key);
-        }
-        waitingForSlot.keySet().removeIf(key -> parkedFor(key) <= settings.maxInFlightPerEndpoint() && slots(key).availablePermits() > 0);
-    }
-
     /** The subscriptions whose endpoint had no free slot when last tried: not claimed until a slot frees. */
     private long[] heldBack() {
         return waitingForSlot.values().stream().flatMap(Set::stream).mapToLong(Long::longValue).toArray();
@@ -224,130 +204,23 @@ public final class DeliveryWorker implements SmartLifecycle {
             putBack.computeIfAbsent(settings.breaker().waitInOpenState(), d -> new ArrayList<>()).add(delivery);
             return false;
         }
-        Semaphore endpointSlots = slots(key);
+        Semaphore endpointSlots = perEndpoint.computeIfAbsent(key, k -> new Semaphore(settings.maxInFlightPerEndpoint()));
         if (!endpointSlots.tryAcquire()) {
             breaker.releasePermission();
-            if (park(key, new Parked(delivery, target, event, System.nanoTime()))) {
-                if (parkedFor(key) > settings.maxInFlightPerEndpoint()) {
-                    // enough waits for it: its subscription is not claimed again until most of those have gone out
-                    waitingForSlot.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(delivery.subscription().value());
-                }
-                sendParked(key); // a slot may have come free meanwhile
-                return false;
-            }
-            // this endpoint's deliveries are not claimed again until its waiting ones have gone out
+            // this endpoint's deliveries are not claimed again until one of its requests is answered
             waitingForSlot.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(delivery.subscription().value());
             metrics.postponed();
             putBack.computeIfAbsent(Duration.ZERO, d -> new ArrayList<>()).add(delivery);
             return false;
         }
         inFlight.acquireUninterruptibly();
-        post(delivery, target, event, channel, key, breaker, endpointSlots);
-        return true;
-    }
-
-    private Semaphore slots(String key) {
-        return perEndpoint.computeIfAbsent(key, k -> new Semaphore(settings.maxInFlightPerEndpoint()));
-    }
-
-    /** A claimed delivery waiting in memory for a slot of its endpoint, since {@code parkedAt} ({@link System#nanoTime()}). */
-    private record Parked(ClaimedDelivery delivery, DeliveryTarget target, StoredEvent event, long parkedAt) {
-    }
-
-    /** How many deliveries may wait for one endpoint's slots: a claim's worth, so a backlog is claimed once. */
-    private int parkLimit() {
-        return Math.max(settings.batchSize(), 2 * settings.maxInFlightPerEndpoint());
-    }
-
-    /**
-     * Keeps the delivery until a slot of its endpoint frees; false when that endpoint already has
-     * {@link #parkLimit()} waiting, or all endpoints together {@code max-in-flight}, which bounds the
-     * memory they hold.
-     */
-    private boolean park(String key, Parked waiting) {
-        if (stopping || parkedCount.get() >= settings.maxInFlight()) {
-            return false;
-        }
-        java.util.Deque<Parked> queue = parked.computeIfAbsent(key, k -> new java.util.concurrent.ConcurrentLinkedDeque<>());
-        synchronized (queue) {
-            if (queue.size() >= parkLimit()) {
-                return false;
-            }
-            queue.addLast(waiting);
-        }
-        parkedCount.incrementAndGet();
-        return true;
-    }
-
-    /**
-     * Sends the endpoint's waiting deliveries while it has free slots (from the loop and from answers).
-     * One that waited half its claim lease goes back to the queue instead: another instance may take it
-     * over soon.
-     */
-    private void sendParked(String key) {
-        java.util.Deque<Parked> queue = parked.get(key);
-        Semaphore endpointSlots = slots(key);
-        while (queue != null && !stopping && !queue.isEmpty() && endpointSlots.tryAcquire()) {
-            Parked next = queue.pollFirst();
-            if (next == null) {
-                endpointSlots.release();
-                return;
-            }
-            parkedCount.decrementAndGet();
-            if (System.nanoTime() - next.parkedAt() > settings.claimLease().toNanos() / 2) {
-                endpointSlots.release();
-                this.queue.postponeAll(List.of(next.delivery()), Duration.ZERO);
-                continue;
-            }
-            CircuitBreaker breaker = breakers.circuitBreaker(key);
-            if (!breaker.tryAcquirePermission()) {
-                endpointSlots.release();
-                metrics.heldByBreaker();
-                this.queue.postponeAll(List.of(next.delivery()), settings.breaker().waitInOpenState());
-                continue;
-            }
-            if (!inFlight.tryAcquire()) {
-                // every request slot of this instance is taken: the next answer sends it
-                breaker.releasePermission();
-                endpointSlots.release();
-                queue.addFirst(next);
-                parkedCount.incrementAndGet();
-                return;
-            }
-            post(next.delivery(), next.target(), next.event(), channels.of(next.target()), key, breaker, endpointSlots);
-        }
-    }
-
-    /** Puts every waiting delivery back in the queue, due at once: on stop, so no claim waits for its lease. */
-    private void putBackParked() {
-        List<ClaimedDelivery> waiting = new ArrayList<>();
-        for (java.util.Deque<Parked> queue : parked.values()) {
-            Parked next;
-            while ((next = queue.pollFirst()) != null) {
-                parkedCount.decrementAndGet();
-                waiting.add(next.delivery());
-            }
-        }
-        if (!waiting.isEmpty()) {
-            try {
-                queue.postponeAll(waiting, Duration.ZERO);
-            } catch (RuntimeException e) {
-                log.warn("Could not put {} waiting deliveries back; their claims end with the lease: {}", waiting.size(), e.toString());
-            }
-        }
-    }
-
-    /** POSTs the delivery; the caller holds a request slot, the endpoint's slot and the breaker's permission. */
-    private void post(ClaimedDelivery delivery, DeliveryTarget target, StoredEvent event, DeliveryChannel channel, String key,
-            CircuitBreaker breaker, Semaphore endpointSlots) {
         if (!channel.admit(target)) {
             // over the number's allowance: told in the digest at the end of its window (SmsDigests)
             breaker.releasePermission();
             endpointSlots.release();
             recorder.add(new Recording(new DeliveryQueue.Settled(delivery, new SendResult(SendResult.NO_ANSWER, null, 0, null,
                     null, null), FOLDED, "delivered", null), null));
-            sendParked(key);
-            return;
+            return false;
         }
         DeliveryChannel.Request request;
         try {
@@ -357,8 +230,7 @@ public final class DeliveryWorker implements SmartLifecycle {
             breaker.releasePermission();
             endpointSlots.release();
             settle(delivery, SendResult.refused(e.getMessage(), 0), new DeliveryOutcome.Refused(e.getMessage()));
-            sendParked(key);
-            return;
+            return false;
         }
         client.post(request).whenComplete((result, failure) -> {
             SendResult outcome = channel.redact(failure == null ? result
@@ -371,17 +243,12 @@ public final class DeliveryWorker implements SmartLifecycle {
                 breaker.onError(outcome.latencyMillis(), TimeUnit.MILLISECONDS, new EndpointFailure(outcome));
             }
             endpointSlots.release();
-            sendParked(key);
-            if (parkedFor(key) <= settings.maxInFlightPerEndpoint() && waitingForSlot.remove(key) != null) {
+            if (waitingForSlot.remove(key) != null) {
                 loop.wakeUp();
             }
             settle(delivery, outcome, channel.classify(outcome, clock.instant()));
         });
-    }
-
-    private int parkedFor(String key) {
-        java.util.Deque<Parked> queue = parked.get(key);
-        return queue == null ? 0 : queue.size();
+        return true;
     }
 
     /** What the breaker counts as a failed attempt: no stack trace, nothing but the outcome. */
@@ -480,7 +347,6 @@ public final class DeliveryWorker implements SmartLifecycle {
 
     @Override
     public synchronized void start() {
-        stopping = false;
         var counter = new AtomicInteger();
         // two threads take the answers off the HTTP client's own I/O threads
         httpThreads = Executors.newFixedThreadPool(2, runnable -> {
@@ -503,8 +369,6 @@ public final class DeliveryWorker implements SmartLifecycle {
     public synchronized void stop() {
         long waitMillis = settings.responseTimeout().plus(settings.connectTimeout()).toMillis();
         loop.stop(java.time.Duration.ofMillis(waitMillis));
-        stopping = true;
-        putBackParked();
         try {
             // every request answered and its attempt written gives its permit back
             if (inFlight.tryAcquire(settings.maxInFlight(), waitMillis, TimeUnit.MILLISECONDS)) {

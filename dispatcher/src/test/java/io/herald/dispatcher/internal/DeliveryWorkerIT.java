@@ -466,27 +466,6 @@ class DeliveryWorkerIT {
     }
 
     /**
-     * A backlog for one endpoint is sent as its slots free, from memory: the deliveries claimed beyond
-     * its slots wait beside the worker instead of being put back and claimed again after every answer.
-     */
-    @Test
-    void shouldSendABacklogForOneEndpointWithoutClaimingItAgainAndAgain() {
-        endpoint.stubFor(post(urlEqualTo(HOOK)).willReturn(aResponse().withStatus(200).withFixedDelay(20)));
-        long subscription = subscription(endpoint).getKey();
-        List<Long> backlog = new ArrayList<>();
-        for (int i = 0; i < 300; i++) {
-            backlog.add(delivery(subscription, TestEvents.event(TestEvents.uniqueResource())));
-        }
-
-        worker(Map.of("herald.dispatcher.max-in-flight-per-endpoint", "4"));
-
-        await().atMost(Duration.ofSeconds(60)).until(() -> backlog.stream().allMatch(id -> status(id).equals("delivered")));
-        assertThat(backlog.stream().mapToInt(this::attempts).sum()).as("each sent once").isEqualTo(300);
-        assertThat(meters.counter("herald.delivery.postponed").count())
-                .as("deliveries put back because their endpoint's slots were all in use").isLessThan(300);
-    }
-
-    /**
      * Deliveries waiting for an endpoint's slots are sent when the instance's own request slots come
      * back too (attempts written), not only when one of that endpoint's requests is answered.
      */
