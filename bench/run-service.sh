@@ -65,6 +65,10 @@ JAR=$OUT/herald.jar
 BARE_JAR=$OUT/bare-endpoint.jar
 
 say "fresh databases on 127.0.0.1:$PGPORT"
+# the bench cluster's own settings, as docs/benchmarks.md states them (both take effect on reload):
+# checkpoints every few seconds under the batch load otherwise
+psql_ -d postgres -c "ALTER SYSTEM SET max_wal_size = '4GB'" -c "ALTER SYSTEM SET checkpoint_timeout = '15min'" \
+  -c "SELECT pg_reload_conf()" >/dev/null
 psql_ -d postgres -c "DROP DATABASE IF EXISTS herald_bench WITH (FORCE)" -c "CREATE DATABASE herald_bench" \
   -c "DROP DATABASE IF EXISTS bench_baseline WITH (FORCE)" -c "CREATE DATABASE bench_baseline"
 

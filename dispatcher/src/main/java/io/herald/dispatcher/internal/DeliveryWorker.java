@@ -127,6 +127,9 @@ public final class DeliveryWorker implements SmartLifecycle {
 
     /** Claims and sends one batch (as far as there is room); returns how many were sent. Tests may call it directly once the worker is started. */
     public int dispatchOnce() {
+        // an endpoint whose last request was answered between its slots being found full and its
+        // subscriptions being held back would otherwise hold them back for good: no answer is left to come
+        waitingForSlot.keySet().removeIf(key -> perEndpoint.get(key) == null || perEndpoint.get(key).availablePermits() > 0);
         int room = Math.min(settings.batchSize(), inFlight.availablePermits());
         if (room == 0) {
             return 0;
