@@ -129,7 +129,10 @@ public final class DeliveryWorker implements SmartLifecycle {
     public int dispatchOnce() {
         // an endpoint whose last request was answered between its slots being found full and its
         // subscriptions being held back would otherwise hold them back for good: no answer is left to come
-        waitingForSlot.keySet().removeIf(key -> perEndpoint.get(key) == null || perEndpoint.get(key).availablePermits() > 0);
+        waitingForSlot.keySet().removeIf(key -> {
+            Semaphore slots = perEndpoint.get(key);
+            return slots == null || slots.availablePermits() > 0;
+        });
         int room = Math.min(settings.batchSize(), inFlight.availablePermits());
         if (room == 0) {
             return 0;
