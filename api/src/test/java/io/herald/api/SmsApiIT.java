@@ -294,6 +294,9 @@ class SmsApiIT extends ApiTestSupport {
         assertThat(forged.status()).isEqualTo(403);
         assertThat(get(SUBSCRIPTIONS + "/" + first, tokenP).json().get("status").asString()).isEqualTo("active");
         assertThat(inbound(stop, null).status()).as("unsigned").isEqualTo(403);
+        Response malformed = send(HttpRequest.newBuilder(url(INBOUND)).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("Body=STOP&From=%ZZ")));
+        assertThat(malformed.status()).as("a malformed percent-escape").isEqualTo(400);
 
         Response stopped = inbound(stop, signature(SMS_AUTH_TOKEN, stop));
         assertThat(stopped.status()).as(stopped.body()).isEqualTo(200);

@@ -50,8 +50,8 @@ class SmsInboundController {
                 continue;
             }
             int equals = pair.indexOf('=');
-            String name = URLDecoder.decode(equals < 0 ? pair : pair.substring(0, equals), StandardCharsets.UTF_8);
-            String value = equals < 0 ? "" : URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8);
+            String name = decoded(equals < 0 ? pair : pair.substring(0, equals));
+            String value = equals < 0 ? "" : decoded(pair.substring(equals + 1));
             form.computeIfAbsent(name, n -> new ArrayList<>()).add(value);
         }
         Map<String, String> headers = new LinkedHashMap<>();
@@ -66,5 +66,14 @@ class SmsInboundController {
         }
         return ResponseEntity.ok().contentType(MediaType.TEXT_XML)
                 .body("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response></Response>");
+    }
+
+    /** One form field, percent-decoded; a malformed escape (such as {@code %ZZ}) is the sender's error, a 400. */
+    private static String decoded(String raw) {
+        try {
+            return URLDecoder.decode(raw, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new io.herald.api.problem.BadRequestException("invalid-body", "", "the form body has a malformed percent-escape");
+        }
     }
 }
