@@ -106,7 +106,8 @@ final class DeliveryQueue {
      *
      * <p>Fenced on the claim: a delivery claimed again since (this claim's lease ran out and another
      * instance took it) keeps the newer claimant's state; the attempt is still recorded, as
-     * {@code superseded: …}, since the request was made.
+     * {@code superseded: …}, since the request was made. A delivery deleted meanwhile (with its
+     * subscription) leaves no attempt: there is nothing left to record it against.
      *
      * @return how many attempts were superseded so
      */
@@ -172,6 +173,7 @@ final class DeliveryQueue {
                     SELECT u.id, u.attempt, now(), u.code, u.latency, u.excerpt, u.error, u.outcome
                     FROM unnest(?::bigint[], ?::int[], ?::int[], ?::int[], ?::text[], ?::text[], ?::text[])
                          AS u(id, attempt, code, latency, excerpt, error, outcome)
+                    WHERE EXISTS (SELECT 1 FROM delivery d WHERE d.id = u.id)
                     """, statement -> {
                 var connection = statement.getConnection();
                 statement.setArray(1, connection.createArrayOf("bigint", ids));

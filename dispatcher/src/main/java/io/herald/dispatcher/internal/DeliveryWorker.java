@@ -78,6 +78,11 @@ public final class DeliveryWorker implements SmartLifecycle {
     private final UnsignableSubscriptions unsignable = new UnsignableSubscriptions(PAUSED_DELAY);
     /** Endpoints (by key) whose slots were all in use, with the subscriptions that found them so. */
     private final Map<String, Set<Long>> waitingForSlot = new ConcurrentHashMap<>();
+    /** Claimed deliveries of busy endpoints, sent from memory as those endpoints' slots free. */
+    private final WaitingDeliveries waiting;
+    /** When the targets of the waiting deliveries were last read again ({@link System#nanoTime()}). */
+    private volatile long waitingCheckedAt = System.nanoTime();
+    private volatile boolean stopping;
     private final java.util.concurrent.BlockingQueue<Recording> recorder = new java.util.concurrent.LinkedBlockingQueue<>();
     private volatile boolean recording;
     private Thread recorderThread;
@@ -101,6 +106,9 @@ public final class DeliveryWorker implements SmartLifecycle {
         this.clock = clock;
         this.metrics = new DeliveryMetrics(meters);
         this.inFlight = new Semaphore(settings.maxInFlight());
+        // a claim's worth per endpoint, so that a backlog is claimed once; no more over all than requests in flight
+        this.waiting = new WaitingDeliveries(Math.max(settings.batchSize(), 2 * settings.maxInFlightPerEndpoint()),
+                settings.maxInFlight());
         this.loop = new WorkLoop("herald-dispatcher", settings.pollInterval(), this::dispatchOnce);
         DispatcherProperties.Breaker breaker = settings.breaker();
         this.breakers = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
@@ -127,12 +135,7 @@ public final class DeliveryWorker implements SmartLifecycle {
 
     /** Claims and sends one batch (as far as there is room); returns how many were sent. Tests may call it directly once the worker is started. */
     public int dispatchOnce() {
-        // an endpoint whose last request was answered between its slots being found full and its
-        // subscriptions being held back would otherwise hold them back for good: no answer is left to come
-        waitingForSlot.keySet().removeIf(key -> {
-            Semaphore slots = perEndpoint.get(key);
-            return slots == null || slots.availablePermits() > 0;
-        });
+        resumeWaiting();
         int room = Math.min(settings.batchSize(), inFlight.availablePermits());
         if (room == 0) {
             return 0;
@@ -175,6 +178,88 @@ public final class DeliveryWorker implements SmartLifecycle {
         return sent;
     }
 
+    /**
+     * Sends what waits for endpoints with free slots (a waiting delivery that found every request slot of
+     * this instance taken goes out here, once attempts are written and give theirs back), after reading
+     * again, at most once a poll interval, whether their subscriptions still exist and take pushes; and
+     * lets the claims take again the subscriptions of endpoints that are no longer busy.
+     */
+    private void resumeWaiting() {
+        if (waiting.size() > 0 && System.nanoTime() - waitingCheckedAt >= settings.pollInterval().toNanos()) {
+            recheckWaiting();
+        }
+        for (String key : waiting.endpoints()) {
+            sendWaiting(key);
+        }
+        // an endpoint answered between its slots being found full and its subscriptions being held back:
+        // no answer is left to come that would let them go
+        waitingForSlot.keySet().removeIf(key -> waiting.waitingFor(key) <= settings.maxInFlightPerEndpoint()
+                && slots(key).availablePermits() > 0);
+    }
+
+    /**
+     * A subscription deleted since its deliveries were claimed takes them with it, one paused has them
+     * put back as the claim would, and the others are sent with what their subscription is now (a
+     * rotated secret, say): revoking is as immediate for waiting deliveries as for claimed ones.
+     */
+    private void recheckWaiting() {
+        waitingCheckedAt = System.nanoTime();
+        Map<SubscriptionId, DeliveryTarget> targets = subscriptions.deliveryTargets(List.copyOf(waiting.subscriptions()));
+        List<ClaimedDelivery> paused = new ArrayList<>();
+        waiting.update(next -> {
+            DeliveryTarget target = targets.get(next.delivery().subscription());
+            if (target == null) {
+                return null;
+            }
+            if (!target.active()) {
+                paused.add(next.delivery());
+                return null;
+            }
+            return new WaitingDeliveries.Waiting(next.delivery(), target, next.event(), next.since());
+        });
+        queue.postponeAll(paused, PAUSED_DELAY);
+    }
+
+    /**
+     * Sends the endpoint's waiting deliveries while it has free slots (from the loop and from answers).
+     * One that waited half its claim lease goes back to the queue instead: another instance may take it
+     * over soon.
+     */
+    private void sendWaiting(String key) {
+        Semaphore endpointSlots = slots(key);
+        while (!stopping && waiting.waitingFor(key) > 0 && endpointSlots.tryAcquire()) {
+            WaitingDeliveries.Waiting next = waiting.next(key);
+            if (next == null) {
+                endpointSlots.release();
+                return;
+            }
+            if (System.nanoTime() - next.since() > settings.claimLease().toNanos() / 2) {
+                endpointSlots.release();
+                queue.postponeAll(List.of(next.delivery()), Duration.ZERO);
+                continue;
+            }
+            CircuitBreaker breaker = breakers.circuitBreaker(key);
+            if (!breaker.tryAcquirePermission()) {
+                endpointSlots.release();
+                metrics.heldByBreaker();
+                queue.postponeAll(List.of(next.delivery()), settings.breaker().waitInOpenState());
+                continue;
+            }
+            if (!inFlight.tryAcquire()) {
+                // every request slot of this instance is taken: the loop sends it once attempts are written
+                breaker.releasePermission();
+                endpointSlots.release();
+                waiting.putFirst(key, next);
+                return;
+            }
+            post(next.delivery(), next.target(), next.event(), channels.of(next.target()), key, breaker, endpointSlots);
+        }
+    }
+
+    private Semaphore slots(String key) {
+        return perEndpoint.computeIfAbsent(key, k -> new Semaphore(settings.maxInFlightPerEndpoint()));
+    }
+
     /** The subscriptions whose endpoint had no free slot when last tried: not claimed until a slot frees. */
     private long[] heldBack() {
         return waitingForSlot.values().stream().flatMap(Set::stream).mapToLong(Long::longValue).toArray();
@@ -210,23 +295,46 @@ public final class DeliveryWorker implements SmartLifecycle {
             putBack.computeIfAbsent(settings.breaker().waitInOpenState(), d -> new ArrayList<>()).add(delivery);
             return false;
         }
-        Semaphore endpointSlots = perEndpoint.computeIfAbsent(key, k -> new Semaphore(settings.maxInFlightPerEndpoint()));
-        if (!endpointSlots.tryAcquire()) {
+        Semaphore endpointSlots = slots(key);
+        boolean slot = endpointSlots.tryAcquire();
+        if (!slot || !inFlight.tryAcquire()) {
             breaker.releasePermission();
-            // this endpoint's deliveries are not claimed again until one of its requests is answered
-            waitingForSlot.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(delivery.subscription().value());
+            if (slot) {
+                endpointSlots.release();
+            }
+            if (!stopping && waiting.add(key, new WaitingDeliveries.Waiting(delivery, target, event, System.nanoTime()))) {
+                if (waiting.waitingFor(key) > settings.maxInFlightPerEndpoint()) {
+                    // enough wait for it: its subscription is not claimed again until most of those have gone out
+                    hold(key, delivery);
+                }
+                sendWaiting(key); // a slot may have come free meanwhile
+                return false;
+            }
+            // this endpoint's deliveries are not claimed again until its waiting ones have gone out
+            hold(key, delivery);
             metrics.postponed();
             putBack.computeIfAbsent(Duration.ZERO, d -> new ArrayList<>()).add(delivery);
             return false;
         }
-        inFlight.acquireUninterruptibly();
+        post(delivery, target, event, channel, key, breaker, endpointSlots);
+        return true;
+    }
+
+    private void hold(String key, ClaimedDelivery delivery) {
+        waitingForSlot.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(delivery.subscription().value());
+    }
+
+    /** POSTs the delivery; the caller holds a request slot, the endpoint's slot and the breaker's permission. */
+    private void post(ClaimedDelivery delivery, DeliveryTarget target, StoredEvent event, DeliveryChannel channel, String key,
+            CircuitBreaker breaker, Semaphore endpointSlots) {
         if (!channel.admit(target)) {
             // over the number's allowance: told in the digest at the end of its window (SmsDigests)
             breaker.releasePermission();
             endpointSlots.release();
             recorder.add(new Recording(new DeliveryQueue.Settled(delivery, new SendResult(SendResult.NO_ANSWER, null, 0, null,
                     null, null), FOLDED, "delivered", null), null));
-            return false;
+            sendWaiting(key);
+            return;
         }
         DeliveryChannel.Request request;
         try {
@@ -236,7 +344,8 @@ public final class DeliveryWorker implements SmartLifecycle {
             breaker.releasePermission();
             endpointSlots.release();
             settle(delivery, SendResult.refused(e.getMessage(), 0), new DeliveryOutcome.Refused(e.getMessage()));
-            return false;
+            sendWaiting(key);
+            return;
         }
         client.post(request).whenComplete((result, failure) -> {
             SendResult outcome = channel.redact(failure == null ? result
@@ -249,12 +358,12 @@ public final class DeliveryWorker implements SmartLifecycle {
                 breaker.onError(outcome.latencyMillis(), TimeUnit.MILLISECONDS, new EndpointFailure(outcome));
             }
             endpointSlots.release();
-            if (waitingForSlot.remove(key) != null) {
+            sendWaiting(key);
+            if (waiting.waitingFor(key) <= settings.maxInFlightPerEndpoint() && waitingForSlot.remove(key) != null) {
                 loop.wakeUp();
             }
             settle(delivery, outcome, channel.classify(outcome, clock.instant()));
         });
-        return true;
     }
 
     /** What the breaker counts as a failed attempt: no stack trace, nothing but the outcome. */
@@ -353,6 +462,7 @@ public final class DeliveryWorker implements SmartLifecycle {
 
     @Override
     public synchronized void start() {
+        stopping = false;
         var counter = new AtomicInteger();
         // two threads take the answers off the HTTP client's own I/O threads
         httpThreads = Executors.newFixedThreadPool(2, runnable -> {
@@ -375,6 +485,8 @@ public final class DeliveryWorker implements SmartLifecycle {
     public synchronized void stop() {
         long waitMillis = settings.responseTimeout().plus(settings.connectTimeout()).toMillis();
         loop.stop(java.time.Duration.ofMillis(waitMillis));
+        stopping = true;
+        putBackWaiting();
         try {
             // every request answered and its attempt written gives its permit back
             if (inFlight.tryAcquire(settings.maxInFlight(), waitMillis, TimeUnit.MILLISECONDS)) {
@@ -392,6 +504,17 @@ public final class DeliveryWorker implements SmartLifecycle {
             httpThreads.shutdownNow();
         }
         log.info("Dispatcher stopped");
+    }
+
+    /** Puts every waiting delivery back in the queue, due at once: on stop, so that none waits for its lease. */
+    private void putBackWaiting() {
+        List<ClaimedDelivery> all = waiting.takeAll().stream().map(WaitingDeliveries.Waiting::delivery).toList();
+        try {
+            queue.postponeAll(all, Duration.ZERO);
+        } catch (RuntimeException e) {
+            log.warn("Could not put {} waiting deliveries back; they are claimed again when their lease ends: {}", all.size(),
+                    e.toString());
+        }
     }
 
     @Override

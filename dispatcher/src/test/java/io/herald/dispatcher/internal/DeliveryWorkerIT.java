@@ -510,6 +510,77 @@ class DeliveryWorkerIT {
         await().atMost(Duration.ofSeconds(60)).until(() -> backlog.stream().allMatch(id -> status(id).equals("delivered")));
     }
 
+    /**
+     * A backlog for one endpoint is sent as its slots free, from memory: the deliveries claimed beyond
+     * its slots wait beside the worker instead of being put back and claimed again after every answer.
+     */
+    @Test
+    void shouldSendABacklogForOneEndpointWithoutClaimingItAgainAndAgain() {
+        endpoint.stubFor(post(urlEqualTo(HOOK)).willReturn(aResponse().withStatus(200).withFixedDelay(20)));
+        long subscription = subscription(endpoint).getKey();
+        List<Long> backlog = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            backlog.add(delivery(subscription, TestEvents.event(TestEvents.uniqueResource())));
+        }
+
+        worker(Map.of("herald.dispatcher.max-in-flight-per-endpoint", "4"));
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> backlog.stream().allMatch(id -> status(id).equals("delivered")));
+        assertThat(backlog.stream().mapToInt(this::attempts).sum()).as("each sent once").isEqualTo(300);
+        assertThat(meters.counter("herald.delivery.postponed").count())
+                .as("deliveries put back because their endpoint's slots were all in use").isLessThan(300);
+    }
+
+    /**
+     * A subscription deleted while its backlog waits in memory for its endpoint's slots gets no more
+     * requests than those already on their way, and the attempts of those answered after the delete
+     * do not stop others' attempts from being written.
+     */
+    @Test
+    void shouldSendNoWaitingDeliveryOfASubscriptionDeletedMeanwhile() {
+        endpoint.stubFor(post(urlEqualTo(HOOK)).willReturn(aResponse().withStatus(200).withFixedDelay(200)));
+        long deleted = subscription(endpoint).getKey();
+        long other = subscription(slowEndpoint).getKey();
+        slowEndpoint.stubFor(post(urlEqualTo(HOOK)).willReturn(aResponse().withStatus(200).withFixedDelay(200)));
+        for (int i = 0; i < 50; i++) {
+            delivery(deleted, TestEvents.event(TestEvents.uniqueResource()));
+        }
+        List<Long> others = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            others.add(delivery(other, TestEvents.event(TestEvents.uniqueResource())));
+        }
+        worker(Map.of("herald.dispatcher.max-in-flight-per-endpoint", "2"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> endpoint.getAllServeEvents().size() >= 2);
+
+        assertThat(subscriptions.delete(OWNER, new io.herald.subscriptions.SubscriptionId(deleted))).isTrue();
+        int sentBeforeTheDelete = endpoint.getAllServeEvents().size();
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> others.stream().allMatch(id -> status(id).equals("delivered")));
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
+                .until(() -> endpoint.getAllServeEvents().size() <= sentBeforeTheDelete + 2);
+    }
+
+    /** A subscription paused while its backlog waits in memory gets nothing more until resumed; its deliveries stay pending. */
+    @Test
+    void shouldPutBackTheWaitingDeliveriesOfASubscriptionPausedMeanwhile() {
+        endpoint.stubFor(post(urlEqualTo(HOOK)).willReturn(aResponse().withStatus(200).withFixedDelay(200)));
+        long subscription = subscription(endpoint).getKey();
+        List<Long> backlog = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            backlog.add(delivery(subscription, TestEvents.event(TestEvents.uniqueResource())));
+        }
+        worker(Map.of("herald.dispatcher.max-in-flight-per-endpoint", "2"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> endpoint.getAllServeEvents().size() >= 2);
+
+        assertThat(subscriptions.pause(OWNER, new io.herald.subscriptions.SubscriptionId(subscription))).isPresent();
+        int sentBeforeThePause = endpoint.getAllServeEvents().size();
+
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
+                .until(() -> endpoint.getAllServeEvents().size() <= sentBeforeThePause + 2);
+        assertThat(backlog.stream().filter(id -> status(id).equals("pending")).count())
+                .as("left pending for when the subscription is resumed").isGreaterThanOrEqualTo(40 - sentBeforeThePause - 2);
+    }
+
     /** A failing endpoint gets no more traffic once its breaker opens; its deliveries wait without using up attempts. */
     @Test
     void shouldHoldAFailingEndpointsDeliveriesOnceItsBreakerOpens() {
