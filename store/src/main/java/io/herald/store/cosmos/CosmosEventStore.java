@@ -100,7 +100,7 @@ public final class CosmosEventStore implements EventStore, SharedChangeFeed {
         }
         AppendResult result = committer.submit(request);
         if (result instanceof AppendResult.Appended) {
-            appended.accept(new EventsAppended(request.size()));
+            appended.accept(EventsAppended.of(request));
         }
         return result;
     }

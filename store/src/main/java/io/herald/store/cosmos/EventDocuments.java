@@ -55,7 +55,7 @@ final class EventDocuments {
         doc.put("resourceInstance", event.resourceInstance());
         doc.put("instanceId", event.instanceId());
         doc.put("time", micros(event.time() != null ? event.time() : storedAt));
-        doc.put("logRange", logRangeHash(event.resource()));
+        doc.put("logRange", io.herald.store.LogRange.hash(event.resource()));
         doc.put("body", event.json());
         return doc;
     }
@@ -101,19 +101,6 @@ final class EventDocuments {
 
     static String hash(IncomingEvent event) {
         return HEX.formatHex(event.contentHash());
-    }
-
-    /**
-     * The same hash of {@code resource} as PostgreSQL's {@code herald_log_range} (the first 32 bits
-     * of its MD5), so an event falls in the same {@link io.herald.store.LogRange} in either store.
-     */
-    static long logRangeHash(String resource) {
-        try {
-            byte[] md5 = MessageDigest.getInstance("MD5").digest(resource.getBytes(StandardCharsets.UTF_8));
-            return ((md5[0] & 0xFFL) << 24) | ((md5[1] & 0xFFL) << 16) | ((md5[2] & 0xFFL) << 8) | (md5[3] & 0xFFL);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     static long micros(Instant instant) {

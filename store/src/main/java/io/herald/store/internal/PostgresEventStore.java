@@ -52,7 +52,7 @@ public final class PostgresEventStore implements EventStore, AutoCloseable {
         }
         AppendResult result = StoreUnavailableException.awaitCommit(committer.submit(events), settings.timeout());
         if (result instanceof AppendResult.Appended) {
-            appended.accept(new EventsAppended(events.size()));
+            appended.accept(EventsAppended.of(events));
         }
         return result;
     }

@@ -16,7 +16,7 @@ class EventDocumentsTest {
     @Test
     void shouldHashAResourceAsPostgresHeraldLogRangeDoes() {
         // PostgreSQL 15: SELECT ('x' || substr(md5('urn:altinn:resource:app_ttd_demo'), 1, 8))::bit(32)::bigint
-        assertThat(EventDocuments.logRangeHash("urn:altinn:resource:app_ttd_demo")).isEqualTo(28_784_894L);
+        assertThat(io.herald.store.LogRange.hash("urn:altinn:resource:app_ttd_demo")).isEqualTo(28_784_894L);
     }
 
     @Test

@@ -67,6 +67,12 @@ public final class ChangeFeedMatcher implements SmartLifecycle {
     private final Map<Integer, Long> lagMillisByRange = new ConcurrentHashMap<>();
     private final Map<Integer, Long> lastQuietAdvance = new ConcurrentHashMap<>();
     private final AtomicLong lagEvents = new AtomicLong();
+    /** Ranges that events committed on this instance went to since they were last read. */
+    private final java.util.Set<Integer> touched = ConcurrentHashMap.newKeySet();
+    /** Ranges whose last read was a full batch: more is waiting there. */
+    private final java.util.Set<Integer> behind = ConcurrentHashMap.newKeySet();
+    /** When every held range was last read ({@link System#nanoTime()}); 0: at the next round. */
+    private volatile long lastFullRound;
     private final WorkLoop loop;
     private final Consumer<DeliveriesCreated> created;
     private ScheduledExecutorService heartbeats;
@@ -102,7 +108,7 @@ public final class ChangeFeedMatcher implements SmartLifecycle {
         Gauge.builder("herald.matcher.lag.events", lagEvents, AtomicLong::get)
                 .description("log events stored after the checkpoint of this instance's slowest range")
                 .tag("matcher", instance).register(meters);
-        this.loop = new WorkLoop("herald-matcher", settings.pollInterval(), this::matchOnce);
+        this.loop = new WorkLoop("herald-matcher", settings.pollInterval(), this::round);
         Gauge.builder("herald.matcher.ranges", leases, l -> l.held().size())
                 .description("log ranges this instance holds").tag("matcher", instance).register(meters);
     }
@@ -112,8 +118,37 @@ public final class ChangeFeedMatcher implements SmartLifecycle {
      * this; tests may call it directly.
      */
     public int matchOnce() {
+        return match(null);
+    }
+
+    /**
+     * The loop's round: every held range once a poll interval (events committed on other instances
+     * are found so), and in between only the ranges that events committed here went to and those
+     * still behind — one read per range with news rather than one per range held (16 by default)
+     * for every commit.
+     */
+    private int round() {
+        long now = System.nanoTime();
+        if (lastFullRound == 0 || now - lastFullRound >= settings.pollInterval().toNanos()) {
+            lastFullRound = now;
+            touched.clear(); // what is committed from here on marks its range again; what came before, this round reads
+            return match(null);
+        }
+        java.util.Set<Integer> due = new java.util.HashSet<>(behind);
+        for (var ranges = touched.iterator(); ranges.hasNext(); ) {
+            due.add(ranges.next());
+            ranges.remove();
+        }
+        return due.isEmpty() ? 0 : match(due);
+    }
+
+    /** Matches one batch of each held range (of {@code only}, unless null). */
+    private int match(java.util.Set<Integer> only) {
         int matched = 0;
         for (var range : leases.held().entrySet()) {
+            if (only != null && !only.contains(range.getKey())) {
+                continue;
+            }
             if (failures.backingOff(range.getKey())) {
                 continue;
             }
@@ -135,6 +170,11 @@ public final class ChangeFeedMatcher implements SmartLifecycle {
 
     private int matchBatch(int range, EventPosition checkpoint) {
         FeedPage page = store.follow(checkpoint, settings.batchSize(), leases.range(range));
+        if (page.events().size() == settings.batchSize()) {
+            behind.add(range);
+        } else {
+            behind.remove(range);
+        }
         // after reading the events: every subscription validated before they were readable is in the index
         catalog.refresh();
         if (page.events().isEmpty()) {
@@ -176,9 +216,18 @@ public final class ChangeFeedMatcher implements SmartLifecycle {
         }
     }
 
-    /** Asks the matcher to look for new events now rather than after its poll interval. */
-    @EventListener(EventsAppended.class)
+    /** Asks the matcher to look at every range now rather than after its poll interval. */
     public void wakeUp() {
+        lastFullRound = 0;
+        loop.wakeUp();
+    }
+
+    /** Events were committed on this instance: their ranges are read now rather than after the poll interval. */
+    @EventListener(EventsAppended.class)
+    public void wakeUp(EventsAppended appended) {
+        for (String resource : appended.resources()) {
+            touched.add(io.herald.store.LogRange.indexOf(resource, leases.ranges()));
+        }
         loop.wakeUp();
     }
 
@@ -198,7 +247,11 @@ public final class ChangeFeedMatcher implements SmartLifecycle {
 
     private void heartbeat() {
         try {
+            java.util.Set<Integer> before = java.util.Set.copyOf(leases.held().keySet());
             leases.heartbeat();
+            if (!before.containsAll(leases.held().keySet())) {
+                wakeUp(); // ranges taken on (at start, or from an instance gone): read them now, not at the next full round
+            }
             long slowest = leases.held().values().stream().mapToLong(EventPosition::seq).min().orElse(Long.MAX_VALUE);
             Long head = jdbc.queryForObject("SELECT last_value FROM event_seq", Long.class);
             lagEvents.set(slowest == Long.MAX_VALUE || head == null ? 0 : Math.max(0, head - slowest));
