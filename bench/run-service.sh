@@ -163,12 +163,13 @@ PUB=bench/service/publish.lua
 PGBENCH_DIR=$OUT/pgbench; mkdir -p "$PGBENCH_DIR"
 
 if has pull; then
-  say "bulk-loading a log of $pull_events events in SQL (100 resources, 100,000 parties)"
-  chunk=$(( pull_events / 10 ))
-  chunks=""
-  for c in $(seq 0 9); do
-    lo=$(( c * chunk + 1 )); hi=$(( (c + 1) * chunk ))
-    chunks+="$(psql_ -d herald_bench -c BEGIN -c "INSERT INTO event (stored_at, seq, source, id, type, resource, subject, alternative_subject,
+  # in transactions of 500 events, as the group commit writes them (herald.store.group-commit.max-events): the
+  # planner's view of the log (statistics on tx) is then the one a real log gives it; a few huge transactions
+  # made it misjudge where a cursor stands and scan a whole transaction's events for one resource's page
+  say "bulk-loading a log of $pull_events events in SQL (100 resources, 100,000 parties, 500 per transaction)"
+  per_tx=500
+  psql_ -d herald_bench -c "DO \$\$ BEGIN FOR c IN 0..$(( pull_events / per_tx - 1 )) LOOP
+      INSERT INTO event (stored_at, seq, source, id, type, resource, subject, alternative_subject,
         resource_instance, instance_id, time, body)
       SELECT now(), nextval('event_seq'), 'https://ttd.apps.altinn.no/ttd/pull' || (g % 100) || '/instances/' || (50000000 + g % 100000)
              || '/' || u, 'pull-' || g, 'app.instance.process.movedTo.Task_2',
@@ -182,9 +183,12 @@ if has pull; then
                'data', json_build_object('process', json_build_object('currentTask', 'Task_2', 'started', '2026-12-06T03:59:58.123Z',
                  'elementType', 'Task', 'flowType', 'CompleteCurrentMoveToNext', 'name', 'Utfylling', 'altinnTaskType', 'data'),
                  'note', 'a typical app event with a nested payload, loaded in SQL for the pull benchmark'))::text
-      FROM generate_series($lo, $hi) g0, LATERAL (SELECT g0 AS g, md5(g0::text)::uuid AS u) x" \
-      -c "SELECT pg_current_xact_id()::text || ':' || (currval('event_seq') - $chunk + 1) || ':' || currval('event_seq')" -c COMMIT),"
-  done
+      FROM generate_series(c * $per_tx + 1, (c + 1) * $per_tx) g0, LATERAL (SELECT g0 AS g, md5(g0::text)::uuid AS u) x;
+      COMMIT;
+    END LOOP; END \$\$"
+  # the loaded transactions, one line each ("tx:firstSeq:lastSeq"), for the readers to start at random positions of
+  psql_ -d herald_bench -c "SELECT tx || ':' || min(seq) || ':' || max(seq) FROM event WHERE id LIKE 'pull-%' GROUP BY tx ORDER BY tx" \
+    > "$OUT/pull-chunks.txt"
   psql_ -d herald_bench -c "VACUUM ANALYZE event"
   say "loaded; waiting for Herald's matcher to pass the loaded log"
   wait_idle "$HERALD"
@@ -255,14 +259,14 @@ if has pull; then
   say "scenario: 50-event pages at 8 readers on $(psql_ -d herald_bench -c 'SELECT count(*) FROM event') events"
   for round in 1 2; do
     run_wrk "warmup-pull-c8-$round" "$HERALD" 8 "$warmup_round" 1 "http://127.0.0.1:$HERALD_PORT" bench/service/pull.lua \
-      BENCH_TOKEN="$TOKEN" BENCH_RESOURCES=100 BENCH_CHUNKS="$chunks" >/dev/null
+      BENCH_TOKEN="$TOKEN" BENCH_RESOURCES=100 BENCH_CHUNKS_FILE="$OUT/pull-chunks.txt" >/dev/null
   done
   run_wrk "herald-pull-c8" "$HERALD" 8 "$measure" 1 "http://127.0.0.1:$HERALD_PORT" bench/service/pull.lua \
-    BENCH_TOKEN="$TOKEN" BENCH_RESOURCES=100 BENCH_CHUNKS="$chunks"
+    BENCH_TOKEN="$TOKEN" BENCH_RESOURCES=100 BENCH_CHUNKS_FILE="$OUT/pull-chunks.txt"
   if (( profile )); then
     jfr_start pull
     run_wrk "profile-pull-c8" "$HERALD" 8 "$measure" 1 "http://127.0.0.1:$HERALD_PORT" bench/service/pull.lua \
-      BENCH_TOKEN="$TOKEN" BENCH_RESOURCES=100 BENCH_CHUNKS="$chunks"
+      BENCH_TOKEN="$TOKEN" BENCH_RESOURCES=100 BENCH_CHUNKS_FILE="$OUT/pull-chunks.txt"
     jfr_stop pull
   fi
 fi
@@ -276,6 +280,11 @@ service_load() { # name args...
 }
 
 if has e2e; then
+  wait_idle "$HERALD"
+  # the same load first, unmeasured: so far the JIT has compiled the publish path only, not the matcher's and
+  # the dispatcher's (a first burst ran at two thirds of a second one's rate, with most of Herald's CPU in the compiler)
+  say "warming the delivery path up (an unmeasured burst of the same shape)"
+  service_load "warmup-burst-8" burst 8 2500 urn:altinn:resource:app_ttd_warm8 >/dev/null
   wait_idle "$HERALD"
   say "scenario: a burst of 2,500 events to 8 subscriptions (20,000 deliveries)"
   service_load "herald-burst-8" burst 8 2500 urn:altinn:resource:app_ttd_burst8

@@ -1,11 +1,20 @@
 -- wrk script for bench/run-service.sh: reads 50-event pages of the generic feed at random positions of a
 -- bulk-loaded log. Environment: BENCH_TOKEN, BENCH_RESOURCES (how many resources app_ttd_pull_<n>),
--- BENCH_CHUNKS ("tx:firstSeq:lastSeq,..." of the loaded transactions).
+-- BENCH_CHUNKS ("tx:firstSeq:lastSeq,..." of the loaded transactions) or BENCH_CHUNKS_FILE (the same, one a line).
 local token = os.getenv("BENCH_TOKEN") or ""
 local resources = tonumber(os.getenv("BENCH_RESOURCES") or "100")
 local chunks = {}
-for tx, lo, hi in string.gmatch(os.getenv("BENCH_CHUNKS") or "", "(%d+):(%d+):(%d+)") do
-  table.insert(chunks, {tx, tonumber(lo), tonumber(hi)})
+local function add(text)
+  for tx, lo, hi in string.gmatch(text, "(%d+):(%d+):(%d+)") do
+    table.insert(chunks, {tx, tonumber(lo), tonumber(hi)})
+  end
+end
+add(os.getenv("BENCH_CHUNKS") or "")
+local file = os.getenv("BENCH_CHUNKS_FILE")
+if file then
+  local f = assert(io.open(file, "r"))
+  add(f:read("*a"))
+  f:close()
 end
 local headers = {["Authorization"] = "Bearer " .. token}
 dofile("bench/service/common.lua")
