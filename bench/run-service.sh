@@ -257,10 +257,10 @@ fi
 
 if has pull; then
   say "scenario: 50-event pages at 8 readers on $(psql_ -d herald_bench -c 'SELECT count(*) FROM event') events"
-  for round in 1 2; do
-    run_wrk "warmup-pull-c8-$round" "$HERALD" 8 "$warmup_round" 1 "http://127.0.0.1:$HERALD_PORT" bench/service/pull.lua \
-      BENCH_TOKEN="$TOKEN" BENCH_RESOURCES=100 BENCH_CHUNKS_FILE="$OUT/pull-chunks.txt" >/dev/null
-  done
+  # as for publishing: rounds of the same load until Herald's CPU per page settles (two fixed rounds left it
+  # compiling: p99 fell from 150 to 57 ms over three more rounds of 10 s)
+  warm_up pull "$HERALD" "http://127.0.0.1:$HERALD_PORT" bench/service/pull.lua \
+    BENCH_TOKEN="$TOKEN" BENCH_RESOURCES=100 BENCH_CHUNKS_FILE="$OUT/pull-chunks.txt"
   run_wrk "herald-pull-c8" "$HERALD" 8 "$measure" 1 "http://127.0.0.1:$HERALD_PORT" bench/service/pull.lua \
     BENCH_TOKEN="$TOKEN" BENCH_RESOURCES=100 BENCH_CHUNKS_FILE="$OUT/pull-chunks.txt"
   if (( profile )); then

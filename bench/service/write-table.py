@@ -77,8 +77,8 @@ cpu = subprocess.run(["sh", "-c", "grep -m1 'model name' /proc/cpuinfo | cut -d:
 table = [
     "<!-- service:begin (written by bench/run-service.sh; edits here are overwritten) -->",
     f"Command: `{command}` — {datetime.datetime.utcnow():%Y-%m-%d %H:%M} UTC{' (**quick check: short windows, not figures to quote**)' if quick else ''}.",
-    f"Machine: {os.cpu_count()} CPUs ({cpu}), {platform.system()} {platform.release()}, shared with other builds while it ran, "
-    "so absolute figures are noisy; the ratios to the baselines of the same run are what counts.",
+    f"Machine: {os.cpu_count()} CPUs ({cpu}), {platform.system()} {platform.release()}, "
+    "so absolute figures differ from machine to machine and run to run; the ratios to the baselines of the same run are what counts.",
     "",
     "| scenario | Herald | Herald CPU ms | Herald heap max MB | baselines, same run | ratio | target |",
     "|---|---|---|---|---|---|---|",
