@@ -71,6 +71,11 @@ public final class ChangeFeedMatcher implements SmartLifecycle {
     private final java.util.Set<Integer> touched = ConcurrentHashMap.newKeySet();
     /** Ranges whose last read was a full batch: more is waiting there. */
     private final java.util.Set<Integer> behind = ConcurrentHashMap.newKeySet();
+    /**
+     * How far each range has been read (its last page's {@code next}): up there, every event of the range
+     * is matched, whether or not its checkpoint (moved at most once a second for a quiet range) says so.
+     */
+    private final Map<Integer, EventPosition> readThrough = new ConcurrentHashMap<>();
     /** When every held range was last read ({@link System#nanoTime()}); 0: at the next round. */
     private volatile long lastFullRound;
     private final WorkLoop loop;
@@ -132,6 +137,10 @@ public final class ChangeFeedMatcher implements SmartLifecycle {
         if (lastFullRound == 0 || now - lastFullRound >= settings.pollInterval().toNanos()) {
             lastFullRound = now;
             touched.clear(); // what is committed from here on marks its range again; what came before, this round reads
+            if (nothingNew()) {
+                advanceQuietRanges();
+                return 0;
+            }
             return match(null);
         }
         java.util.Set<Integer> due = new java.util.HashSet<>(behind);
@@ -140,6 +149,44 @@ public final class ChangeFeedMatcher implements SmartLifecycle {
             ranges.remove();
         }
         return due.isEmpty() ? 0 : match(due);
+    }
+
+    /**
+     * True when every held range has been read through some position and the log has no event after
+     * the lowest of them: one look at the log instead of a read per range, for an idle log.
+     */
+    private boolean nothingNew() {
+        EventPosition through = null;
+        for (Integer range : leases.held().keySet()) {
+            EventPosition read = readThrough.get(range);
+            if (read == null || failures.backingOff(range)) {
+                return false;
+            }
+            if (through == null || through.isAfter(read)) {
+                through = read;
+            }
+        }
+        return through != null && store.follow(through, 1).events().isEmpty();
+    }
+
+    /** Moves quiet ranges' checkpoints up to where they were read (at most once a second each), without reading them again. */
+    private void advanceQuietRanges() {
+        for (var range : leases.held().entrySet()) {
+            EventPosition read = readThrough.get(range.getKey());
+            if (read == null) {
+                continue;
+            }
+            try {
+                advanceQuiet(range.getKey(), range.getValue(), read);
+            } catch (LeaseLostException e) {
+                lost(range.getKey());
+            }
+        }
+    }
+
+    private void lost(int range) {
+        readThrough.remove(range);
+        leases.lost(range);
     }
 
     /** Matches one batch of each held range (of {@code only}, unless null). */
@@ -156,7 +203,7 @@ public final class ChangeFeedMatcher implements SmartLifecycle {
                 matched += matchBatch(range.getKey(), range.getValue());
                 failures.succeeded(range.getKey());
             } catch (LeaseLostException e) {
-                leases.lost(range.getKey());
+                lost(range.getKey());
             } catch (DataAccessException e) {
                 if (RangeFailures.isTransient(e)) {
                     throw e; // the database itself: the work loop backs off and logs it
@@ -179,14 +226,8 @@ public final class ChangeFeedMatcher implements SmartLifecycle {
         catalog.refresh();
         if (page.events().isEmpty()) {
             lagMillisByRange.put(range, 0L);
-            // none of this range's events, but the log moved on: move the checkpoint past it now and
-            // then (at most once a second), so a quiet range does not keep re-reading other ranges' events
-            long now = clock.millis();
-            if (page.next().isAfter(checkpoint) && now - lastQuietAdvance.getOrDefault(range, 0L) >= QUIET_ADVANCE_MILLIS) {
-                transactions.executeWithoutResult(status -> fence(range, checkpoint, page.next()));
-                leases.advanced(range, page.next());
-                lastQuietAdvance.put(range, now);
-            }
+            readThrough.put(range, page.next());
+            advanceQuiet(range, checkpoint, page.next());
             return 0;
         }
         DeliveryRows rows = DeliveryRows.match(page.events(), catalog, parties, access);
@@ -196,6 +237,7 @@ public final class ChangeFeedMatcher implements SmartLifecycle {
             return rows.insert(jdbc, DeliveryRows.AFTER_VALIDATING_TRANSACTION);
         });
         leases.advanced(range, next);
+        readThrough.put(range, next); // only once the deliveries are written: until then, this range is read again
         counters.batch(page.events().size(), created, rows.denied());
         if (created > 0) {
             this.created.accept(new DeliveriesCreated(created));
@@ -204,6 +246,19 @@ public final class ChangeFeedMatcher implements SmartLifecycle {
         boolean behind = page.events().size() == settings.batchSize();
         lagMillisByRange.put(range, behind ? Math.max(0, clock.millis() - last.storedAt().toEpochMilli()) : 0L);
         return page.events().size();
+    }
+
+    /**
+     * None of this range's events up to {@code to}, but the log moved on: moves the checkpoint past it now
+     * and then (at most once a second), so a quiet range does not keep re-reading other ranges' events.
+     */
+    private void advanceQuiet(int range, EventPosition checkpoint, EventPosition to) {
+        long now = clock.millis();
+        if (to.isAfter(checkpoint) && now - lastQuietAdvance.getOrDefault(range, 0L) >= QUIET_ADVANCE_MILLIS) {
+            transactions.executeWithoutResult(status -> fence(range, checkpoint, to));
+            leases.advanced(range, to);
+            lastQuietAdvance.put(range, now);
+        }
     }
 
     /** Moves the range's checkpoint, if this instance still owns it and nobody moved it meanwhile. */
@@ -218,6 +273,7 @@ public final class ChangeFeedMatcher implements SmartLifecycle {
 
     /** Asks the matcher to look at every range now rather than after its poll interval. */
     public void wakeUp() {
+        readThrough.clear();
         lastFullRound = 0;
         loop.wakeUp();
     }

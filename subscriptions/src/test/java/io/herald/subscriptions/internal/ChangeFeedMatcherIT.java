@@ -349,18 +349,7 @@ class ChangeFeedMatcherIT {
     void shouldReadOnlyTheRangeOfTheNewEventsWhenWokenByAnAppend() {
         var settings = new SubscriptionsProperties.Matcher(8, 200, Duration.ofHours(1), Duration.ofSeconds(30), true);
         java.util.Map<Integer, java.util.concurrent.atomic.AtomicInteger> reads = new java.util.concurrent.ConcurrentHashMap<>();
-        EventStore counting = (EventStore) java.lang.reflect.Proxy.newProxyInstance(EventStore.class.getClassLoader(),
-                new Class<?>[] {EventStore.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("follow") && args[2] instanceof io.herald.store.LogRange range) {
-                        reads.computeIfAbsent(range.index(), i -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
-                    }
-                    try {
-                        return method.isDefault() ? java.lang.reflect.InvocationHandler.invokeDefault(proxy, method, args)
-                                : method.invoke(store, args);
-                    } catch (java.lang.reflect.InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
+        EventStore counting = counting(reads);
         var matcher = new ChangeFeedMatcher(counting, jdbc, transactions,
                 new SubscriptionCatalog(jdbc, new DataSourceTransactionManager(dataSource), new SubscriptionIndex()),
                 new TablePartyRegistry(jdbc), new SubscriberAccess(jdbc, TestAccess.EVERYONE_READS_EVERYTHING),
@@ -380,6 +369,54 @@ class ChangeFeedMatcherIT {
             await().atMost(Duration.ofSeconds(20)).until(() -> deliveries().contains(new Pair(subscription, position.tx(), position.seq())));
             assertThat(reads.keySet()).as("ranges read since the append").containsExactly(range);
         }
+    }
+
+    /**
+     * With nothing new in the log, a round looks at the log once instead of reading every range it
+     * holds (16 by default, ten times a second), and still finds an event published elsewhere (no wake-up)
+     * within its poll interval.
+     */
+    @Test
+    void shouldLookAtTheLogOnceARoundWhileNothingIsNew() {
+        var settings = new SubscriptionsProperties.Matcher(8, 200, Duration.ofMillis(20), Duration.ofSeconds(30), true);
+        java.util.Map<Integer, java.util.concurrent.atomic.AtomicInteger> reads = new java.util.concurrent.ConcurrentHashMap<>();
+        var matcher = new ChangeFeedMatcher(counting(reads), jdbc, transactions,
+                new SubscriptionCatalog(jdbc, new DataSourceTransactionManager(dataSource), new SubscriptionIndex()),
+                new TablePartyRegistry(jdbc), new SubscriberAccess(jdbc, TestAccess.EVERYONE_READS_EVERYTHING),
+                new RangeLeases(jdbc, "idle-" + UUID.randomUUID(), settings.leaseDuration(), 8), settings, Clock.systemUTC(), meters);
+        matchers.add(matcher);
+        String resource = TestEvents.uniqueResource();
+        long subscription = subscriptions.createValidated(new SubscriptionFilter(resource, null, null, null, null, false));
+        matcher.start();
+        await().atMost(Duration.ofSeconds(20)).until(() -> owners().size() == 1 && reads.size() == 9);
+        reads.clear();
+
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(3)).until(() -> rangeReads(reads) == 0);
+        assertThat(reads.get(-1)).as("looks at the log").isNotNull();
+
+        Published event = publish(resource, "t", null, null);
+        await().atMost(Duration.ofSeconds(20)).until(() -> deliveries().contains(pair(subscription, event)));
+    }
+
+    private static int rangeReads(java.util.Map<Integer, java.util.concurrent.atomic.AtomicInteger> reads) {
+        return reads.entrySet().stream().filter(e -> e.getKey() >= 0).mapToInt(e -> e.getValue().get()).sum();
+    }
+
+    /** The test store, counting the reads of each log range (by index) and of the whole log (-1). */
+    private static EventStore counting(java.util.Map<Integer, java.util.concurrent.atomic.AtomicInteger> reads) {
+        return (EventStore) java.lang.reflect.Proxy.newProxyInstance(EventStore.class.getClassLoader(),
+                new Class<?>[] {EventStore.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("follow")) {
+                        int key = args.length == 3 && args[2] instanceof io.herald.store.LogRange range ? range.index() : -1;
+                        reads.computeIfAbsent(key, i -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+                    }
+                    try {
+                        return method.isDefault() ? java.lang.reflect.InvocationHandler.invokeDefault(proxy, method, args)
+                                : method.invoke(store, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 
     private static List<String> owners() {
