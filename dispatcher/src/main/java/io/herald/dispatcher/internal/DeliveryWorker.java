@@ -227,22 +227,23 @@ public final class DeliveryWorker implements SmartLifecycle {
      */
     private void sendWaiting(String key) {
         Semaphore endpointSlots = slots(key);
+        Map<Duration, List<ClaimedDelivery>> putBack = new HashMap<>();
         while (!stopping && waiting.waitingFor(key) > 0 && endpointSlots.tryAcquire()) {
             WaitingDeliveries.Waiting next = waiting.next(key);
             if (next == null) {
                 endpointSlots.release();
-                return;
+                break;
             }
             if (System.nanoTime() - next.since() > settings.claimLease().toNanos() / 2) {
                 endpointSlots.release();
-                queue.postponeAll(List.of(next.delivery()), Duration.ZERO);
+                putBack.computeIfAbsent(Duration.ZERO, d -> new ArrayList<>()).add(next.delivery());
                 continue;
             }
             CircuitBreaker breaker = breakers.circuitBreaker(key);
             if (!breaker.tryAcquirePermission()) {
                 endpointSlots.release();
                 metrics.heldByBreaker();
-                queue.postponeAll(List.of(next.delivery()), settings.breaker().waitInOpenState());
+                putBack.computeIfAbsent(settings.breaker().waitInOpenState(), d -> new ArrayList<>()).add(next.delivery());
                 continue;
             }
             if (!inFlight.tryAcquire()) {
@@ -250,10 +251,12 @@ public final class DeliveryWorker implements SmartLifecycle {
                 breaker.releasePermission();
                 endpointSlots.release();
                 waiting.putFirst(key, next);
-                return;
+                break;
             }
             post(next.delivery(), next.target(), next.event(), channels.of(next.target()), key, breaker, endpointSlots);
         }
+        // one statement per delay for what goes back, not one per delivery (an opened breaker sends back a whole line)
+        putBack.forEach((delay, deliveries) -> queue.postponeAll(deliveries, delay));
     }
 
     private Semaphore slots(String key) {

@@ -147,6 +147,15 @@ class DeliveryWorkerIT {
         return DispatcherFixtures.dueDelivery(store, jdbc, subscription, event);
     }
 
+    /** {@code count} due deliveries to the subscription, each of a new event; returns their ids. */
+    private List<Long> backlog(long subscription, int count) {
+        List<Long> ids = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            ids.add(delivery(subscription, TestEvents.event(TestEvents.uniqueResource())));
+        }
+        return ids;
+    }
+
     private String status(long delivery) {
         return jdbc.queryForObject("SELECT status FROM delivery WHERE id = ?", String.class, delivery);
     }
@@ -324,10 +333,7 @@ class DeliveryWorkerIT {
     void shouldProbeAnOpenBreakerAndCloseItWhenTheEndpointRecovers() {
         endpoint.stubFor(post(urlEqualTo(HOOK)).willReturn(aResponse().withStatus(500)));
         long subscription = subscription(endpoint).getKey();
-        List<Long> deliveries = new ArrayList<>();
-        for (int i = 0; i < 6; i++) {
-            deliveries.add(delivery(subscription, TestEvents.event(TestEvents.uniqueResource())));
-        }
+        List<Long> deliveries = backlog(subscription, 6);
         DeliveryWorker worker = worker(Map.of("herald.dispatcher.max-in-flight-per-endpoint", "1",
                 "herald.dispatcher.retry.schedule", "50ms,50ms,50ms,50ms,50ms", "herald.dispatcher.breaker.minimum-number-of-calls", "3",
                 "herald.dispatcher.breaker.sliding-window-size", "3", "herald.dispatcher.breaker.wait-in-open-state", "2s"));
@@ -349,14 +355,8 @@ class DeliveryWorkerIT {
         endpoint.stubFor(post(urlEqualTo(HOOK)).willReturn(aResponse().withStatus(200)));
         long slow = subscription(slowEndpoint).getKey();
         long healthy = subscription(endpoint).getKey();
-        List<Long> stalled = new ArrayList<>();
-        for (int i = 0; i < 20; i++) {
-            stalled.add(delivery(slow, TestEvents.event(TestEvents.uniqueResource())));
-        }
-        List<Long> served = new ArrayList<>();
-        for (int i = 0; i < 10; i++) {
-            served.add(delivery(healthy, TestEvents.event(TestEvents.uniqueResource())));
-        }
+        List<Long> stalled = backlog(slow, 20);
+        List<Long> served = backlog(healthy, 10);
 
         worker(Map.of("herald.dispatcher.max-in-flight-per-endpoint", "4", "herald.dispatcher.response-timeout", "10s"));
 
@@ -473,10 +473,7 @@ class DeliveryWorkerIT {
     void shouldSendWaitingDeliveriesWhenTheInstanceHasNoMoreRequestSlotsThanTheEndpoint() {
         endpoint.stubFor(post(urlEqualTo(HOOK)).willReturn(aResponse().withStatus(200).withFixedDelay(50)));
         long subscription = subscription(endpoint).getKey();
-        List<Long> backlog = new ArrayList<>();
-        for (int i = 0; i < 100; i++) {
-            backlog.add(delivery(subscription, TestEvents.event(TestEvents.uniqueResource())));
-        }
+        List<Long> backlog = backlog(subscription, 100);
 
         worker(Map.of("herald.dispatcher.max-in-flight", "2", "herald.dispatcher.max-in-flight-per-endpoint", "2"));
 
@@ -493,10 +490,7 @@ class DeliveryWorkerIT {
     void shouldClaimAWaitingBacklogAgainOnceTheBreakerThatHeldItLetsProbesThrough() {
         endpoint.stubFor(post(urlEqualTo(HOOK)).willReturn(aResponse().withStatus(500).withFixedDelay(20)));
         long subscription = subscription(endpoint).getKey();
-        List<Long> backlog = new ArrayList<>();
-        for (int i = 0; i < 40; i++) {
-            backlog.add(delivery(subscription, TestEvents.event(TestEvents.uniqueResource())));
-        }
+        List<Long> backlog = backlog(subscription, 40);
         DeliveryWorker worker = worker(Map.of("herald.dispatcher.max-in-flight-per-endpoint", "2",
                 "herald.dispatcher.retry.schedule", "200ms,200ms,200ms,200ms,200ms,200ms,200ms,200ms",
                 "herald.dispatcher.breaker.minimum-number-of-calls", "4", "herald.dispatcher.breaker.sliding-window-size", "4",
@@ -518,10 +512,7 @@ class DeliveryWorkerIT {
     void shouldSendABacklogForOneEndpointWithoutClaimingItAgainAndAgain() {
         endpoint.stubFor(post(urlEqualTo(HOOK)).willReturn(aResponse().withStatus(200).withFixedDelay(20)));
         long subscription = subscription(endpoint).getKey();
-        List<Long> backlog = new ArrayList<>();
-        for (int i = 0; i < 300; i++) {
-            backlog.add(delivery(subscription, TestEvents.event(TestEvents.uniqueResource())));
-        }
+        List<Long> backlog = backlog(subscription, 300);
 
         worker(Map.of("herald.dispatcher.max-in-flight-per-endpoint", "4"));
 
@@ -542,13 +533,8 @@ class DeliveryWorkerIT {
         long deleted = subscription(endpoint).getKey();
         long other = subscription(slowEndpoint).getKey();
         slowEndpoint.stubFor(post(urlEqualTo(HOOK)).willReturn(aResponse().withStatus(200).withFixedDelay(200)));
-        for (int i = 0; i < 50; i++) {
-            delivery(deleted, TestEvents.event(TestEvents.uniqueResource()));
-        }
-        List<Long> others = new ArrayList<>();
-        for (int i = 0; i < 10; i++) {
-            others.add(delivery(other, TestEvents.event(TestEvents.uniqueResource())));
-        }
+        backlog(deleted, 50);
+        List<Long> others = backlog(other, 10);
         worker(Map.of("herald.dispatcher.max-in-flight-per-endpoint", "2"));
         await().atMost(Duration.ofSeconds(20)).until(() -> endpoint.getAllServeEvents().size() >= 2);
 
@@ -565,10 +551,7 @@ class DeliveryWorkerIT {
     void shouldPutBackTheWaitingDeliveriesOfASubscriptionPausedMeanwhile() {
         endpoint.stubFor(post(urlEqualTo(HOOK)).willReturn(aResponse().withStatus(200).withFixedDelay(200)));
         long subscription = subscription(endpoint).getKey();
-        List<Long> backlog = new ArrayList<>();
-        for (int i = 0; i < 40; i++) {
-            backlog.add(delivery(subscription, TestEvents.event(TestEvents.uniqueResource())));
-        }
+        List<Long> backlog = backlog(subscription, 40);
         worker(Map.of("herald.dispatcher.max-in-flight-per-endpoint", "2"));
         await().atMost(Duration.ofSeconds(20)).until(() -> endpoint.getAllServeEvents().size() >= 2);
 
@@ -586,10 +569,7 @@ class DeliveryWorkerIT {
     void shouldHoldAFailingEndpointsDeliveriesOnceItsBreakerOpens() {
         endpoint.stubFor(post(urlEqualTo(HOOK)).willReturn(aResponse().withStatus(500)));
         long subscription = subscription(endpoint).getKey();
-        List<Long> deliveries = new ArrayList<>();
-        for (int i = 0; i < 10; i++) {
-            deliveries.add(delivery(subscription, TestEvents.event(TestEvents.uniqueResource())));
-        }
+        List<Long> deliveries = backlog(subscription, 10);
 
         DeliveryWorker worker = worker(Map.of("herald.dispatcher.max-in-flight-per-endpoint", "1",
                 "herald.dispatcher.retry.schedule", "1h", "herald.dispatcher.breaker.minimum-number-of-calls", "3",
@@ -710,10 +690,7 @@ class DeliveryWorkerIT {
                     .willReturn(aResponse().withStatus(answers[i])).willSetStateTo(states[(i + 1) % states.length]));
         }
         long subscription = subscription(endpoint, true).getKey();
-        List<Long> deliveries = new ArrayList<>();
-        for (int i = 0; i < 12; i++) {
-            deliveries.add(delivery(subscription, TestEvents.event(TestEvents.uniqueResource())));
-        }
+        List<Long> deliveries = backlog(subscription, 12);
 
         worker(Map.of("herald.dispatcher.retry.schedule", "50ms", "herald.dispatcher.max-in-flight-per-endpoint", "8",
                 "herald.dispatcher.breaker.failure-rate-threshold", "100"));
@@ -734,10 +711,7 @@ class DeliveryWorkerIT {
     void shouldSendSeveralEventsAtOnceWithoutOrderedDelivery() {
         endpoint.stubFor(post(urlEqualTo(HOOK)).willReturn(aResponse().withStatus(200).withFixedDelay(300)));
         long subscription = subscription(endpoint, false).getKey();
-        List<Long> deliveries = new ArrayList<>();
-        for (int i = 0; i < 8; i++) {
-            deliveries.add(delivery(subscription, TestEvents.event(TestEvents.uniqueResource())));
-        }
+        List<Long> deliveries = backlog(subscription, 8);
 
         List<ClaimedDelivery> claimed = new DeliveryQueue(jdbc, transactions).claim(10, Duration.ofMinutes(1));
 

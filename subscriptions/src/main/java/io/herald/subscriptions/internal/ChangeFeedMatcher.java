@@ -2,7 +2,9 @@ package io.herald.subscriptions.internal;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -22,6 +24,7 @@ import io.herald.store.EventPosition;
 import io.herald.store.EventStore;
 import io.herald.store.EventsAppended;
 import io.herald.store.FeedPage;
+import io.herald.store.LogRange;
 import io.herald.store.StoredEvent;
 import io.herald.store.WorkLoop;
 import io.herald.subscriptions.DeliveriesCreated;
@@ -68,9 +71,9 @@ public final class ChangeFeedMatcher implements SmartLifecycle {
     private final Map<Integer, Long> lastQuietAdvance = new ConcurrentHashMap<>();
     private final AtomicLong lagEvents = new AtomicLong();
     /** Ranges that events committed on this instance went to since they were last read. */
-    private final java.util.Set<Integer> touched = ConcurrentHashMap.newKeySet();
+    private final Set<Integer> touched = ConcurrentHashMap.newKeySet();
     /** Ranges whose last read was a full batch: more is waiting there. */
-    private final java.util.Set<Integer> behind = ConcurrentHashMap.newKeySet();
+    private final Set<Integer> behind = ConcurrentHashMap.newKeySet();
     /**
      * How far each range has been read (its last page's {@code next}): up there, every event of the range
      * is matched, whether or not its checkpoint (moved at most once a second for a quiet range) says so.
@@ -143,7 +146,7 @@ public final class ChangeFeedMatcher implements SmartLifecycle {
             }
             return match(null);
         }
-        java.util.Set<Integer> due = new java.util.HashSet<>(behind);
+        Set<Integer> due = new HashSet<>(behind);
         for (var ranges = touched.iterator(); ranges.hasNext(); ) {
             due.add(ranges.next());
             ranges.remove();
@@ -190,7 +193,7 @@ public final class ChangeFeedMatcher implements SmartLifecycle {
     }
 
     /** Matches one batch of each held range (of {@code only}, unless null). */
-    private int match(java.util.Set<Integer> only) {
+    private int match(Set<Integer> only) {
         int matched = 0;
         for (var range : leases.held().entrySet()) {
             if (only != null && !only.contains(range.getKey())) {
@@ -282,7 +285,7 @@ public final class ChangeFeedMatcher implements SmartLifecycle {
     @EventListener(EventsAppended.class)
     public void wakeUp(EventsAppended appended) {
         for (String resource : appended.resources()) {
-            touched.add(io.herald.store.LogRange.indexOf(resource, leases.ranges()));
+            touched.add(LogRange.indexOf(resource, leases.ranges()));
         }
         loop.wakeUp();
     }
@@ -303,7 +306,7 @@ public final class ChangeFeedMatcher implements SmartLifecycle {
 
     private void heartbeat() {
         try {
-            java.util.Set<Integer> before = java.util.Set.copyOf(leases.held().keySet());
+            Set<Integer> before = Set.copyOf(leases.held().keySet());
             leases.heartbeat();
             if (!before.containsAll(leases.held().keySet())) {
                 wakeUp(); // ranges taken on (at start, or from an instance gone): read them now, not at the next full round
