@@ -2,15 +2,20 @@ package io.herald.subscriptions.internal;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.IntSupplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -192,27 +197,102 @@ public final class ChangeFeedMatcher implements SmartLifecycle {
         leases.lost(range);
     }
 
-    /** Matches one batch of each held range (of {@code only}, unless null). */
+    /**
+     * Matches one batch of each held range (of {@code only}, unless null): the ranges read up to about the
+     * same place in one read of the log ({@link #readTogether}), the others each alone.
+     */
     private int match(Set<Integer> only) {
-        int matched = 0;
+        Map<Integer, EventPosition> due = new TreeMap<>();
         for (var range : leases.held().entrySet()) {
-            if (only != null && !only.contains(range.getKey())) {
-                continue;
+            if ((only == null || only.contains(range.getKey())) && !failures.backingOff(range.getKey())) {
+                due.put(range.getKey(), range.getValue());
             }
-            if (failures.backingOff(range.getKey())) {
-                continue;
+        }
+        Set<Integer> together = readTogether(due);
+        int matched = together.isEmpty() ? 0 : matchTogether(due, together);
+        for (var range : due.entrySet()) {
+            if (!together.contains(range.getKey())) {
+                matched += guarded(range.getKey(), range.getValue(), () -> matchBatch(range.getKey(), range.getValue()));
             }
-            try {
-                matched += matchBatch(range.getKey(), range.getValue());
-                failures.succeeded(range.getKey());
-            } catch (LeaseLostException e) {
-                lost(range.getKey());
-            } catch (DataAccessException e) {
-                if (RangeFailures.isTransient(e)) {
-                    throw e; // the database itself: the work loop backs off and logs it
-                }
-                // a data error: once, a subscription deleted while its deliveries were written; again and again, persistent
-                failures.failed(range.getKey(), range.getValue(), e);
+        }
+        return matched;
+    }
+
+    /** Runs one range's work, dropping the range when its lease is lost and backing off from persistent data errors. */
+    private int guarded(int range, EventPosition checkpoint, IntSupplier work) {
+        try {
+            int matched = work.getAsInt();
+            failures.succeeded(range);
+            return matched;
+        } catch (LeaseLostException e) {
+            lost(range);
+        } catch (DataAccessException e) {
+            if (RangeFailures.isTransient(e)) {
+                throw e; // the database itself: the work loop backs off and logs it
+            }
+            // a data error: once, a subscription deleted while its deliveries were written; again and again, persistent
+            failures.failed(range, checkpoint, e);
+        }
+        return 0;
+    }
+
+    /** Where this range's next read starts: its checkpoint, or further up where it was read through since. */
+    private EventPosition start(int range, EventPosition checkpoint) {
+        EventPosition read = readThrough.get(range);
+        return read != null && read.isAfter(checkpoint) ? read : checkpoint;
+    }
+
+    /**
+     * The due ranges that start within one batch of the furthest one: read together, one read of the whole
+     * log serves them all, where reading each alone would scan the same stretch of the log once per range
+     * (16 times by default, under steady publishing ten times a second). A range further behind (taken over,
+     * or catching up) reads alone, so it does not hold the others back. Empty when fewer than half the log's
+     * ranges would be read together: then the events of ranges not read would be most of what one read fetches.
+     */
+    private Set<Integer> readTogether(Map<Integer, EventPosition> due) {
+        long furthest = Long.MIN_VALUE;
+        for (var range : due.entrySet()) {
+            furthest = Math.max(furthest, start(range.getKey(), range.getValue()).seq());
+        }
+        Set<Integer> together = new HashSet<>();
+        for (var range : due.entrySet()) {
+            if (start(range.getKey(), range.getValue()).seq() >= furthest - settings.batchSize()) {
+                together.add(range.getKey());
+            }
+        }
+        return together.size() > 1 && together.size() * 2 >= leases.ranges() ? together : Set.of();
+    }
+
+    /** One read of the log from the lowest start of {@code together}, its events split by range in memory. */
+    private int matchTogether(Map<Integer, EventPosition> due, Set<Integer> together) {
+        Map<Integer, EventPosition> starts = new HashMap<>();
+        EventPosition from = null;
+        for (Integer range : together) {
+            EventPosition start = start(range, due.get(range));
+            starts.put(range, start);
+            from = from == null || from.isAfter(start) ? start : from;
+        }
+        FeedPage page = store.follow(from, settings.batchSize());
+        boolean full = page.events().size() == settings.batchSize();
+        catalog.refresh(); // after reading the events, as for a range read alone
+        Map<Integer, List<StoredEvent>> byRange = new HashMap<>();
+        for (StoredEvent event : page.events()) {
+            int range = LogRange.indexOf(event.resource(), leases.ranges());
+            EventPosition start = starts.get(range);
+            if (start != null && event.position().isAfter(start)) {
+                byRange.computeIfAbsent(range, r -> new ArrayList<>()).add(event);
+            }
+        }
+        int matched = 0;
+        for (Integer range : together) {
+            if (full) {
+                behind.add(range);
+            } else {
+                behind.remove(range);
+            }
+            if (page.next().isAfter(starts.get(range))) {
+                List<StoredEvent> events = byRange.getOrDefault(range, List.of());
+                matched += guarded(range, due.get(range), () -> matchRead(range, due.get(range), events, page.next(), full));
             }
         }
         return matched;
@@ -220,35 +300,39 @@ public final class ChangeFeedMatcher implements SmartLifecycle {
 
     private int matchBatch(int range, EventPosition checkpoint) {
         FeedPage page = store.follow(checkpoint, settings.batchSize(), leases.range(range));
-        if (page.events().size() == settings.batchSize()) {
+        boolean full = page.events().size() == settings.batchSize();
+        if (full) {
             behind.add(range);
         } else {
             behind.remove(range);
         }
         // after reading the events: every subscription validated before they were readable is in the index
         catalog.refresh();
-        if (page.events().isEmpty()) {
+        return matchRead(range, checkpoint, page.events(), page.next(), full);
+    }
+
+    /** Matches the range's events read up to {@code next} and moves its checkpoint there with their deliveries. */
+    private int matchRead(int range, EventPosition checkpoint, List<StoredEvent> events, EventPosition next, boolean full) {
+        if (events.isEmpty()) {
             lagMillisByRange.put(range, 0L);
-            readThrough.put(range, page.next());
-            advanceQuiet(range, checkpoint, page.next());
+            readThrough.put(range, next);
+            advanceQuiet(range, checkpoint, next);
             return 0;
         }
-        DeliveryRows rows = DeliveryRows.match(page.events(), catalog, parties, access);
-        EventPosition next = page.next();
+        DeliveryRows rows = DeliveryRows.match(events, catalog, parties, access);
         int created = transactions.execute(status -> {
             fence(range, checkpoint, next);
             return rows.insert(jdbc, DeliveryRows.AFTER_VALIDATING_TRANSACTION);
         });
         leases.advanced(range, next);
         readThrough.put(range, next); // only once the deliveries are written: until then, this range is read again
-        counters.batch(page.events().size(), created, rows.denied());
+        counters.batch(events.size(), created, rows.denied());
         if (created > 0) {
             this.created.accept(new DeliveriesCreated(created));
         }
-        StoredEvent last = page.events().get(page.events().size() - 1);
-        boolean behind = page.events().size() == settings.batchSize();
-        lagMillisByRange.put(range, behind ? Math.max(0, clock.millis() - last.storedAt().toEpochMilli()) : 0L);
-        return page.events().size();
+        StoredEvent last = events.get(events.size() - 1);
+        lagMillisByRange.put(range, full ? Math.max(0, clock.millis() - last.storedAt().toEpochMilli()) : 0L);
+        return events.size();
     }
 
     /**

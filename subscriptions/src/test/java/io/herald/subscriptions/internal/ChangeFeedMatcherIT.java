@@ -361,7 +361,7 @@ class ChangeFeedMatcherIT {
         try (EventStore waking = StoreConfiguration.standalone(dataSource, Clock.systemUTC(), StoreProperties.defaults(),
                 matcher::wakeUp)) {
             matcher.start();
-            await().atMost(Duration.ofSeconds(20)).until(() -> owners().size() == 1 && reads.size() == 8);
+            await().atMost(Duration.ofSeconds(20)).until(() -> owners().size() == 1 && caughtUp());
             reads.clear();
 
             var position = ((AppendResult.Appended) waking.append(List.of(TestEvents.parse(TestEvents.json(resource))))).positions().get(0);
@@ -388,26 +388,116 @@ class ChangeFeedMatcherIT {
         String resource = TestEvents.uniqueResource();
         long subscription = subscriptions.createValidated(new SubscriptionFilter(resource, null, null, null, null, false));
         matcher.start();
-        await().atMost(Duration.ofSeconds(20)).until(() -> owners().size() == 1 && reads.size() == 9);
+        await().atMost(Duration.ofSeconds(20)).until(() -> owners().size() == 1 && caughtUp() && reads.containsKey(LOOK));
         reads.clear();
 
-        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(3)).until(() -> rangeReads(reads) == 0);
-        assertThat(reads.get(-1)).as("looks at the log").isNotNull();
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(3))
+                .until(() -> rangeReads(reads) == 0 && !reads.containsKey(WHOLE_LOG));
+        assertThat(reads.get(LOOK)).as("looks at the log").isNotNull();
 
         Published event = publish(resource, "t", null, null);
         await().atMost(Duration.ofSeconds(20)).until(() -> deliveries().contains(pair(subscription, event)));
+    }
+
+    /**
+     * A round reads every range it holds in one read of the log, splitting the events by range in memory,
+     * rather than one read per range (each scanning the same stretch of the log); every event of each range
+     * is still matched, also published elsewhere (no wake-up) into several ranges at once.
+     */
+    @Test
+    void shouldReadTheRangesItHoldsInOneReadOfTheLog() {
+        var settings = new SubscriptionsProperties.Matcher(8, 200, Duration.ofMillis(20), Duration.ofSeconds(30), true);
+        java.util.Map<Integer, java.util.concurrent.atomic.AtomicInteger> reads = new java.util.concurrent.ConcurrentHashMap<>();
+        var matcher = new ChangeFeedMatcher(counting(reads), jdbc, transactions,
+                new SubscriptionCatalog(jdbc, new DataSourceTransactionManager(dataSource), new SubscriptionIndex()),
+                new TablePartyRegistry(jdbc), new SubscriberAccess(jdbc, TestAccess.EVERYONE_READS_EVERYTHING),
+                new RangeLeases(jdbc, "together-" + UUID.randomUUID(), settings.leaseDuration(), 8), settings, Clock.systemUTC(), meters);
+        matchers.add(matcher);
+        Map<Integer, String> resources = new java.util.TreeMap<>();
+        while (resources.size() < 4) {
+            String resource = TestEvents.uniqueResource();
+            resources.putIfAbsent(io.herald.store.LogRange.indexOf(resource, 8), resource);
+        }
+        Map<String, Long> subscribed = new java.util.HashMap<>();
+        resources.values().forEach(resource -> subscribed.put(resource,
+                subscriptions.createValidated(new SubscriptionFilter(resource, null, null, null, null, false))));
+        matcher.start();
+        await().atMost(Duration.ofSeconds(20)).until(() -> owners().size() == 1 && reads.containsKey(WHOLE_LOG));
+        reads.clear();
+
+        List<Pair> expected = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            for (String resource : resources.values()) {
+                expected.add(pair(subscribed.get(resource), publish(resource, "t", null, null)));
+            }
+        }
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> deliveries().containsAll(expected));
+        assertThat(reads.get(WHOLE_LOG)).as("reads of the whole log").isNotNull();
+        assertThat(rangeReads(reads)).as("reads of one range").isZero();
+    }
+
+    /**
+     * A range far behind the others (here: taken on with its checkpoint at the log's start) reads alone,
+     * from its own checkpoint, while the others read together from theirs: every event of each is matched.
+     */
+    @Test
+    void shouldMatchARangeFarBehindAloneAndTheOthersTogether() {
+        var settings = new SubscriptionsProperties.Matcher(8, 20, Duration.ofMillis(20), Duration.ofSeconds(30), true);
+        java.util.Map<Integer, java.util.concurrent.atomic.AtomicInteger> reads = new java.util.concurrent.ConcurrentHashMap<>();
+        String late = TestEvents.uniqueResource();
+        int lateRange = io.herald.store.LogRange.indexOf(late, 8);
+        String other = TestEvents.uniqueResource();
+        while (io.herald.store.LogRange.indexOf(other, 8) == lateRange) {
+            other = TestEvents.uniqueResource();
+        }
+        long lateSubscription = subscriptions.createValidated(new SubscriptionFilter(late, null, null, null, null, false));
+        long otherSubscription = subscriptions.createValidated(new SubscriptionFilter(other, null, null, null, null, false));
+        List<Pair> expected = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            expected.add(pair(lateSubscription, publish(late, "t", null, null)));
+        }
+        Published head = publish(other, "t", null, null);
+        jdbc.update("UPDATE matcher_lease SET checkpoint_tx = ?, checkpoint_seq = ? WHERE range_id <> ?",
+                head.position().tx(), head.position().seq(), lateRange);
+        var matcher = new ChangeFeedMatcher(counting(reads), jdbc, transactions,
+                new SubscriptionCatalog(jdbc, new DataSourceTransactionManager(dataSource), new SubscriptionIndex()),
+                new TablePartyRegistry(jdbc), new SubscriberAccess(jdbc, TestAccess.EVERYONE_READS_EVERYTHING),
+                new RangeLeases(jdbc, "behind-" + UUID.randomUUID(), settings.leaseDuration(), 8), settings, Clock.systemUTC(), meters);
+        matchers.add(matcher);
+        matcher.start();
+        expected.add(pair(otherSubscription, publish(other, "t", null, null)));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> deliveries().containsAll(expected));
+        assertThat(deliveries()).as("the event before the others' checkpoints").doesNotContain(pair(otherSubscription, head));
+        assertThat(reads.get(lateRange)).as("reads of the range behind, alone").isNotNull();
+        assertThat(reads.get(WHOLE_LOG)).as("reads of the others, together").isNotNull();
+    }
+
+    /** Every range's checkpoint is at the log's last event or after it (a quiet range's moves up once a second). */
+    private static boolean caughtUp() {
+        return jdbc.queryForObject("""
+                SELECT count(*) FROM matcher_lease, (SELECT tx, seq FROM event ORDER BY tx DESC, seq DESC LIMIT 1) last
+                WHERE (checkpoint_tx, checkpoint_seq) < (last.tx, last.seq)
+                """, Integer.class) == 0;
     }
 
     private static int rangeReads(java.util.Map<Integer, java.util.concurrent.atomic.AtomicInteger> reads) {
         return reads.entrySet().stream().filter(e -> e.getKey() >= 0).mapToInt(e -> e.getValue().get()).sum();
     }
 
-    /** The test store, counting the reads of each log range (by index) and of the whole log (-1). */
+    /** {@link #counting}'s key for reads of the whole log. */
+    private static final int WHOLE_LOG = -1;
+    /** {@link #counting}'s key for looks at the log (reads of one event after a position). */
+    private static final int LOOK = -2;
+
+    /** The test store, counting the reads of each log range (by index), of the whole log and looks at it. */
     private static EventStore counting(java.util.Map<Integer, java.util.concurrent.atomic.AtomicInteger> reads) {
         return (EventStore) java.lang.reflect.Proxy.newProxyInstance(EventStore.class.getClassLoader(),
                 new Class<?>[] {EventStore.class}, (proxy, method, args) -> {
                     if (method.getName().equals("follow")) {
-                        int key = args.length == 3 && args[2] instanceof io.herald.store.LogRange range ? range.index() : -1;
+                        int key = args.length == 3 && args[2] instanceof io.herald.store.LogRange range ? range.index()
+                                : (int) args[1] == 1 ? LOOK : WHOLE_LOG;
                         reads.computeIfAbsent(key, i -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
                     }
                     try {
