@@ -4,13 +4,12 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.time.DateTimeException;
 import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -155,13 +154,44 @@ public final class CloudEventParser {
         }
         try {
             if (RFC_3339.matcher(text).matches()) {
-                return OffsetDateTime.parse(text.toUpperCase(Locale.ROOT), DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+                return rfc3339(text);
             }
-        } catch (DateTimeParseException e) {
+        } catch (DateTimeException e) {
             // out-of-range fields such as month 13: reported below like any other malformed time
         }
         errors.add(new FieldError("time", "must be an RFC 3339 timestamp such as 2026-11-27T10:15:30Z but was \"" + text + "\""));
         return null;
+    }
+
+    /**
+     * The instant of a text that matched {@link #RFC_3339}, read by position (a {@code DateTimeFormatter} cost
+     * more than the rest of the time check on every publish). Fields out of range throw, as the formatter's do.
+     */
+    static Instant rfc3339(String text) {
+        int nanos = 0;
+        int at = 19;
+        if (text.charAt(at) == '.') {
+            int digits = 0;
+            while (Character.isDigit(text.charAt(++at))) {
+                nanos = nanos * 10 + (text.charAt(at) - '0');
+                digits++;
+            }
+            for (; digits < 9; digits++) {
+                nanos *= 10;
+            }
+        }
+        ZoneOffset offset = ZoneOffset.UTC;
+        if (text.charAt(at) != 'Z' && text.charAt(at) != 'z') {
+            int sign = text.charAt(at) == '-' ? -1 : 1;
+            offset = ZoneOffset.ofHoursMinutes(sign * number(text, at + 1), sign * number(text, at + 4));
+        }
+        return OffsetDateTime.of(number(text, 0) * 100 + number(text, 2), number(text, 5), number(text, 8),
+                number(text, 11), number(text, 14), number(text, 17), nanos, offset).toInstant();
+    }
+
+    /** The two digits at {@code at}. */
+    private static int number(String text, int at) {
+        return (text.charAt(at) - '0') * 10 + (text.charAt(at + 1) - '0');
     }
 
     private static void checkData(JsonNode node, List<FieldError> errors) {
