@@ -166,7 +166,7 @@ final class DeliveryFixture implements AutoCloseable {
             Arrays.fill(all, true);
             return all;
         });
-        return new Matching(new ChangeFeedMatcher(store, jdbc, transactions, catalog, new TablePartyRegistry(jdbc), access,
+        return new Matching(new ChangeFeedMatcher(store, jdbc, catalog, new TablePartyRegistry(jdbc), access,
                 leases, subscriptionsProperties.matcher(), Clock.systemUTC(), meters, created), leases);
     }
 

@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.IntSupplier;
@@ -23,7 +24,6 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.EventListener;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.transaction.support.TransactionTemplate;
 
 import io.herald.store.EventPosition;
 import io.herald.store.EventStore;
@@ -41,7 +41,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * Follows each log range this instance leases, matches every event against the subscription
- * index and writes one delivery per (subscription, event) — in the same transaction that moves
+ * index and writes one delivery per (subscription, event) — in the same statement that moves
  * the range's checkpoint, fenced on the lease, so a batch counts once even when a lease changes
  * hands mid-way. The delivery insert re-checks each subscription's state in the database, so a
  * pause or delete committed before the batch commits stops its deliveries. An event is matched to
@@ -61,7 +61,6 @@ public final class ChangeFeedMatcher implements SmartLifecycle {
 
     private final EventStore store;
     private final JdbcTemplate jdbc;
-    private final TransactionTemplate transactions;
     private final SubscriptionCatalog catalog;
     private final PartyRegistry parties;
     private final SubscriberAccess access;
@@ -71,9 +70,13 @@ public final class ChangeFeedMatcher implements SmartLifecycle {
     private final MatcherCounters counters;
     private final RangeFailures failures;
     private static final long QUIET_ADVANCE_MILLIS = 1_000;
+    /** Moves a range's checkpoint (to tx, seq) if this instance (owner) still holds it where it was (from tx, seq). */
+    private static final String FENCE = "UPDATE matcher_lease SET checkpoint_tx = ?, checkpoint_seq = ? "
+            + "WHERE range_id = ? AND owner = ? AND checkpoint_tx = ? AND checkpoint_seq = ?";
 
     private final Map<Integer, Long> lagMillisByRange = new ConcurrentHashMap<>();
-    private final Map<Integer, Long> lastQuietAdvance = new ConcurrentHashMap<>();
+    /** When each range's checkpoint last moved ({@link Clock#millis()}): a quiet one moves again a second later at the earliest. */
+    private final Map<Integer, Long> lastMoved = new ConcurrentHashMap<>();
     private final AtomicLong lagEvents = new AtomicLong();
     /** Ranges that events committed on this instance went to since they were last read. */
     private final Set<Integer> touched = ConcurrentHashMap.newKeySet();
@@ -86,18 +89,22 @@ public final class ChangeFeedMatcher implements SmartLifecycle {
     private final Map<Integer, EventPosition> readThrough = new ConcurrentHashMap<>();
     /** When every held range was last read ({@link System#nanoTime()}); 0: at the next round. */
     private volatile long lastFullRound;
+    /** When the last round woken by appends began ({@link System#nanoTime()}). */
+    private long lastWokenRound;
+    /** The least time between two rounds woken by appends while no range is behind. */
+    private static final long WOKEN_ROUND_GAP_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
     private final WorkLoop loop;
     private final Consumer<DeliveriesCreated> created;
     private ScheduledExecutorService heartbeats;
 
-    public ChangeFeedMatcher(EventStore store, JdbcTemplate jdbc, TransactionTemplate transactions,
+    public ChangeFeedMatcher(EventStore store, JdbcTemplate jdbc,
             SubscriptionCatalog catalog, PartyRegistry parties, SubscriberAccess access, RangeLeases leases,
             SubscriptionsProperties.Matcher settings, Clock clock, MeterRegistry meters) {
-        this(store, jdbc, transactions, catalog, parties, access, leases, settings, clock, meters, created -> { });
+        this(store, jdbc, catalog, parties, access, leases, settings, clock, meters, created -> { });
     }
 
     /** @param created told after each commit that wrote new deliveries */
-    public ChangeFeedMatcher(EventStore store, JdbcTemplate jdbc, TransactionTemplate transactions,
+    public ChangeFeedMatcher(EventStore store, JdbcTemplate jdbc,
             SubscriptionCatalog catalog, PartyRegistry parties, SubscriberAccess access, RangeLeases leases,
             SubscriptionsProperties.Matcher settings, Clock clock, MeterRegistry meters,
             Consumer<DeliveriesCreated> created) {
@@ -105,7 +112,6 @@ public final class ChangeFeedMatcher implements SmartLifecycle {
         this.created = created;
         this.store = store;
         this.jdbc = jdbc;
-        this.transactions = transactions;
         this.catalog = catalog;
         this.parties = parties;
         this.leases = leases;
@@ -151,6 +157,15 @@ public final class ChangeFeedMatcher implements SmartLifecycle {
             }
             return match(null);
         }
+        if (behind.isEmpty()) {
+            // under load, commits come faster than rounds: those of a few milliseconds go into one round, not one
+            // round (a read and a look at the subscription catalog) each; a range catching up reads on at once
+            long wait = lastWokenRound + WOKEN_ROUND_GAP_NANOS - now;
+            if (wait > 0) {
+                LockSupport.parkNanos(wait);
+            }
+        }
+        lastWokenRound = System.nanoTime();
         Set<Integer> due = new HashSet<>(behind);
         for (var ranges = touched.iterator(); ranges.hasNext(); ) {
             due.add(ranges.next());
@@ -290,16 +305,17 @@ public final class ChangeFeedMatcher implements SmartLifecycle {
             } else {
                 behind.remove(range);
             }
-            if (page.next().isAfter(starts.get(range))) {
-                List<StoredEvent> events = byRange.getOrDefault(range, List.of());
-                matched += guarded(range, due.get(range), () -> matchRead(range, due.get(range), events, page.next(), full));
-            }
+            EventPosition start = starts.get(range);
+            EventPosition next = page.next().isAfter(start) ? page.next() : start; // never back below where it was read
+            List<StoredEvent> events = byRange.getOrDefault(range, List.of());
+            matched += guarded(range, due.get(range), () -> matchRead(range, due.get(range), events, next, full));
         }
         return matched;
     }
 
     private int matchBatch(int range, EventPosition checkpoint) {
-        FeedPage page = store.follow(checkpoint, settings.batchSize(), leases.range(range));
+        // from where it was read through: its checkpoint may be up to a second behind that (advanceQuiet)
+        FeedPage page = store.follow(start(range, checkpoint), settings.batchSize(), leases.range(range));
         boolean full = page.events().size() == settings.batchSize();
         if (full) {
             behind.add(range);
@@ -320,39 +336,55 @@ public final class ChangeFeedMatcher implements SmartLifecycle {
             return 0;
         }
         DeliveryRows rows = DeliveryRows.match(events, catalog, parties, access);
-        int created = transactions.execute(status -> {
-            fence(range, checkpoint, next);
-            return rows.insert(jdbc, DeliveryRows.AFTER_VALIDATING_TRANSACTION);
-        });
+        if (rows.isEmpty()) {
+            // no subscription wants them: as for a range without events, the checkpoint moves up at most once a
+            // second, not in a transaction of its own (and a commit to wait for) after every batch. Matched again
+            // after a take-over, they find the same: a subscription validated since gets none of them (they are of
+            // transactions before its validating one), and there are no deliveries to repeat.
+            counters.batch(events.size(), 0, rows.denied());
+            lag(range, events, full);
+            readThrough.put(range, next);
+            advanceQuiet(range, checkpoint, next);
+            return events.size();
+        }
+        int created = rows.insertGuarded(jdbc, DeliveryRows.AFTER_VALIDATING_TRANSACTION, FENCE,
+                next.tx(), next.seq(), range, leases.instance(), checkpoint.tx(), checkpoint.seq());
+        if (created < 0) {
+            throw new LeaseLostException();
+        }
         leases.advanced(range, next);
+        lastMoved.put(range, clock.millis());
         readThrough.put(range, next); // only once the deliveries are written: until then, this range is read again
         counters.batch(events.size(), created, rows.denied());
         if (created > 0) {
             this.created.accept(new DeliveriesCreated(created));
         }
-        StoredEvent last = events.get(events.size() - 1);
-        lagMillisByRange.put(range, full ? Math.max(0, clock.millis() - last.storedAt().toEpochMilli()) : 0L);
+        lag(range, events, full);
         return events.size();
     }
 
+    /** How far behind the range is: the age of its last event matched when more is waiting, else 0. */
+    private void lag(int range, List<StoredEvent> events, boolean full) {
+        StoredEvent last = events.get(events.size() - 1);
+        lagMillisByRange.put(range, full ? Math.max(0, clock.millis() - last.storedAt().toEpochMilli()) : 0L);
+    }
+
     /**
-     * None of this range's events up to {@code to}, but the log moved on: moves the checkpoint past it now
-     * and then (at most once a second), so a quiet range does not keep re-reading other ranges' events.
+     * None of this range's events up to {@code to} wanted, but the log moved on: moves the checkpoint past it
+     * now and then (at most once a second), so a quiet range does not keep re-reading other ranges' events.
      */
     private void advanceQuiet(int range, EventPosition checkpoint, EventPosition to) {
         long now = clock.millis();
-        if (to.isAfter(checkpoint) && now - lastQuietAdvance.getOrDefault(range, 0L) >= QUIET_ADVANCE_MILLIS) {
-            transactions.executeWithoutResult(status -> fence(range, checkpoint, to));
+        if (to.isAfter(checkpoint) && now - lastMoved.getOrDefault(range, 0L) >= QUIET_ADVANCE_MILLIS) {
+            fence(range, checkpoint, to);
             leases.advanced(range, to);
-            lastQuietAdvance.put(range, now);
+            lastMoved.put(range, now);
         }
     }
 
     /** Moves the range's checkpoint, if this instance still owns it and nobody moved it meanwhile. */
     private void fence(int range, EventPosition from, EventPosition to) {
-        int fenced = jdbc.update("UPDATE matcher_lease SET checkpoint_tx = ?, checkpoint_seq = ? "
-                        + "WHERE range_id = ? AND owner = ? AND checkpoint_tx = ? AND checkpoint_seq = ?",
-                to.tx(), to.seq(), range, leases.instance(), from.tx(), from.seq());
+        int fenced = jdbc.update(FENCE, to.tx(), to.seq(), range, leases.instance(), from.tx(), from.seq());
         if (fenced != 1) {
             throw new LeaseLostException();
         }

@@ -90,12 +90,36 @@ final class DeliveryRows {
         if (isEmpty()) {
             return 0;
         }
-        return jdbc.update(INSERT.formatted(validationRule), statement -> {
-            var connection = statement.getConnection();
-            statement.setArray(1, connection.createArrayOf("bigint", subscriptions.toArray()));
-            statement.setArray(2, connection.createArrayOf("bigint", txs.toArray()));
-            statement.setArray(3, connection.createArrayOf("bigint", seqs.toArray()));
-            statement.setArray(4, connection.createArrayOf("timestamptz", storedAt.toArray()));
+        return jdbc.update(INSERT.formatted(validationRule), statement -> bind(statement, 1));
+    }
+
+    /**
+     * As {@link #insert}, with {@code guard} — an UPDATE (without RETURNING) such as a fenced checkpoint move — in
+     * the same statement: the rows are written only if the guard changed a row, and both or neither are kept, in
+     * one round trip and one commit rather than a transaction of three statements.
+     *
+     * @return the rows written, or -1 when the guard changed no row (then nothing was written)
+     */
+    int insertGuarded(JdbcTemplate jdbc, String validationRule, String guard, Object... guardParameters) {
+        String sql = "WITH guard AS (" + guard + " RETURNING 1), inserted AS ("
+                + INSERT.formatted(validationRule + " AND EXISTS (SELECT 1 FROM guard)")
+                + " RETURNING 1) SELECT (SELECT count(*) FROM guard), (SELECT count(*) FROM inserted)";
+        return jdbc.query(sql, statement -> {
+            for (int i = 0; i < guardParameters.length; i++) {
+                statement.setObject(i + 1, guardParameters[i]);
+            }
+            bind(statement, guardParameters.length + 1);
+        }, rows -> {
+            rows.next();
+            return rows.getInt(1) == 0 ? -1 : rows.getInt(2);
         });
+    }
+
+    private void bind(java.sql.PreparedStatement statement, int first) throws java.sql.SQLException {
+        var connection = statement.getConnection();
+        statement.setArray(first, connection.createArrayOf("bigint", subscriptions.toArray()));
+        statement.setArray(first + 1, connection.createArrayOf("bigint", txs.toArray()));
+        statement.setArray(first + 2, connection.createArrayOf("bigint", seqs.toArray()));
+        statement.setArray(first + 3, connection.createArrayOf("timestamptz", storedAt.toArray()));
     }
 }

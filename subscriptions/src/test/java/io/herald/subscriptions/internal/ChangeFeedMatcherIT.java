@@ -95,7 +95,7 @@ class ChangeFeedMatcherIT {
 
     private ChangeFeedMatcher matcher(RangeLeases leases, Duration lease, Clock clock) {
         var settings = new SubscriptionsProperties.Matcher(8, 200, Duration.ofMillis(20), lease, true);
-        var matcher = new ChangeFeedMatcher(store, jdbc, transactions,
+        var matcher = new ChangeFeedMatcher(store, jdbc,
                 new SubscriptionCatalog(jdbc, new DataSourceTransactionManager(dataSource), new SubscriptionIndex()),
                 new TablePartyRegistry(jdbc), new SubscriberAccess(jdbc, TestAccess.EVERYONE_READS_EVERYTHING), leases, settings, clock, meters);
         matchers.add(matcher);
@@ -305,6 +305,75 @@ class ChangeFeedMatcherIT {
                 "SELECT count(*) FROM matcher_lease WHERE owner = ?", Integer.class, "staying-" + run) == 8);
     }
 
+    /**
+     * Events that no subscription wants move their range's checkpoint as a quiet range's does, at most once a
+     * second, not each batch in a transaction (and a commit) of its own; a publish-only load made as many
+     * matcher commits as a quarter of its publishes.
+     */
+    @Test
+    void shouldMoveTheCheckpointPastEventsNoSubscriptionWantsAtMostOnceASecond() {
+        MutableClock clock = new MutableClock(java.time.Instant.now());
+        RangeLeases leases = new RangeLeases(jdbc, "unwanted-" + UUID.randomUUID(), Duration.ofSeconds(30), 8);
+        ChangeFeedMatcher matcher = matcher(leases, Duration.ofSeconds(30), clock);
+        leases.heartbeat();
+        String resource = TestEvents.uniqueResource();
+        int range = io.herald.store.LogRange.indexOf(resource, 8);
+        Published first = publish(resource, "t", null, null);
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            clock.advance(Duration.ofSeconds(1));
+            matcher.matchOnce();
+            return !first.position().isAfter(checkpoint(range));
+        });
+        var matched = meters.get("herald.matcher.events").counter();
+        double before = matched.count();
+
+        Published second = publish(resource, "t", null, null);
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            matcher.matchOnce();
+            return matched.count() > before;
+        });
+
+        assertThat(second.position().isAfter(checkpoint(range))).as("checkpoint still before the second event").isTrue();
+        clock.advance(Duration.ofSeconds(1));
+        matcher.matchOnce();
+        assertThat(second.position().isAfter(checkpoint(range))).as("checkpoint moved past it a second later").isFalse();
+    }
+
+    /**
+     * Woken by appends whose events no subscription wants, the matcher reads each event once: on from where it
+     * read through, not from the range's checkpoint (which moves up only once a second then).
+     */
+    @Test
+    void shouldReadEachUnwantedEventOnceWhenWokenByAppends() {
+        var settings = new SubscriptionsProperties.Matcher(8, 200, Duration.ofHours(1), Duration.ofSeconds(30), true);
+        var matcher = new ChangeFeedMatcher(store, jdbc,
+                new SubscriptionCatalog(jdbc, new DataSourceTransactionManager(dataSource), new SubscriptionIndex()),
+                new TablePartyRegistry(jdbc), new SubscriberAccess(jdbc, TestAccess.EVERYONE_READS_EVERYTHING),
+                new RangeLeases(jdbc, "once-" + UUID.randomUUID(), settings.leaseDuration(), 8), settings, Clock.systemUTC(), meters);
+        matchers.add(matcher);
+        String resource = TestEvents.uniqueResource();
+        try (EventStore waking = StoreConfiguration.standalone(dataSource, Clock.systemUTC(), StoreProperties.defaults(),
+                matcher::wakeUp)) {
+            matcher.start();
+            await().atMost(Duration.ofSeconds(20)).until(() -> owners().size() == 1 && caughtUp());
+            var matched = meters.get("herald.matcher.events").counter();
+            double before = matched.count();
+
+            for (int i = 1; i <= 3; i++) {
+                waking.append(List.of(TestEvents.parse(TestEvents.json(resource))));
+                double expected = before + i;
+                await().atMost(Duration.ofSeconds(20)).until(() -> matched.count() >= expected);
+            }
+
+            assertThat(matched.count() - before).as("events matched").isEqualTo(3.0);
+        }
+    }
+
+    private static EventPosition checkpoint(int range) {
+        return jdbc.queryForObject("SELECT checkpoint_tx, checkpoint_seq FROM matcher_lease WHERE range_id = ?",
+                (row, n) -> new EventPosition(row.getLong(1), row.getLong(2)), range);
+    }
+
     /** Found while writing the operations guide: ranges without events never moved their checkpoint and re-read the log. */
     @Test
     void shouldMoveQuietRangesPastOtherRangesEvents() {
@@ -323,7 +392,7 @@ class ChangeFeedMatcherIT {
     @Test
     void shouldMatchAtOnceWhenWokenByAnAppend() {
         var settings = new SubscriptionsProperties.Matcher(8, 200, Duration.ofHours(1), Duration.ofSeconds(30), true);
-        var matcher = new ChangeFeedMatcher(store, jdbc, transactions,
+        var matcher = new ChangeFeedMatcher(store, jdbc,
                 new SubscriptionCatalog(jdbc, new DataSourceTransactionManager(dataSource), new SubscriptionIndex()),
                 new TablePartyRegistry(jdbc), new SubscriberAccess(jdbc, TestAccess.EVERYONE_READS_EVERYTHING), new RangeLeases(jdbc, "woken-" + UUID.randomUUID(), settings.leaseDuration(), 8),
                 settings, Clock.systemUTC(), meters);
@@ -350,7 +419,7 @@ class ChangeFeedMatcherIT {
         var settings = new SubscriptionsProperties.Matcher(8, 200, Duration.ofHours(1), Duration.ofSeconds(30), true);
         java.util.Map<Integer, java.util.concurrent.atomic.AtomicInteger> reads = new java.util.concurrent.ConcurrentHashMap<>();
         EventStore counting = counting(reads);
-        var matcher = new ChangeFeedMatcher(counting, jdbc, transactions,
+        var matcher = new ChangeFeedMatcher(counting, jdbc,
                 new SubscriptionCatalog(jdbc, new DataSourceTransactionManager(dataSource), new SubscriptionIndex()),
                 new TablePartyRegistry(jdbc), new SubscriberAccess(jdbc, TestAccess.EVERYONE_READS_EVERYTHING),
                 new RangeLeases(jdbc, "ranges-" + UUID.randomUUID(), settings.leaseDuration(), 8), settings, Clock.systemUTC(), meters);
@@ -380,7 +449,7 @@ class ChangeFeedMatcherIT {
     void shouldLookAtTheLogOnceARoundWhileNothingIsNew() {
         var settings = new SubscriptionsProperties.Matcher(8, 200, Duration.ofMillis(20), Duration.ofSeconds(30), true);
         java.util.Map<Integer, java.util.concurrent.atomic.AtomicInteger> reads = new java.util.concurrent.ConcurrentHashMap<>();
-        var matcher = new ChangeFeedMatcher(counting(reads), jdbc, transactions,
+        var matcher = new ChangeFeedMatcher(counting(reads), jdbc,
                 new SubscriptionCatalog(jdbc, new DataSourceTransactionManager(dataSource), new SubscriptionIndex()),
                 new TablePartyRegistry(jdbc), new SubscriberAccess(jdbc, TestAccess.EVERYONE_READS_EVERYTHING),
                 new RangeLeases(jdbc, "idle-" + UUID.randomUUID(), settings.leaseDuration(), 8), settings, Clock.systemUTC(), meters);
@@ -408,7 +477,7 @@ class ChangeFeedMatcherIT {
     void shouldReadTheRangesItHoldsInOneReadOfTheLog() {
         var settings = new SubscriptionsProperties.Matcher(8, 200, Duration.ofMillis(20), Duration.ofSeconds(30), true);
         java.util.Map<Integer, java.util.concurrent.atomic.AtomicInteger> reads = new java.util.concurrent.ConcurrentHashMap<>();
-        var matcher = new ChangeFeedMatcher(counting(reads), jdbc, transactions,
+        var matcher = new ChangeFeedMatcher(counting(reads), jdbc,
                 new SubscriptionCatalog(jdbc, new DataSourceTransactionManager(dataSource), new SubscriptionIndex()),
                 new TablePartyRegistry(jdbc), new SubscriberAccess(jdbc, TestAccess.EVERYONE_READS_EVERYTHING),
                 new RangeLeases(jdbc, "together-" + UUID.randomUUID(), settings.leaseDuration(), 8), settings, Clock.systemUTC(), meters);
@@ -460,7 +529,7 @@ class ChangeFeedMatcherIT {
         Published head = publish(other, "t", null, null);
         jdbc.update("UPDATE matcher_lease SET checkpoint_tx = ?, checkpoint_seq = ? WHERE range_id <> ?",
                 head.position().tx(), head.position().seq(), lateRange);
-        var matcher = new ChangeFeedMatcher(counting(reads), jdbc, transactions,
+        var matcher = new ChangeFeedMatcher(counting(reads), jdbc,
                 new SubscriptionCatalog(jdbc, new DataSourceTransactionManager(dataSource), new SubscriptionIndex()),
                 new TablePartyRegistry(jdbc), new SubscriberAccess(jdbc, TestAccess.EVERYONE_READS_EVERYTHING),
                 new RangeLeases(jdbc, "behind-" + UUID.randomUUID(), settings.leaseDuration(), 8), settings, Clock.systemUTC(), meters);
