@@ -102,6 +102,16 @@ class ChangeFeedMatcherIT {
         return matcher;
     }
 
+    /** A matcher on its own leases ({@code name}-…) of 8 ranges, reading through {@code reading}. */
+    private ChangeFeedMatcher matcher(EventStore reading, SubscriptionsProperties.Matcher settings, String name) {
+        var matcher = new ChangeFeedMatcher(reading, jdbc,
+                new SubscriptionCatalog(jdbc, new DataSourceTransactionManager(dataSource), new SubscriptionIndex()),
+                new TablePartyRegistry(jdbc), new SubscriberAccess(jdbc, TestAccess.EVERYONE_READS_EVERYTHING),
+                new RangeLeases(jdbc, name + "-" + UUID.randomUUID(), settings.leaseDuration(), 8), settings, Clock.systemUTC(), meters);
+        matchers.add(matcher);
+        return matcher;
+    }
+
     /**
      * A range this instance dropped (its fence failed) while its lease is still its own is taken up
      * again at the next heartbeat from the stored checkpoint, not renewed for ever without being matched.
@@ -346,11 +356,7 @@ class ChangeFeedMatcherIT {
     @Test
     void shouldReadEachUnwantedEventOnceWhenWokenByAppends() {
         var settings = new SubscriptionsProperties.Matcher(8, 200, Duration.ofHours(1), Duration.ofSeconds(30), true);
-        var matcher = new ChangeFeedMatcher(store, jdbc,
-                new SubscriptionCatalog(jdbc, new DataSourceTransactionManager(dataSource), new SubscriptionIndex()),
-                new TablePartyRegistry(jdbc), new SubscriberAccess(jdbc, TestAccess.EVERYONE_READS_EVERYTHING),
-                new RangeLeases(jdbc, "once-" + UUID.randomUUID(), settings.leaseDuration(), 8), settings, Clock.systemUTC(), meters);
-        matchers.add(matcher);
+        var matcher = matcher(store, settings, "once");
         String resource = TestEvents.uniqueResource();
         try (EventStore waking = StoreConfiguration.standalone(dataSource, Clock.systemUTC(), StoreProperties.defaults(),
                 matcher::wakeUp)) {
@@ -392,11 +398,7 @@ class ChangeFeedMatcherIT {
     @Test
     void shouldMatchAtOnceWhenWokenByAnAppend() {
         var settings = new SubscriptionsProperties.Matcher(8, 200, Duration.ofHours(1), Duration.ofSeconds(30), true);
-        var matcher = new ChangeFeedMatcher(store, jdbc,
-                new SubscriptionCatalog(jdbc, new DataSourceTransactionManager(dataSource), new SubscriptionIndex()),
-                new TablePartyRegistry(jdbc), new SubscriberAccess(jdbc, TestAccess.EVERYONE_READS_EVERYTHING), new RangeLeases(jdbc, "woken-" + UUID.randomUUID(), settings.leaseDuration(), 8),
-                settings, Clock.systemUTC(), meters);
-        matchers.add(matcher);
+        var matcher = matcher(store, settings, "woken");
         String resource = TestEvents.uniqueResource();
         long subscription = subscriptions.createValidated(new SubscriptionFilter(resource, null, null, null, null, false));
         try (EventStore waking = StoreConfiguration.standalone(dataSource, Clock.systemUTC(), StoreProperties.defaults(),
@@ -419,11 +421,7 @@ class ChangeFeedMatcherIT {
         var settings = new SubscriptionsProperties.Matcher(8, 200, Duration.ofHours(1), Duration.ofSeconds(30), true);
         java.util.Map<Integer, java.util.concurrent.atomic.AtomicInteger> reads = new java.util.concurrent.ConcurrentHashMap<>();
         EventStore counting = counting(reads);
-        var matcher = new ChangeFeedMatcher(counting, jdbc,
-                new SubscriptionCatalog(jdbc, new DataSourceTransactionManager(dataSource), new SubscriptionIndex()),
-                new TablePartyRegistry(jdbc), new SubscriberAccess(jdbc, TestAccess.EVERYONE_READS_EVERYTHING),
-                new RangeLeases(jdbc, "ranges-" + UUID.randomUUID(), settings.leaseDuration(), 8), settings, Clock.systemUTC(), meters);
-        matchers.add(matcher);
+        var matcher = matcher(counting, settings, "ranges");
         String resource = TestEvents.uniqueResource();
         int range = io.herald.store.LogRange.indexOf(resource, 8);
         long subscription = subscriptions.createValidated(new SubscriptionFilter(resource, null, null, null, null, false));
@@ -449,11 +447,7 @@ class ChangeFeedMatcherIT {
     void shouldLookAtTheLogOnceARoundWhileNothingIsNew() {
         var settings = new SubscriptionsProperties.Matcher(8, 200, Duration.ofMillis(20), Duration.ofSeconds(30), true);
         java.util.Map<Integer, java.util.concurrent.atomic.AtomicInteger> reads = new java.util.concurrent.ConcurrentHashMap<>();
-        var matcher = new ChangeFeedMatcher(counting(reads), jdbc,
-                new SubscriptionCatalog(jdbc, new DataSourceTransactionManager(dataSource), new SubscriptionIndex()),
-                new TablePartyRegistry(jdbc), new SubscriberAccess(jdbc, TestAccess.EVERYONE_READS_EVERYTHING),
-                new RangeLeases(jdbc, "idle-" + UUID.randomUUID(), settings.leaseDuration(), 8), settings, Clock.systemUTC(), meters);
-        matchers.add(matcher);
+        var matcher = matcher(counting(reads), settings, "idle");
         String resource = TestEvents.uniqueResource();
         long subscription = subscriptions.createValidated(new SubscriptionFilter(resource, null, null, null, null, false));
         matcher.start();
@@ -477,11 +471,7 @@ class ChangeFeedMatcherIT {
     void shouldReadTheRangesItHoldsInOneReadOfTheLog() {
         var settings = new SubscriptionsProperties.Matcher(8, 200, Duration.ofMillis(20), Duration.ofSeconds(30), true);
         java.util.Map<Integer, java.util.concurrent.atomic.AtomicInteger> reads = new java.util.concurrent.ConcurrentHashMap<>();
-        var matcher = new ChangeFeedMatcher(counting(reads), jdbc,
-                new SubscriptionCatalog(jdbc, new DataSourceTransactionManager(dataSource), new SubscriptionIndex()),
-                new TablePartyRegistry(jdbc), new SubscriberAccess(jdbc, TestAccess.EVERYONE_READS_EVERYTHING),
-                new RangeLeases(jdbc, "together-" + UUID.randomUUID(), settings.leaseDuration(), 8), settings, Clock.systemUTC(), meters);
-        matchers.add(matcher);
+        var matcher = matcher(counting(reads), settings, "together");
         Map<Integer, String> resources = new java.util.TreeMap<>();
         while (resources.size() < 4) {
             String resource = TestEvents.uniqueResource();
@@ -529,11 +519,7 @@ class ChangeFeedMatcherIT {
         Published head = publish(other, "t", null, null);
         jdbc.update("UPDATE matcher_lease SET checkpoint_tx = ?, checkpoint_seq = ? WHERE range_id <> ?",
                 head.position().tx(), head.position().seq(), lateRange);
-        var matcher = new ChangeFeedMatcher(counting(reads), jdbc,
-                new SubscriptionCatalog(jdbc, new DataSourceTransactionManager(dataSource), new SubscriptionIndex()),
-                new TablePartyRegistry(jdbc), new SubscriberAccess(jdbc, TestAccess.EVERYONE_READS_EVERYTHING),
-                new RangeLeases(jdbc, "behind-" + UUID.randomUUID(), settings.leaseDuration(), 8), settings, Clock.systemUTC(), meters);
-        matchers.add(matcher);
+        var matcher = matcher(counting(reads), settings, "behind");
         matcher.start();
         expected.add(pair(otherSubscription, publish(other, "t", null, null)));
 
