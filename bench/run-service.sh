@@ -130,21 +130,34 @@ run_wrk() { # name target-pid conns seconds events-per-request url script [ENV=v
   echo "$line" | tee -a "$RESULTS" "$LOG"
 }
 
-# warm-up rounds of publish load until CPU per request moves by less than 10 % between rounds (at least
-# warmup_min rounds: the JIT needs tens of thousands of requests before the CPU per request means anything)
+# warm-up rounds of publish load until CPU per request moves by less than 10 % between rounds and the JIT compiler
+# has gone quiet (its threads used under 5 % of the process's CPU in the round), at least warmup_min rounds: the JIT
+# needs tens of thousands of requests before the CPU per request means anything, and a round can look settled while
+# C2 still compiles (a quarter of Herald's CPU in one pull window that passed the 10 % test)
+compiler_ticks() { # pid -> CPU ticks of its JIT compiler threads
+  local sum=0 task
+  for task in /proc/"$1"/task/*; do
+    [[ $(cat "$task/comm" 2>/dev/null) == C[12]\ CompilerThre* ]] && sum=$(( sum + $(awk '{print $14 + $15}' "$task/stat") ))
+  done
+  echo "$sum"
+}
 warm_up() { # name pid url script [ENV...]
   local name=$1 pid=$2 url=$3 script=$4; shift 4
   local previous=0 round
   for round in $(seq 1 "$warmup_max"); do
-    local line cpu
+    local line cpu ticks_before compiler_before ticks compiler
+    ticks_before=$(cpu_ticks "$pid"); compiler_before=$(compiler_ticks "$pid")
     line=$(run_wrk "warmup-$name-$round" "$pid" 8 "$warmup_round" 1 "$url" "$script" "$@")
+    ticks=$(( $(cpu_ticks "$pid") - ticks_before )); compiler=$(( $(compiler_ticks "$pid") - compiler_before ))
     cpu=$(sed -E 's/.*cpu_ms_per_request=([0-9.]+).*/\1/' <<<"$line")
-    if (( round >= warmup_min )) && awk -v a="$cpu" -v b="$previous" 'BEGIN { exit !(b > 0 && (a - b) / b < 0.1 && (b - a) / b < 0.1) }'; then
-      say "$name warmed up after $round rounds ($cpu ms CPU per request)"; return 0
+    echo "warmup-$name-$round compiler_share=$(awk -v c="$compiler" -v t="$ticks" 'BEGIN { printf "%.3f", t > 0 ? c / t : 0 }')" >> "$RESULTS"
+    if (( round >= warmup_min && compiler * 20 < ticks )) \
+        && awk -v a="$cpu" -v b="$previous" 'BEGIN { exit !(b > 0 && (a - b) / b < 0.1 && (b - a) / b < 0.1) }'; then
+      say "$name warmed up after $round rounds ($cpu ms CPU per request, JIT compiler $compiler of $ticks ticks)"; return 0
     fi
     previous=$cpu
   done
-  say "$name: CPU per request had not settled within $warmup_max rounds (last $cpu ms)"
+  say "$name: CPU per request or the JIT compiler had not settled within $warmup_max rounds (last $cpu ms)"
 }
 
 wait_idle() { # pid: until the process uses under 0.15 cores over 5 s (at most 10 minutes)
