@@ -150,7 +150,7 @@ warm_up() { # name pid url script [ENV...]
     line=$(run_wrk "warmup-$name-$round" "$pid" 8 "$warmup_round" 1 "$url" "$script" "$@")
     ticks=$(( $(cpu_ticks "$pid") - ticks_before )); compiler=$(( $(compiler_ticks "$pid") - compiler_before ))
     cpu=$(sed -E 's/.*cpu_ms_per_request=([0-9.]+).*/\1/' <<<"$line")
-    echo "warmup-$name-$round compiler_share=$(awk -v c="$compiler" -v t="$ticks" 'BEGIN { printf "%.3f", t > 0 ? c / t : 0 }')" >> "$RESULTS"
+    echo "warmup-$name-$round compiler_share=$(awk -v c="$compiler" -v t="$ticks" 'BEGIN { printf "%.3f", (t > 0 ? c / t : 0) }')" >> "$RESULTS"
     if (( round >= warmup_min && compiler * 20 < ticks )) \
         && awk -v a="$cpu" -v b="$previous" 'BEGIN { exit !(b > 0 && (a - b) / b < 0.1 && (b - a) / b < 0.1) }'; then
       say "$name warmed up after $round rounds ($cpu ms CPU per request, JIT compiler $compiler of $ticks ticks)"; return 0
