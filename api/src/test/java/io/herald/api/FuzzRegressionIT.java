@@ -46,6 +46,20 @@ class FuzzRegressionIT extends ApiTestSupport {
         assertThat(raw("HEAD", "/error", "", null).status()).isEqualTo(404);
     }
 
+    /**
+     * Seed -6196802967094724625 (after the fuzzer learned the portal's paths and the delivery list's order and
+     * before): a blank Accept header made Spring Boot's Prometheus endpoint fail with a NullPointerException, a
+     * 500. A blank Accept is an empty list of media ranges: no preference, as if absent.
+     */
+    @Test
+    void shouldReadABlankAcceptHeaderAsNone() {
+        Response metrics = raw("GET", "/actuator/prometheus", "Authorization: Bearer " + reader + "\r\nAccept: ", null);
+        assertThat(metrics.status()).as(metrics.body()).isEqualTo(200);
+        assertThat(metrics.body()).contains("jvm_memory_used_bytes");
+        Response feed = raw("GET", FEED, "Authorization: Bearer " + reader + "\r\nAccept:  ", null);
+        assertThat(feed.status()).as(feed.body()).isEqualTo(200);
+    }
+
     /** Seed -2888761715040353042: a wildcard Content-Type failed inside Spring's request wrapper. */
     @Test
     void shouldRefuseAWildcardContentTypeWith415() {

@@ -37,7 +37,7 @@ final class HttpFuzzer {
     private static final List<String> METHODS = List.of("GET", "GET", "GET", "GET", "POST", "POST", "POST", "POST", "DELETE",
             "PUT", "PATCH", "HEAD", "OPTIONS", "TRACE", "FOO", "get");
     private static final List<String> PARAMETERS = List.of("after", "size", "resource", "subject", "alternativesubject", "type",
-            "source", "from", "to", "party", "unit", "status", "until", "storedAfter", "x", "", "%ZZ", "after");
+            "source", "from", "to", "party", "unit", "status", "until", "storedAfter", "order", "before", "x", "", "%ZZ", "after");
     private static final List<String> HOSTILE = List.of("%ZZ", "%", "%C0%AF", "%E2%82", "%00", "x%00y", "%01", "%7F", "%C2%85",
             "%0D%0A", "%FF%FE", "+", "%20", "-1", "0", "1.5", "1e3", "99999999999999999999", "-99999999999999999999",
             "999999999-1", "0-0", "1-1-1", "-", "9223372036854775807-9223372036854775807", "%2F", "..", "%2e%2e", "%F0%9F%98%80",

@@ -1,12 +1,15 @@
 package io.herald.api.input;
 
 import java.io.IOException;
+import java.util.Collections;
+import java.util.Enumeration;
 
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 
 import org.slf4j.Logger;
@@ -28,7 +31,8 @@ import io.herald.api.problem.ProblemWriter;
  * Refuses a malformed request before anything else — authentication, rate limits, parameter parsing,
  * body reading — meets it, with one log line and no stack trace: a query string too long (414) or
  * badly escaped (400), a request URL that the forwarding headers made unparseable (400), a wildcard
- * {@code Content-Type} (415), and a direct request for the internal error page (404).
+ * {@code Content-Type} (415), and a direct request for the internal error page (404). A blank {@code Accept}
+ * header is read as none.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 10)
@@ -101,7 +105,48 @@ class MalformedRequestFilter extends OncePerRequestFilter {
             refuse(request, response, HttpStatus.NOT_FOUND, "not-found", "there is nothing at " + ERROR_PATH);
             return;
         }
-        chain.doFilter(request, response);
+        chain.doFilter(blankAccept(request) ? new WithoutAccept(request) : request, response);
+    }
+
+    /** An {@code Accept} header sent empty: an empty list of media ranges, read as no preference, as if absent. */
+    private static boolean blankAccept(HttpServletRequest request) {
+        Enumeration<String> accept = request.getHeaders(HttpHeaders.ACCEPT);
+        if (accept == null || !accept.hasMoreElements()) {
+            return false;
+        }
+        while (accept.hasMoreElements()) {
+            if (!accept.nextElement().isBlank()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The request without its (blank) {@code Accept} header. Spring Boot's Prometheus endpoint failed with a
+     * {@code NullPointerException} on a blank one, a 500 (found by {@code HttpApiFuzzIT}).
+     */
+    private static final class WithoutAccept extends HttpServletRequestWrapper {
+
+        WithoutAccept(HttpServletRequest request) {
+            super(request);
+        }
+
+        @Override
+        public String getHeader(String name) {
+            return HttpHeaders.ACCEPT.equalsIgnoreCase(name) ? null : super.getHeader(name);
+        }
+
+        @Override
+        public Enumeration<String> getHeaders(String name) {
+            return HttpHeaders.ACCEPT.equalsIgnoreCase(name) ? Collections.emptyEnumeration() : super.getHeaders(name);
+        }
+
+        @Override
+        public Enumeration<String> getHeaderNames() {
+            return Collections.enumeration(Collections.list(super.getHeaderNames()).stream()
+                    .filter(name -> !HttpHeaders.ACCEPT.equalsIgnoreCase(name)).toList());
+        }
     }
 
     /** What Spring parses later — the path for handler mapping, the full URL for links and challenges — parses now. */
