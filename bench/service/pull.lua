@@ -1,21 +1,14 @@
 -- wrk script for bench/run-service.sh: reads 50-event pages of the generic feed at random positions of a
 -- bulk-loaded log. Environment: BENCH_TOKEN, BENCH_RESOURCES (how many resources app_ttd_pull_<n>),
--- BENCH_CHUNKS ("tx:firstSeq:lastSeq,..." of the loaded transactions) or BENCH_CHUNKS_FILE (the same, one a line).
+-- BENCH_CHUNKS_FILE (the loaded transactions, one "tx:firstSeq:lastSeq" a line).
 local token = os.getenv("BENCH_TOKEN") or ""
 local resources = tonumber(os.getenv("BENCH_RESOURCES") or "100")
 local chunks = {}
-local function add(text)
-  for tx, lo, hi in string.gmatch(text, "(%d+):(%d+):(%d+)") do
-    table.insert(chunks, {tx, tonumber(lo), tonumber(hi)})
-  end
+local f = assert(io.open(assert(os.getenv("BENCH_CHUNKS_FILE"), "BENCH_CHUNKS_FILE is required"), "r"))
+for tx, lo, hi in string.gmatch(f:read("*a"), "(%d+):(%d+):(%d+)") do
+  table.insert(chunks, {tx, tonumber(lo), tonumber(hi)})
 end
-add(os.getenv("BENCH_CHUNKS") or "")
-local file = os.getenv("BENCH_CHUNKS_FILE")
-if file then
-  local f = assert(io.open(file, "r"))
-  add(f:read("*a"))
-  f:close()
-end
+f:close()
 local headers = {["Authorization"] = "Bearer " .. token}
 dofile("bench/service/common.lua")
 

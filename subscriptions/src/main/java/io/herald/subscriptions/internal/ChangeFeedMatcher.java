@@ -51,6 +51,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 public final class ChangeFeedMatcher implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(ChangeFeedMatcher.class);
+    private static final long QUIET_ADVANCE_MILLIS = 1_000;
+    /** The least time between two rounds woken by appends while no range is behind. */
+    private static final long WOKEN_ROUND_GAP_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+    /** Moves a range's checkpoint (to tx, seq) if this instance (owner) still holds it where it was (from tx, seq). */
+    private static final String FENCE = "UPDATE matcher_lease SET checkpoint_tx = ?, checkpoint_seq = ? "
+            + "WHERE range_id = ? AND owner = ? AND checkpoint_tx = ? AND checkpoint_seq = ?";
 
     /** The matcher's own lease was taken over while it worked: the batch is dropped. */
     private static final class LeaseLostException extends RuntimeException {
@@ -69,10 +75,6 @@ public final class ChangeFeedMatcher implements SmartLifecycle {
     private final Clock clock;
     private final MatcherCounters counters;
     private final RangeFailures failures;
-    private static final long QUIET_ADVANCE_MILLIS = 1_000;
-    /** Moves a range's checkpoint (to tx, seq) if this instance (owner) still holds it where it was (from tx, seq). */
-    private static final String FENCE = "UPDATE matcher_lease SET checkpoint_tx = ?, checkpoint_seq = ? "
-            + "WHERE range_id = ? AND owner = ? AND checkpoint_tx = ? AND checkpoint_seq = ?";
 
     private final Map<Integer, Long> lagMillisByRange = new ConcurrentHashMap<>();
     /** When each range's checkpoint last moved ({@link Clock#millis()}): a quiet one moves again a second later at the earliest. */
@@ -91,8 +93,6 @@ public final class ChangeFeedMatcher implements SmartLifecycle {
     private volatile long lastFullRound;
     /** When the last round woken by appends began ({@link System#nanoTime()}). */
     private long lastWokenRound;
-    /** The least time between two rounds woken by appends while no range is behind. */
-    private static final long WOKEN_ROUND_GAP_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
     private final WorkLoop loop;
     private final Consumer<DeliveriesCreated> created;
     private ScheduledExecutorService heartbeats;
@@ -218,16 +218,19 @@ public final class ChangeFeedMatcher implements SmartLifecycle {
      */
     private int match(Set<Integer> only) {
         Map<Integer, EventPosition> due = new TreeMap<>();
+        Map<Integer, EventPosition> starts = new HashMap<>();
         for (var range : leases.held().entrySet()) {
             if ((only == null || only.contains(range.getKey())) && !failures.backingOff(range.getKey())) {
                 due.put(range.getKey(), range.getValue());
+                starts.put(range.getKey(), start(range.getKey(), range.getValue()));
             }
         }
-        Set<Integer> together = readTogether(due);
-        int matched = together.isEmpty() ? 0 : matchTogether(due, together);
+        Set<Integer> together = readTogether(starts);
+        int matched = together.isEmpty() ? 0 : matchTogether(due, starts, together);
         for (var range : due.entrySet()) {
             if (!together.contains(range.getKey())) {
-                matched += guarded(range.getKey(), range.getValue(), () -> matchBatch(range.getKey(), range.getValue()));
+                int index = range.getKey();
+                matched += guarded(index, range.getValue(), () -> matchBatch(index, range.getValue(), starts.get(index)));
             }
         }
         return matched;
@@ -264,27 +267,22 @@ public final class ChangeFeedMatcher implements SmartLifecycle {
      * or catching up) reads alone, so it does not hold the others back. Empty when fewer than half the log's
      * ranges would be read together: then the events of ranges not read would be most of what one read fetches.
      */
-    private Set<Integer> readTogether(Map<Integer, EventPosition> due) {
-        long furthest = Long.MIN_VALUE;
-        for (var range : due.entrySet()) {
-            furthest = Math.max(furthest, start(range.getKey(), range.getValue()).seq());
-        }
+    private Set<Integer> readTogether(Map<Integer, EventPosition> starts) {
+        long furthest = starts.values().stream().mapToLong(EventPosition::seq).max().orElse(Long.MIN_VALUE);
         Set<Integer> together = new HashSet<>();
-        for (var range : due.entrySet()) {
-            if (start(range.getKey(), range.getValue()).seq() >= furthest - settings.batchSize()) {
-                together.add(range.getKey());
+        starts.forEach((range, start) -> {
+            if (start.seq() >= furthest - settings.batchSize()) {
+                together.add(range);
             }
-        }
+        });
         return together.size() > 1 && together.size() * 2 >= leases.ranges() ? together : Set.of();
     }
 
     /** One read of the log from the lowest start of {@code together}, its events split by range in memory. */
-    private int matchTogether(Map<Integer, EventPosition> due, Set<Integer> together) {
-        Map<Integer, EventPosition> starts = new HashMap<>();
+    private int matchTogether(Map<Integer, EventPosition> checkpoints, Map<Integer, EventPosition> starts, Set<Integer> together) {
         EventPosition from = null;
         for (Integer range : together) {
-            EventPosition start = start(range, due.get(range));
-            starts.put(range, start);
+            EventPosition start = starts.get(range);
             from = from == null || from.isAfter(start) ? start : from;
         }
         FeedPage page = store.follow(from, settings.batchSize());
@@ -293,42 +291,35 @@ public final class ChangeFeedMatcher implements SmartLifecycle {
         Map<Integer, List<StoredEvent>> byRange = new HashMap<>();
         for (StoredEvent event : page.events()) {
             int range = LogRange.indexOf(event.resource(), leases.ranges());
-            EventPosition start = starts.get(range);
-            if (start != null && event.position().isAfter(start)) {
+            if (together.contains(range) && event.position().isAfter(starts.get(range))) {
                 byRange.computeIfAbsent(range, r -> new ArrayList<>()).add(event);
             }
         }
         int matched = 0;
         for (Integer range : together) {
-            if (full) {
-                behind.add(range);
-            } else {
-                behind.remove(range);
-            }
             EventPosition start = starts.get(range);
             EventPosition next = page.next().isAfter(start) ? page.next() : start; // never back below where it was read
             List<StoredEvent> events = byRange.getOrDefault(range, List.of());
-            matched += guarded(range, due.get(range), () -> matchRead(range, due.get(range), events, next, full));
+            matched += guarded(range, checkpoints.get(range), () -> matchRead(range, checkpoints.get(range), events, next, full));
         }
         return matched;
     }
 
-    private int matchBatch(int range, EventPosition checkpoint) {
-        // from where it was read through: its checkpoint may be up to a second behind that (advanceQuiet)
-        FeedPage page = store.follow(start(range, checkpoint), settings.batchSize(), leases.range(range));
-        boolean full = page.events().size() == settings.batchSize();
-        if (full) {
-            behind.add(range);
-        } else {
-            behind.remove(range);
-        }
+    /** One range alone, from {@code start}: where it was read through (its checkpoint may be up to a second behind that). */
+    private int matchBatch(int range, EventPosition checkpoint, EventPosition start) {
+        FeedPage page = store.follow(start, settings.batchSize(), leases.range(range));
         // after reading the events: every subscription validated before they were readable is in the index
         catalog.refresh();
-        return matchRead(range, checkpoint, page.events(), page.next(), full);
+        return matchRead(range, checkpoint, page.events(), page.next(), page.events().size() == settings.batchSize());
     }
 
     /** Matches the range's events read up to {@code next} and moves its checkpoint there with their deliveries. */
     private int matchRead(int range, EventPosition checkpoint, List<StoredEvent> events, EventPosition next, boolean full) {
+        if (full) {
+            behind.add(range); // more is waiting there
+        } else {
+            behind.remove(range);
+        }
         if (events.isEmpty()) {
             lagMillisByRange.put(range, 0L);
             readThrough.put(range, next);

@@ -1,5 +1,7 @@
 package io.herald.subscriptions.internal;
 
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
@@ -115,7 +117,7 @@ final class DeliveryRows {
         });
     }
 
-    private void bind(java.sql.PreparedStatement statement, int first) throws java.sql.SQLException {
+    private void bind(PreparedStatement statement, int first) throws SQLException {
         var connection = statement.getConnection();
         statement.setArray(first, connection.createArrayOf("bigint", subscriptions.toArray()));
         statement.setArray(first + 1, connection.createArrayOf("bigint", txs.toArray()));
