@@ -55,6 +55,28 @@ class PublishIT extends ApiTestSupport {
     }
 
     /** A body sent without a declared length (chunked) is collected as it grows, whatever its size within the limit. */
+    /**
+     * JSON answers carry their length rather than coming chunked: one write to the socket, not two (a tenth
+     * of the request threads' time under single publishes went to socket writes). A problem, a batch's
+     * receipts and the platform's app-event answer (a JSON string, written as it is) too.
+     */
+    @Test
+    void shouldAnswerWithTheLengthOfTheBodyNotInChunks() {
+        Response single = post(EVENTS, CE, cloudEvent(resource).toString(), publisher);
+        Response batch = post(EVENTS, BATCH, JSON.createArrayNode().add(cloudEvent(resource)).toString(), publisher);
+        Response problem = post(EVENTS, CE, "{\"specversion\":\"1.0\"}", publisher);
+
+        for (Response response : List.of(single, batch, problem)) {
+            assertThat(response.header("Transfer-Encoding")).as("transfer encoding of %s", response.body()).isNull();
+            assertThat(response.header("Content-Length")).as("length of %s", response.body())
+                    .isEqualTo(String.valueOf(response.body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length));
+        }
+        assertThat(single.status()).isEqualTo(200);
+        assertThat(batch.json()).hasSize(1);
+        assertThat(problem.status()).isEqualTo(400);
+        assertThat(problem.json().get("status").asInt()).isEqualTo(400);
+    }
+
     @Test
     void shouldStoreAnEventWhoseBodyCameWithoutADeclaredLength() {
         ObjectNode event = cloudEvent(resource);
