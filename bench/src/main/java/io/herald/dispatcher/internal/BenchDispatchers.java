@@ -3,7 +3,6 @@ package io.herald.dispatcher.internal;
 import java.time.Clock;
 
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.transaction.support.TransactionTemplate;
 
 import io.herald.dispatcher.DispatcherProperties;
 import io.herald.dispatcher.RetryPolicy;
@@ -24,9 +23,9 @@ public final class BenchDispatchers {
     }
 
     public static DeliveryWorker worker(EventStore store, SubscriptionService subscriptions, JdbcTemplate jdbc,
-            TransactionTemplate transactions, DispatcherProperties properties, OutboundGuard guard, Clock clock,
+            DispatcherProperties properties, OutboundGuard guard, Clock clock,
             MeterRegistry meters) {
-        return new DeliveryWorker(store, subscriptions, new DeliveryQueue(jdbc, transactions),
+        return new DeliveryWorker(store, subscriptions, new DeliveryQueue(jdbc),
                 new RetryPolicy(properties.retry()), properties, guard,
                 new EndpointHealth(jdbc, subscriptions, store, properties.health().disableAfter(), clock), clock, meters);
     }

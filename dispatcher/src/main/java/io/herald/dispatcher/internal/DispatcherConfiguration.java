@@ -42,7 +42,7 @@ class DispatcherConfiguration {
             PlatformTransactionManager transactions, RetryPolicy policy, DispatcherProperties properties,
             SubscriptionsProperties subscriptionsProperties, EndpointHealth health, Clock clock, MeterRegistry meters,
             WebPushProperties webPush, SmsSetup sms) {
-        return new DeliveryWorker(store, subscriptions, new DeliveryQueue(jdbc, new TransactionTemplate(transactions)), policy,
+        return new DeliveryWorker(store, subscriptions, new DeliveryQueue(jdbc), policy,
                 properties, subscriptionsProperties.outbound().guard(), health, clock, meters,
                 DeliveryChannels.of(webPush, sms.channel(jdbc, new TransactionTemplate(transactions), subscriptions)));
     }

@@ -114,7 +114,7 @@ class DeliveryWorkerIT {
         source.putAll(settings);
         DispatcherProperties properties = new Binder(new MapConfigurationPropertySource(source))
                 .bindOrCreate("herald.dispatcher", DispatcherProperties.class);
-        var worker = new DeliveryWorker(store, subscriptions, new DeliveryQueue(jdbc, transactions),
+        var worker = new DeliveryWorker(store, subscriptions, new DeliveryQueue(jdbc),
                 new RetryPolicy(properties.retry()), properties, guard, health, Clock.systemUTC(), meters);
         workers.add(worker);
         worker.start();
@@ -384,7 +384,7 @@ class DeliveryWorkerIT {
     void shouldTakeOverADeadInstancesClaimAfterItsLease() {
         endpoint.stubFor(post(urlEqualTo(HOOK)).willReturn(aResponse().withStatus(200)));
         long delivery = delivery(subscription(endpoint).getKey(), TestEvents.event(TestEvents.uniqueResource()));
-        List<ClaimedDelivery> claimedByTheDead = new DeliveryQueue(jdbc, transactions).claim(10, Duration.ofSeconds(2));
+        List<ClaimedDelivery> claimedByTheDead = new DeliveryQueue(jdbc).claim(10, Duration.ofSeconds(2));
         assertThat(claimedByTheDead).extracting(ClaimedDelivery::id).contains(delivery);
 
         worker(Map.of("herald.dispatcher.claim-lease", "20s"));
@@ -404,7 +404,7 @@ class DeliveryWorkerIT {
     void shouldKeepTheNewerClaimsOutcomeWhenALateAttemptIsRecordedAfterTheLeaseEnded() {
         endpoint.stubFor(post(urlEqualTo(HOOK)).willReturn(aResponse().withStatus(200)));
         long delivery = delivery(subscription(endpoint).getKey(), TestEvents.event(TestEvents.uniqueResource()));
-        DeliveryQueue late = new DeliveryQueue(jdbc, transactions);
+        DeliveryQueue late = new DeliveryQueue(jdbc);
         // the first instance claims with a lease that ends at once, as if its recorder stalled past the lease
         ClaimedDelivery lateClaim = late.claim(10, Duration.ofMillis(1)).stream()
                 .filter(claimed -> claimed.id() == delivery).findFirst().orElseThrow();
@@ -713,12 +713,12 @@ class DeliveryWorkerIT {
         long subscription = subscription(endpoint, false).getKey();
         List<Long> deliveries = backlog(subscription, 8);
 
-        List<ClaimedDelivery> claimed = new DeliveryQueue(jdbc, transactions).claim(10, Duration.ofMinutes(1));
+        List<ClaimedDelivery> claimed = new DeliveryQueue(jdbc).claim(10, Duration.ofMinutes(1));
 
         assertThat(claimed).extracting(ClaimedDelivery::id).containsExactlyInAnyOrderElementsOf(deliveries);
         jdbc.update("UPDATE subscription SET ordered_delivery = true WHERE id = ?", subscription);
         jdbc.update("UPDATE delivery SET next_attempt_at = now(), attempts = 0 WHERE subscription_id = ?", subscription);
-        assertThat(new DeliveryQueue(jdbc, transactions).claim(10, Duration.ofMinutes(1))).extracting(ClaimedDelivery::id)
+        assertThat(new DeliveryQueue(jdbc).claim(10, Duration.ofMinutes(1))).extracting(ClaimedDelivery::id)
                 .as("ordered: only the earliest").containsExactly(deliveries.get(0));
     }
 

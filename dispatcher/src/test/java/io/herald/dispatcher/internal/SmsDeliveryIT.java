@@ -131,7 +131,7 @@ class SmsDeliveryIT {
         var health = new EndpointHealth(jdbc, subscriptions, store, Duration.ofDays(5), Clock.systemUTC());
         WebPushProperties noWebPush = new Binder(new MapConfigurationPropertySource(Map.of()))
                 .bindOrCreate("herald.web-push", WebPushProperties.class);
-        var worker = new DeliveryWorker(store, subscriptions, new DeliveryQueue(jdbc, transactions),
+        var worker = new DeliveryWorker(store, subscriptions, new DeliveryQueue(jdbc),
                 new RetryPolicy(properties.retry()), properties, guard, health, Clock.systemUTC(), new SimpleMeterRegistry(),
                 DeliveryChannels.of(noWebPush, setup.channel(jdbc, transactions, subscriptions)));
         workers.add(worker);

@@ -29,8 +29,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.transaction.support.TransactionTemplate;
 
 import com.sun.net.httpserver.HttpServer;
 import com.zaxxer.hikari.HikariDataSource;
@@ -64,7 +62,6 @@ class WebPushDeliveryIT {
     private static HikariDataSource dataSource;
     private static EventStore store;
     private static JdbcTemplate jdbc;
-    private static TransactionTemplate transactions;
     private static SubscriptionService subscriptions;
     private static KeyPair vapid;
     private static byte[] vapidPublic;
@@ -92,7 +89,6 @@ class WebPushDeliveryIT {
         dataSource = TestDatabases.migrated("herald_webpush_it", 6);
         store = StoreConfiguration.standalone(dataSource, Clock.systemUTC(), StoreProperties.defaults());
         jdbc = new JdbcTemplate(dataSource);
-        transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
         subscriptions = DispatcherFixtures.subscriptionService(dataSource);
         vapid = WebPushEncryption.newKeyPair();
         vapidPublic = WebPushEncryption.encodePoint((ECPublicKey) vapid.getPublic());
@@ -134,7 +130,7 @@ class WebPushDeliveryIT {
     private DeliveryWorker worker(OutboundGuard guard) {
         DispatcherProperties properties = dispatcherProperties();
         var health = new EndpointHealth(jdbc, subscriptions, store, Duration.ofDays(5), Clock.systemUTC());
-        var worker = new DeliveryWorker(store, subscriptions, new DeliveryQueue(jdbc, transactions),
+        var worker = new DeliveryWorker(store, subscriptions, new DeliveryQueue(jdbc),
                 new RetryPolicy(properties.retry()), properties, guard, health, Clock.systemUTC(), new SimpleMeterRegistry(),
                 DeliveryChannels.of(webPush()));
         workers.add(worker);
