@@ -80,8 +80,11 @@ public final class ServiceLoad {
     private void burst(WebhookSinks sinks, List<URI> receivers, int subscriptions, int events, String resource) throws Exception {
         double bare = bareClient(receivers, 10);
         subscribe(receivers, subscriptions, resource);
+        // the subscriptions' validation requests reached the receivers too: the burst's deliveries count from its first
+        // (counted from the first validation request, a burst to 1,000 subscriptions took in seconds of validating)
         received.reset();
         receipts.clear();
+        firstReceipt.set(0);
         long expected = (long) subscriptions * events;
         long cpuBefore = cpuTicks();
         long start = System.nanoTime();
