@@ -58,6 +58,11 @@ pp = num("herald-pull-c8", "p99_ms")
 rows.append(f"| pull, 50-event pages, 8 readers | {f('herald-pull-c8', 'requests_per_s')} pages/s, p50 {f('herald-pull-c8', 'p50_ms', '{:.1f}')} ms, "
             f"p99 {f('herald-pull-c8', 'p99_ms', '{:.1f}')} ms | {f('herald-pull-c8', 'cpu_ms_per_request', '{:.3f}')} per page | "
             f"{f('herald-pull-c8', 'heap_mb')} | – | – | p99 < 50 ms: {verdict(ok(pp < 50))} |")
+if "herald-publish-c8-on-log" in r:
+    rows.append(f"| single publish, 8 clients, on the pull scenario's log ({f('pull-log', 'events')} events) | "
+                f"{f('herald-publish-c8-on-log', 'requests_per_s')}/s, p50 {f('herald-publish-c8-on-log', 'p50_ms', '{:.1f}')} ms, "
+                f"p99 {f('herald-publish-c8-on-log', 'p99_ms', '{:.1f}')} ms | {f('herald-publish-c8-on-log', 'cpu_ms_per_request', '{:.3f}')} | "
+                f"{f('herald-publish-c8-on-log', 'heap_mb')} | – (pgbench's table is fresh) | – | for information |")
 for n, subs in (("herald-burst-8", 8), ("herald-burst-1000", 1000)):
     d, b, p99 = num(n, "deliveries_per_s"), num(n, "bare_client_per_s"), num(n, "p99_ms")
     target = f"≥ 0.5× bare client → {ratio(d, b)}: {verdict(ok(d / b >= 0.5))}"

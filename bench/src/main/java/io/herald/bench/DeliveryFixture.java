@@ -171,7 +171,7 @@ final class DeliveryFixture implements AutoCloseable {
     }
 
     DeliveryWorker worker(DispatcherProperties properties) {
-        DeliveryWorker worker = BenchDispatchers.worker(store, subscriptions, jdbc, transactions, properties,
+        DeliveryWorker worker = BenchDispatchers.worker(store, subscriptions, jdbc, properties,
                 subscriptionsProperties.outbound().guard(), Clock.systemUTC(), meters);
         workers.add(worker);
         return worker;
