@@ -143,9 +143,9 @@ public final class ChangeFeedMatcher implements SmartLifecycle {
 
     /**
      * The loop's round: every held range once a poll interval (events committed on other instances
-     * are found so), and in between only the ranges that events committed here went to and those
-     * still behind — one read per range with news rather than one per range held (16 by default)
-     * for every commit.
+     * are found so), and in between when events were committed here or a range is still behind: then
+     * those ranges are due, and one read of the log serves them and the ranges level with them
+     * ({@link #readTogether}) rather than a read per range held (16 by default) for every commit.
      */
     private int round() {
         long now = System.nanoTime();

@@ -364,10 +364,8 @@ class ChangeFeedMatcherIT {
         var settings = new SubscriptionsProperties.Matcher(8, 200, Duration.ofHours(1), Duration.ofSeconds(30), true);
         var matcher = matcher(store, settings, "once");
         String resource = TestEvents.uniqueResource();
-        try (EventStore waking = StoreConfiguration.standalone(dataSource, Clock.systemUTC(), StoreProperties.defaults(),
-                matcher::wakeUp)) {
-            matcher.start();
-            await().atMost(Duration.ofSeconds(20)).until(() -> owners().size() == 1 && caughtUp());
+        try (EventStore waking = waking(matcher)) {
+            startCaughtUp(matcher);
             var matched = meters.get("herald.matcher.events").counter();
             double before = matched.count();
 
@@ -407,8 +405,7 @@ class ChangeFeedMatcherIT {
         var matcher = matcher(store, settings, "woken");
         String resource = TestEvents.uniqueResource();
         long subscription = subscriptions.createValidated(new SubscriptionFilter(resource, null, null, null, null, false));
-        try (EventStore waking = StoreConfiguration.standalone(dataSource, Clock.systemUTC(), StoreProperties.defaults(),
-                matcher::wakeUp)) {
+        try (EventStore waking = waking(matcher)) {
             matcher.start();
             await().atMost(Duration.ofSeconds(20)).until(() -> owners().size() == 1);
             ObjectNode json = TestEvents.json(resource);
@@ -430,10 +427,8 @@ class ChangeFeedMatcherIT {
         var matcher = matcher(counting, settings, "ranges");
         String resource = TestEvents.uniqueResource();
         long subscription = subscriptions.createValidated(new SubscriptionFilter(resource, null, null, null, null, false));
-        try (EventStore waking = StoreConfiguration.standalone(dataSource, Clock.systemUTC(), StoreProperties.defaults(),
-                matcher::wakeUp)) {
-            matcher.start();
-            await().atMost(Duration.ofSeconds(20)).until(() -> owners().size() == 1 && caughtUp());
+        try (EventStore waking = waking(matcher)) {
+            startCaughtUp(matcher);
             reads.clear();
 
             var position = ((AppendResult.Appended) waking.append(List.of(TestEvents.parse(TestEvents.json(resource))))).positions().get(0);
@@ -456,10 +451,8 @@ class ChangeFeedMatcherIT {
         java.util.Map<Integer, java.util.concurrent.atomic.AtomicInteger> reads = new java.util.concurrent.ConcurrentHashMap<>();
         var matcher = matcher(counting(reads), settings, "woken-together");
         String resource = TestEvents.uniqueResource();
-        try (EventStore waking = StoreConfiguration.standalone(dataSource, Clock.systemUTC(), StoreProperties.defaults(),
-                matcher::wakeUp)) {
-            matcher.start();
-            await().atMost(Duration.ofSeconds(20)).until(() -> owners().size() == 1 && caughtUp());
+        try (EventStore waking = waking(matcher)) {
+            startCaughtUp(matcher);
             var matched = meters.get("herald.matcher.events").counter();
             double before = matched.count();
             reads.clear();
@@ -568,6 +561,17 @@ class ChangeFeedMatcherIT {
         assertThat(deliveries()).as("the event before the others' checkpoints").doesNotContain(pair(otherSubscription, head));
         assertThat(reads.get(lateRange)).as("reads of the range behind, alone").isNotNull();
         assertThat(reads.get(WHOLE_LOG)).as("reads of the others, together").isNotNull();
+    }
+
+    /** A store whose appends wake {@code matcher}, as the application's store wakes its matcher. */
+    private static EventStore waking(ChangeFeedMatcher matcher) {
+        return StoreConfiguration.standalone(dataSource, Clock.systemUTC(), StoreProperties.defaults(), matcher::wakeUp);
+    }
+
+    /** Starts the matcher and waits until it holds every range and every checkpoint is at the log's end. */
+    private static void startCaughtUp(ChangeFeedMatcher matcher) {
+        matcher.start();
+        await().atMost(Duration.ofSeconds(20)).until(() -> owners().size() == 1 && caughtUp());
     }
 
     /** Every range's checkpoint is at the log's last event or after it (a quiet range's moves up once a second). */
