@@ -53,8 +53,9 @@ public class SubscriptionsConfiguration {
     @Bean
     @ConditionalOnBooleanProperty(name = "herald.subscriptions.matcher.enabled", matchIfMissing = true)
     @ConditionalOnProperty(name = "herald.store.type", havingValue = "postgres", matchIfMissing = true)
-    ChangeFeedMatcher changeFeedMatcher(EventStore store, JdbcTemplate jdbc, SubscriptionCatalog catalog, PartyRegistry parties, SubscriberAccess access, RangeLeases leases,
-            SubscriptionsProperties properties, Clock clock, MeterRegistry meters, ApplicationEventPublisher events) {
+    ChangeFeedMatcher changeFeedMatcher(EventStore store, JdbcTemplate jdbc, SubscriptionCatalog catalog, PartyRegistry parties,
+            SubscriberAccess access, RangeLeases leases, SubscriptionsProperties properties, Clock clock, MeterRegistry meters,
+            ApplicationEventPublisher events) {
         return new ChangeFeedMatcher(store, jdbc, catalog, parties, access, leases,
                 properties.matcher(), clock, meters, events::publishEvent);
     }

@@ -6,11 +6,15 @@ import static org.awaitility.Awaitility.await;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -27,6 +31,7 @@ import io.herald.store.AppendResult;
 import io.herald.store.EventPosition;
 import io.herald.store.EventStore;
 import io.herald.store.IncomingEvent;
+import io.herald.store.LogRange;
 import io.herald.store.MutableClock;
 import io.herald.store.StoreConfiguration;
 import io.herald.store.StoreProperties;
@@ -226,7 +231,7 @@ class ChangeFeedMatcherIT {
             resources.add("urn:altinn:resource:app_ttd_load" + r + "_" + run);
         }
         String[] types = {"app.instance.created", "app.instance.process.movedTo.Task_1", "app.instance.process.completed"};
-        Map<Long, SubscriptionFilter> filters = new java.util.HashMap<>();
+        Map<Long, SubscriptionFilter> filters = new HashMap<>();
         for (int s = 0; s < 100; s++) {
             String resource = resources.get(s % resources.size());
             SubscriptionFilter filter = switch (s % 5) {
@@ -333,7 +338,7 @@ class ChangeFeedMatcherIT {
         ChangeFeedMatcher matcher = matcher(leases, Duration.ofSeconds(30), clock);
         leases.heartbeat();
         String resource = TestEvents.uniqueResource();
-        int range = io.herald.store.LogRange.indexOf(resource, 8);
+        int range = LogRange.indexOf(resource, 8);
         Published first = publish(resource, "t", null, null);
         await().atMost(Duration.ofSeconds(30)).until(() -> {
             clock.advance(Duration.ofSeconds(1));
@@ -422,7 +427,7 @@ class ChangeFeedMatcherIT {
     @Test
     void shouldReadTheLogOnceWhenWokenByAnAppend() {
         var settings = new SubscriptionsProperties.Matcher(8, 200, Duration.ofHours(1), Duration.ofSeconds(30), true);
-        java.util.Map<Integer, java.util.concurrent.atomic.AtomicInteger> reads = new java.util.concurrent.ConcurrentHashMap<>();
+        Map<Integer, AtomicInteger> reads = new ConcurrentHashMap<>();
         EventStore counting = counting(reads);
         var matcher = matcher(counting, settings, "ranges");
         String resource = TestEvents.uniqueResource();
@@ -448,7 +453,7 @@ class ChangeFeedMatcherIT {
     @Test
     void shouldReadARangeWokenAgainAndAgainTogetherWithTheOthers() {
         var settings = new SubscriptionsProperties.Matcher(8, 50, Duration.ofMillis(20), Duration.ofSeconds(30), true);
-        java.util.Map<Integer, java.util.concurrent.atomic.AtomicInteger> reads = new java.util.concurrent.ConcurrentHashMap<>();
+        Map<Integer, AtomicInteger> reads = new ConcurrentHashMap<>();
         var matcher = matcher(counting(reads), settings, "woken-together");
         String resource = TestEvents.uniqueResource();
         try (EventStore waking = waking(matcher)) {
@@ -480,7 +485,7 @@ class ChangeFeedMatcherIT {
     @Test
     void shouldLookAtTheLogOnceARoundWhileNothingIsNew() {
         var settings = new SubscriptionsProperties.Matcher(8, 200, Duration.ofMillis(20), Duration.ofSeconds(30), true);
-        java.util.Map<Integer, java.util.concurrent.atomic.AtomicInteger> reads = new java.util.concurrent.ConcurrentHashMap<>();
+        Map<Integer, AtomicInteger> reads = new ConcurrentHashMap<>();
         var matcher = matcher(counting(reads), settings, "idle");
         String resource = TestEvents.uniqueResource();
         long subscription = subscriptions.createValidated(new SubscriptionFilter(resource, null, null, null, null, false));
@@ -504,14 +509,14 @@ class ChangeFeedMatcherIT {
     @Test
     void shouldReadTheRangesItHoldsInOneReadOfTheLog() {
         var settings = new SubscriptionsProperties.Matcher(8, 200, Duration.ofMillis(20), Duration.ofSeconds(30), true);
-        java.util.Map<Integer, java.util.concurrent.atomic.AtomicInteger> reads = new java.util.concurrent.ConcurrentHashMap<>();
+        Map<Integer, AtomicInteger> reads = new ConcurrentHashMap<>();
         var matcher = matcher(counting(reads), settings, "together");
-        Map<Integer, String> resources = new java.util.TreeMap<>();
+        Map<Integer, String> resources = new TreeMap<>();
         while (resources.size() < 4) {
             String resource = TestEvents.uniqueResource();
-            resources.putIfAbsent(io.herald.store.LogRange.indexOf(resource, 8), resource);
+            resources.putIfAbsent(LogRange.indexOf(resource, 8), resource);
         }
-        Map<String, Long> subscribed = new java.util.HashMap<>();
+        Map<String, Long> subscribed = new HashMap<>();
         resources.values().forEach(resource -> subscribed.put(resource,
                 subscriptions.createValidated(new SubscriptionFilter(resource, null, null, null, null, false))));
         matcher.start();
@@ -537,11 +542,11 @@ class ChangeFeedMatcherIT {
     @Test
     void shouldMatchARangeFarBehindAloneAndTheOthersTogether() {
         var settings = new SubscriptionsProperties.Matcher(8, 20, Duration.ofMillis(20), Duration.ofSeconds(30), true);
-        java.util.Map<Integer, java.util.concurrent.atomic.AtomicInteger> reads = new java.util.concurrent.ConcurrentHashMap<>();
+        Map<Integer, AtomicInteger> reads = new ConcurrentHashMap<>();
         String late = TestEvents.uniqueResource();
-        int lateRange = io.herald.store.LogRange.indexOf(late, 8);
+        int lateRange = LogRange.indexOf(late, 8);
         String other = TestEvents.uniqueResource();
-        while (io.herald.store.LogRange.indexOf(other, 8) == lateRange) {
+        while (LogRange.indexOf(other, 8) == lateRange) {
             other = TestEvents.uniqueResource();
         }
         long lateSubscription = subscriptions.createValidated(new SubscriptionFilter(late, null, null, null, null, false));
@@ -582,7 +587,7 @@ class ChangeFeedMatcherIT {
                 """, Integer.class) == 0;
     }
 
-    private static int rangeReads(java.util.Map<Integer, java.util.concurrent.atomic.AtomicInteger> reads) {
+    private static int rangeReads(Map<Integer, AtomicInteger> reads) {
         return reads.entrySet().stream().filter(e -> e.getKey() >= 0).mapToInt(e -> e.getValue().get()).sum();
     }
 
@@ -592,13 +597,13 @@ class ChangeFeedMatcherIT {
     private static final int LOOK = -2;
 
     /** The test store, counting the reads of each log range (by index), of the whole log and looks at it. */
-    private static EventStore counting(java.util.Map<Integer, java.util.concurrent.atomic.AtomicInteger> reads) {
+    private static EventStore counting(Map<Integer, AtomicInteger> reads) {
         return (EventStore) java.lang.reflect.Proxy.newProxyInstance(EventStore.class.getClassLoader(),
                 new Class<?>[] {EventStore.class}, (proxy, method, args) -> {
                     if (method.getName().equals("follow")) {
-                        int key = args.length == 3 && args[2] instanceof io.herald.store.LogRange range ? range.index()
+                        int key = args.length == 3 && args[2] instanceof LogRange range ? range.index()
                                 : (int) args[1] == 1 ? LOOK : WHOLE_LOG;
-                        reads.computeIfAbsent(key, i -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+                        reads.computeIfAbsent(key, i -> new AtomicInteger()).incrementAndGet();
                     }
                     try {
                         return method.isDefault() ? java.lang.reflect.InvocationHandler.invokeDefault(proxy, method, args)
