@@ -25,9 +25,12 @@ public interface EventStore extends AutoCloseable {
     /** A page of the events matching {@code query}. */
     FeedPage read(FeedQuery query);
 
-    /** The whole log after {@code after}, at most {@code limit} events: what a change-feed consumer follows. */
+    /**
+     * The whole log after {@code after}, at most {@code limit} events: what a change-feed consumer follows.
+     * It matches on the events' attributes, so their JSON may be left out (see {@link FeedQuery#withoutBodies()}).
+     */
     default FeedPage follow(EventPosition after, int limit) {
-        return read(FeedQuery.after(after, limit));
+        return read(FeedQuery.after(after, limit).withoutBodies());
     }
 
     /** The events referred to that are still retained, in any order; an expired event is simply absent. */
@@ -40,9 +43,9 @@ public interface EventStore extends AutoCloseable {
      */
     java.util.Optional<EventPosition> positionOf(String eventId, String resource);
 
-    /** One range of the log after {@code after}: what one matcher lease follows. */
+    /** One range of the log after {@code after}: what one matcher lease follows (JSON left out, as above). */
     default FeedPage follow(EventPosition after, int limit, LogRange range) {
-        return read(FeedQuery.after(after, limit).withLogRange(range));
+        return read(FeedQuery.after(after, limit).withLogRange(range).withoutBodies());
     }
 
     /** Stops taking appends, finishes those already waiting, and releases what the store holds. */

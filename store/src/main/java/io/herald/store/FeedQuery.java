@@ -10,6 +10,9 @@ import java.util.Objects;
  * any of the listed values exactly; {@code types} and {@code sources} are {@link FeedPattern}s, an
  * event matching any of the listed ones (a type whole, a source from its start); {@code from} is
  * inclusive, {@code to} exclusive, both on the event's time; {@code range} keeps one range of the log.
+ * {@code bodies} false asks for the events without their JSON ({@link StoredEvent#json()} null): what a
+ * reader that matches on attributes needs, without reading, sorting and sending each event's JSON
+ * (a store may return the JSON anyway).
  */
 public record FeedQuery(
         EventPosition after,
@@ -22,7 +25,8 @@ public record FeedQuery(
         String instanceId,
         Instant from,
         Instant to,
-        LogRange range) {
+        LogRange range,
+        boolean bodies) {
 
     public FeedQuery {
         Objects.requireNonNull(after, "after");
@@ -36,19 +40,19 @@ public record FeedQuery(
 
     /** All events after {@code after}, at most {@code limit} of them. */
     public static FeedQuery after(EventPosition after, int limit) {
-        return new FeedQuery(after, limit, null, null, List.of(), List.of(), List.of(), null, null, null, null);
+        return new FeedQuery(after, limit, null, null, List.of(), List.of(), List.of(), null, null, null, null, true);
     }
 
     public FeedQuery withAfter(EventPosition position) {
-        return new FeedQuery(position, limit, resource, subject, alternativeSubjects, types, sources, instanceId, from, to, range);
+        return new FeedQuery(position, limit, resource, subject, alternativeSubjects, types, sources, instanceId, from, to, range, bodies);
     }
 
     public FeedQuery withResource(String value) {
-        return new FeedQuery(after, limit, value, subject, alternativeSubjects, types, sources, instanceId, from, to, range);
+        return new FeedQuery(after, limit, value, subject, alternativeSubjects, types, sources, instanceId, from, to, range, bodies);
     }
 
     public FeedQuery withSubject(String value) {
-        return new FeedQuery(after, limit, resource, value, alternativeSubjects, types, sources, instanceId, from, to, range);
+        return new FeedQuery(after, limit, resource, value, alternativeSubjects, types, sources, instanceId, from, to, range, bodies);
     }
 
     /** Events whose alternative subject is {@code value}; {@code null} for any. */
@@ -58,12 +62,12 @@ public record FeedQuery(
 
     /** Events whose alternative subject is any of {@code values}; empty for any. */
     public FeedQuery withAlternativeSubjects(List<String> values) {
-        return new FeedQuery(after, limit, resource, subject, values, types, sources, instanceId, from, to, range);
+        return new FeedQuery(after, limit, resource, subject, values, types, sources, instanceId, from, to, range, bodies);
     }
 
     /** Events whose type matches any of these {@link FeedPattern}s; empty for any. */
     public FeedQuery withTypes(List<String> value) {
-        return new FeedQuery(after, limit, resource, subject, alternativeSubjects, value, sources, instanceId, from, to, range);
+        return new FeedQuery(after, limit, resource, subject, alternativeSubjects, value, sources, instanceId, from, to, range, bodies);
     }
 
     /** Events whose source starts with {@code value} (a {@link FeedPattern}); {@code null} for any. */
@@ -73,24 +77,29 @@ public record FeedQuery(
 
     /** Events whose source starts with any of these {@link FeedPattern}s; empty for any. */
     public FeedQuery withSources(List<String> values) {
-        return new FeedQuery(after, limit, resource, subject, alternativeSubjects, types, values, instanceId, from, to, range);
+        return new FeedQuery(after, limit, resource, subject, alternativeSubjects, types, values, instanceId, from, to, range, bodies);
     }
 
     /** The same query with another page size. */
     public FeedQuery withLimit(int value) {
-        return new FeedQuery(after, value, resource, subject, alternativeSubjects, types, sources, instanceId, from, to, range);
+        return new FeedQuery(after, value, resource, subject, alternativeSubjects, types, sources, instanceId, from, to, range, bodies);
     }
 
     public FeedQuery withInstanceId(String value) {
-        return new FeedQuery(after, limit, resource, subject, alternativeSubjects, types, sources, value, from, to, range);
+        return new FeedQuery(after, limit, resource, subject, alternativeSubjects, types, sources, value, from, to, range, bodies);
     }
 
     /** Only events whose resource falls in this range of the log. */
     public FeedQuery withLogRange(LogRange value) {
-        return new FeedQuery(after, limit, resource, subject, alternativeSubjects, types, sources, instanceId, from, to, value);
+        return new FeedQuery(after, limit, resource, subject, alternativeSubjects, types, sources, instanceId, from, to, value, bodies);
     }
 
     public FeedQuery withTimeRange(Instant fromInclusive, Instant toExclusive) {
-        return new FeedQuery(after, limit, resource, subject, alternativeSubjects, types, sources, instanceId, fromInclusive, toExclusive, range);
+        return new FeedQuery(after, limit, resource, subject, alternativeSubjects, types, sources, instanceId, fromInclusive, toExclusive, range, bodies);
+    }
+
+    /** The same query, its events without their JSON: see {@code bodies} above. */
+    public FeedQuery withoutBodies() {
+        return new FeedQuery(after, limit, resource, subject, alternativeSubjects, types, sources, instanceId, from, to, range, false);
     }
 }
