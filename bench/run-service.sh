@@ -4,7 +4,8 @@
 # (wrk; bench's ServiceLoad for publish-to-receipt latency), each scenario beside baselines measured in the
 # same run: pgbench inserting rows of the same shape, a bare Spring Boot endpoint (bench/bare-endpoint) and
 # a bare JDK HttpClient against the same receivers. Writes docs/benchmarks.md's service table and the
-# JFR profiles of the publish and delivery scenarios (docs/profiles/).
+# profiles of the publish, batch, pull and delivery scenarios (async-profiler, fetched from Maven Central:
+# flame graphs, collapsed stacks and summaries in docs/profiles/).
 #
 # Usage: bench/run-service.sh [--scenarios=publish,batch,pull,e2e,steady] [--quick] [--measure=SECONDS]
 #                             [--pull-events=N] [--steady-seconds=N] [--no-write] [--no-profile]
@@ -63,6 +64,15 @@ cp "$(ls api/target/herald-api-*.jar | grep -v original | head -1)" "$OUT/herald
 cp "$(ls bench/bare-endpoint/target/herald-bare-endpoint-*.jar | grep -v original | head -1)" "$OUT/bare-endpoint.jar"
 JAR=$OUT/herald.jar
 BARE_JAR=$OUT/bare-endpoint.jar
+# async-profiler samples Herald's CPU without slowing it down for what follows (a JFR recording with the
+# profile settings ran the window it profiled at a tenth of the rate, and the batch window after it at half)
+AP_VERSION=4.1
+AP_LIB=$OUT/async-profiler/libasyncProfiler-$AP_VERSION.so
+if (( profile )) && [[ ! -f $AP_LIB ]]; then
+  mvn -B -q -ntp dependency:copy -Dartifact="tools.profiler:async-profiler:$AP_VERSION" -DoutputDirectory="$OUT/async-profiler"
+  ap_arch=$(uname -m | sed -e 's/x86_64/x64/' -e 's/aarch64/arm64/')
+  unzip -q -o -p "$OUT/async-profiler/async-profiler-$AP_VERSION.jar" "linux-$ap_arch/libasyncProfiler.so" > "$AP_LIB"
+fi
 
 say "fresh databases on 127.0.0.1:$PGPORT"
 # the bench cluster's own settings, as docs/benchmarks.md states them (both take effect on reload):
@@ -176,8 +186,16 @@ wait_idle() { # pid: until the process uses under 0.15 cores over 5 s (at most 1
   done
 }
 
-jfr_start() { (( profile )) && jcmd "$HERALD" JFR.start name="$1" settings=profile filename="$ROOT/$OUT/$1.jfr" >/dev/null || true; }
-jfr_stop() { (( profile )) && jcmd "$HERALD" JFR.stop name="$1" >/dev/null || true; }
+profiler() { java -cp "$CP" io.herald.bench.ProfilerAttach "$HERALD" "$ROOT/$AP_LIB" "$1" >/dev/null; }
+# CPU samples of every thread of Herald's JVM (1 ms), kept as a flame graph and as collapsed stacks; then Herald is
+# left to go quiet, so that the profiler's own work is in no figure after the window either
+profile_start() { (( profile )) && profiler "start,event=cpu,interval=1ms,threads" || true; }
+profile_stop() {
+  (( profile )) || return 0
+  profiler "dump,file=$ROOT/$OUT/$1.html,flamegraph,title=Herald: $1 scenario ($(date +%F))" || true
+  profiler "stop,file=$ROOT/$OUT/$1.collapsed,collapsed" || true
+  wait_idle "$HERALD"
+}
 
 PUBLISH_URL="http://127.0.0.1:$HERALD_PORT/events/api/v1/events"
 BARE_URL="http://127.0.0.1:$BARE_PORT/echo"
@@ -226,9 +244,9 @@ if has publish; then
   done
   # the profile comes from a window of its own, so that the recording's cost is in no figure above
   if (( profile )); then
-    jfr_start publish
+    profile_start publish
     run_wrk "profile-publish-c8" "$HERALD" 8 "$measure" 1 "$PUBLISH_URL" "$PUB" BENCH_TOKEN="$TOKEN"
-    jfr_stop publish
+    profile_stop publish
   fi
 fi
 
@@ -239,9 +257,9 @@ if has batch; then
   run_wrk "warmup-batch100-c8" "$HERALD" 8 "$warmup_round" 100 "$PUBLISH_URL" "$PUB" BENCH_TOKEN="$TOKEN" BENCH_BATCH=100 >/dev/null
   run_wrk "herald-batch100-c8" "$HERALD" 8 "$measure" 100 "$PUBLISH_URL" "$PUB" BENCH_TOKEN="$TOKEN" BENCH_BATCH=100
   if (( profile )); then
-    jfr_start batch
+    profile_start batch
     run_wrk "profile-batch100-c8" "$HERALD" 8 "$measure" 100 "$PUBLISH_URL" "$PUB" BENCH_TOKEN="$TOKEN" BENCH_BATCH=100
-    jfr_stop batch
+    profile_stop batch
   fi
 fi
 
@@ -293,10 +311,10 @@ if has pull; then
   run_wrk "herald-pull-c8" "$HERALD" 8 "$measure" 1 "http://127.0.0.1:$HERALD_PORT" bench/service/pull.lua \
     BENCH_TOKEN="$TOKEN" BENCH_RESOURCES=100 BENCH_CHUNKS_FILE="$OUT/pull-chunks.txt"
   if (( profile )); then
-    jfr_start pull
+    profile_start pull
     run_wrk "profile-pull-c8" "$HERALD" 8 "$measure" 1 "http://127.0.0.1:$HERALD_PORT" bench/service/pull.lua \
       BENCH_TOKEN="$TOKEN" BENCH_RESOURCES=100 BENCH_CHUNKS_FILE="$OUT/pull-chunks.txt"
-    jfr_stop pull
+    profile_stop pull
   fi
   run_wrk "herald-publish-c8-on-log" "$HERALD" 8 "$measure" 1 "$PUBLISH_URL" "$PUB" BENCH_TOKEN="$TOKEN"
 fi
@@ -320,9 +338,9 @@ if has e2e; then
   service_load "herald-burst-8" burst 8 2500 urn:altinn:resource:app_ttd_burst8
   if (( profile )); then
     wait_idle "$HERALD"
-    jfr_start delivery
+    profile_start delivery
     service_load "profile-burst-8" burst 8 2500 urn:altinn:resource:app_ttd_profile8
-    jfr_stop delivery
+    profile_stop delivery
   fi
   wait_idle "$HERALD"
   say "scenario: a burst of 20 events to 1,000 subscriptions (20,000 deliveries)"
@@ -338,7 +356,9 @@ fi
 if (( profile )); then
   mkdir -p docs/profiles
   for name in publish batch pull delivery; do
-    [[ -f $OUT/$name.jfr ]] && python3 bench/service/jfr-summary.py "$OUT/$name.jfr" "docs/profiles/$name" | tee -a "$LOG"
+    [[ -f $OUT/$name.collapsed ]] || continue
+    cp "$OUT/$name.html" "docs/profiles/$name.html" 2>/dev/null || true
+    python3 bench/service/profile-summary.py "$OUT/$name.collapsed" "docs/profiles/$name" | tee -a "$LOG"
   done
 fi
 

@@ -1,25 +1,21 @@
 #!/usr/bin/env python3
-"""Turns a JFR recording's execution samples into a collapsed-stack file (root first, ';'-joined, one
-stack and its count a line: the input of flamegraph.pl or speedscope) and a short Markdown summary of
-where the samples fall (self and inclusive, by method and by area). Usage: jfr-summary.py FILE.jfr OUT-PREFIX"""
-import collections, re, subprocess, sys
+"""Turns async-profiler's collapsed stacks of one scenario (root first, ';'-joined, one stack and its count a line;
+the first frame the thread) into a tidier collapsed-stack file (thread numbers dropped, so that a pool's threads add
+up; the input of flamegraph.pl or speedscope) and a short Markdown summary of where the samples fall (self and
+inclusive, by method and by area). Usage: profile-summary.py FILE.collapsed OUT-PREFIX"""
+import collections, re, sys
 
-jfr_file, prefix = sys.argv[1], sys.argv[2]
-text = subprocess.run(["jfr", "print", "--events", "jdk.ExecutionSample", "--stack-depth", "96", jfr_file],
-                      capture_output=True, text=True, check=True).stdout
+collapsed_file, prefix = sys.argv[1], sys.argv[2]
 stacks = collections.Counter()
-frame = re.compile(r"^\s+(.+?)(?:\s+line:.*)?$")
-for block in text.split("jdk.ExecutionSample {")[1:]:
-    if "stackTrace = [" not in block:
+for line in open(collapsed_file):
+    stack, _, count = line.rstrip("\n").rpartition(" ")
+    if not stack or not count.isdigit():
         continue
-    body = block.split("stackTrace = [", 1)[1].split("\n  ]", 1)[0]
-    frames = []
-    for line in body.splitlines():
-        m = frame.match(line)
-        if m and m.group(1).strip() and m.group(1).strip() != "...":
-            frames.append(re.sub(r"\(.*\)", "", m.group(1).strip()))
-    if frames:
-        stacks[";".join(reversed(frames))] += 1
+    frames = stack.split(";")
+    # "[http-nio-127.0.0.1-18080-exec-3 tid=1234]" -> "[http-nio-127.0.0.1-N-exec-N]"; Java frames in dotted form
+    frames[0] = re.sub(r"-\d+(?=-|\]|$)", "-N", re.sub(r" tid=\d+", "", frames[0])) if frames[0].startswith("[") else frames[0]
+    frames = [frames[0]] + [f.replace("/", ".") if not f.startswith("[") else f for f in frames[1:]]
+    stacks[";".join(frames)] += int(count)
 
 total = sum(stacks.values())
 with open(prefix + ".collapsed", "w") as out:
@@ -37,7 +33,8 @@ AREAS = [("JWT / RSA verification", ("nimbus", "sun.security.rsa", "java.math.Bi
          ("regular expressions", ("java.util.regex",)),
          ("Tomcat / HTTP", ("org.apache.coyote", "org.apache.tomcat", "org.apache.catalina")),
          ("outbound HTTP (dispatcher)", ("org.apache.hc", "java.net.http", "jdk.internal.net.http")),
-         ("Herald", ("io.herald",))]
+         ("Herald", ("io.herald",)),
+         ("kernel (system calls, scheduling)", ("_[k]",))]
 for stack, count in stacks.items():
     frames = stack.split(";")
     self_time[frames[-1]] += count
@@ -49,9 +46,17 @@ for stack, count in stacks.items():
 
 with open(prefix + ".md", "w") as out:
     out.write(f"# Profile: {prefix.rsplit('/', 1)[-1]}\n\n")
-    out.write(f"JFR execution samples of Herald's JVM during the scenario (`jfr print --events jdk.ExecutionSample`), "
-              f"{total} samples. The collapsed stacks are in `{prefix.rsplit('/', 1)[-1]}.collapsed` "
-              f"(`flamegraph.pl {prefix.rsplit('/', 1)[-1]}.collapsed > flame.svg`, or open it in speedscope.app).\n\n")
+    name = prefix.rsplit('/', 1)[-1]
+    out.write(f"CPU samples of every thread of Herald's JVM during a window of the scenario of its own (async-profiler, "
+              f"`event=cpu`, 1 ms), {total} samples. Flame graph: [`{name}.html`]({name}.html); collapsed stacks, first frame "
+              f"the thread: `{name}.collapsed` (`flamegraph.pl {name}.collapsed > flame.svg`, or open it in speedscope.app).\n\n")
+    threads = collections.Counter()
+    for stack, count in stacks.items():
+        threads[stack.split(";")[0]] += count
+    out.write("## Share of samples by thread\n\n| thread | share |\n|---|---|\n")
+    for thread, count in threads.most_common(10):
+        out.write(f"| `{thread}` | {100.0 * count / total:.1f} % |\n")
+    out.write("\n")
     out.write("## Share of samples with a frame of … on the stack (areas overlap)\n\n| area | share |\n|---|---|\n")
     for name, count in areas.most_common():
         out.write(f"| {name} | {100.0 * count / total:.1f} % |\n")
