@@ -46,6 +46,8 @@ public record StoreProperties(
 
     /**
      * @param writers       transactions that may be writing at once (each commits a group of requests)
+     * @param parallelFromEvents events that must be waiting before another writer starts a group while one is
+     *                      writing; fewer wait for that writer's next group, which keeps groups large (PostgreSQL)
      * @param maxEvents     the most events one transaction takes
      * @param maxBytes      the most event JSON one transaction takes (counted in characters)
      * @param queueCapacity publish requests that may wait for a writer; beyond that publishing answers 503
@@ -53,6 +55,7 @@ public record StoreProperties(
      */
     public record GroupCommit(
             @DefaultValue("2") int writers,
+            @DefaultValue("100") int parallelFromEvents,
             @DefaultValue("500") int maxEvents,
             @DefaultValue("4MB") DataSize maxBytes,
             @DefaultValue("10000") int queueCapacity,
@@ -61,6 +64,9 @@ public record StoreProperties(
         public GroupCommit {
             if (writers < 1) {
                 throw new IllegalArgumentException("herald.store.group-commit.writers must be at least 1 but was " + writers);
+            }
+            if (parallelFromEvents < 1) {
+                throw new IllegalArgumentException("herald.store.group-commit.parallel-from-events must be at least 1 but was " + parallelFromEvents);
             }
             if (maxEvents < 1) {
                 throw new IllegalArgumentException("herald.store.group-commit.max-events must be at least 1 but was " + maxEvents);

@@ -285,7 +285,7 @@ public final class EventWriter {
                 INSERT INTO event_key (resource, source, id, content_hash, tx, seq, stored_at)
                 SELECT i.resource, i.source, i.id, decode(i.hash, 'hex'), s.tx, i.seq, s.stored_at
                 FROM input i CROSS JOIN stamp s
-                ORDER BY i.resource, i.source, i.id
+                ORDER BY i.id, i.resource, i.source
             ), stored AS (
                 INSERT INTO event (stored_at, tx, seq, source, id, type, resource, subject, alternative_subject,
                                    resource_instance, instance_id, time, body)

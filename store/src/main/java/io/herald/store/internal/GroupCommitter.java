@@ -3,15 +3,16 @@ package io.herald.store.internal;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 import javax.sql.DataSource;
 
@@ -24,15 +25,22 @@ import io.herald.store.StoreProperties;
 import io.herald.store.StoreUnavailableException;
 
 /**
- * Commits concurrent publish requests together: each writer takes whatever requests are waiting
- * (up to a size cap), writes them in one transaction and answers them all after the commit. One
- * fsync then covers many requests, which is how single-event publishing keeps up with the
- * database's raw one-row-per-transaction rate (docs/adr/0003-group-commit.md).
+ * Commits concurrent publish requests together: a writer takes whatever requests are waiting (up to
+ * a size cap), writes them in one transaction and answers them all after the commit. One fsync then
+ * covers many requests, which is how single-event publishing keeps up with the database's raw
+ * one-row-per-transaction rate (docs/adr/0003-group-commit-and-idempotency.md).
+ *
+ * <p>While one writer writes, requests that arrive wait for its next group rather than wake another
+ * writer for a group of their own: another writer starts only when at least
+ * {@code parallel-from-events} events are waiting (batches, a backlog). Two writers taking turns over
+ * the few requests of eight clients wrote groups half the size, and each group costs a statement, a
+ * commit and the wake-ups around them in both Herald and PostgreSQL (docs/benchmarks.md).
  */
 final class GroupCommitter implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(GroupCommitter.class);
     private static final int ATTEMPTS = 5;
+    private static final long IDLE_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
     private record Pending(List<IncomingEvent> events, int bytes, CompletableFuture<AppendResult> answer) {
     }
@@ -41,7 +49,14 @@ final class GroupCommitter implements AutoCloseable {
     private final EventWriter writer;
     private final Clock clock;
     private final StoreProperties.GroupCommit settings;
-    private final BlockingQueue<Pending> queue;
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Signalled when a writer may start a group ({@link #mayStart}) and when closing. */
+    private final Condition work = lock.newCondition();
+    private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+    /** Events of the waiting requests; guarded by {@link #lock}. */
+    private int queuedEvents;
+    /** Writers with a group in hand; guarded by {@link #lock}. */
+    private int writing;
     private final ExecutorService writers;
     private volatile boolean closed;
 
@@ -50,7 +65,6 @@ final class GroupCommitter implements AutoCloseable {
         this.writer = writer;
         this.clock = clock;
         this.settings = settings;
-        this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
         var counter = new AtomicInteger();
         this.writers = Executors.newFixedThreadPool(settings.writers(), runnable -> {
             Thread thread = new Thread(runnable, "herald-publish-" + counter.incrementAndGet());
@@ -69,43 +83,74 @@ final class GroupCommitter implements AutoCloseable {
             return answer;
         }
         int bytes = events.stream().mapToInt(e -> e.json().length()).sum();
-        if (!queue.offer(new Pending(List.copyOf(events), bytes, answer))) {
-            answer.completeExceptionally(new StoreUnavailableException(
-                    "too many publish requests are waiting (" + settings.queueCapacity() + "); try again shortly", null));
+        var pending = new Pending(List.copyOf(events), bytes, answer);
+        lock.lock();
+        try {
+            if (queue.size() >= settings.queueCapacity()) {
+                answer.completeExceptionally(new StoreUnavailableException(
+                        "too many publish requests are waiting (" + settings.queueCapacity() + "); try again shortly", null));
+                return answer;
+            }
+            queue.addLast(pending);
+            queuedEvents += pending.events().size();
+            if (mayStart()) {
+                work.signal();
+            }
+        } finally {
+            lock.unlock();
         }
         return answer;
     }
 
+    /**
+     * Whether a writer should start a group now: requests wait and nobody is writing, or so many events
+     * wait that a transaction of their own is worth it. Holding {@link #lock}.
+     */
+    private boolean mayStart() {
+        return !queue.isEmpty() && (writing == 0 || queuedEvents >= settings.parallelFromEvents());
+    }
+
+    /** A writer: takes a group whenever it may, writes it, and takes the next (after closing, until none is left). */
     private void run() {
-        while (!closed || !queue.isEmpty()) {
-            List<Pending> group;
-            try {
-                group = takeGroup();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
+        lock.lock();
+        try {
+            while (true) {
+                while (!mayStart()) {
+                    if (closed && queue.isEmpty()) {
+                        return;
+                    }
+                    work.awaitNanos(IDLE_WAIT_NANOS);
+                }
+                List<Pending> group = takeGroup();
+                writing++;
+                lock.unlock();
+                try {
+                    commit(group);
+                } finally {
+                    lock.lock();
+                    writing--;
+                }
             }
-            if (!group.isEmpty()) {
-                commit(group);
-            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            lock.unlock();
         }
     }
 
-    private List<Pending> takeGroup() throws InterruptedException {
-        Pending first = queue.poll(200, TimeUnit.MILLISECONDS);
-        if (first == null) {
-            return List.of();
-        }
+    /** The waiting requests in order, up to the size cap (a single request is never split). Holding {@link #lock}. */
+    private List<Pending> takeGroup() {
         List<Pending> group = new ArrayList<>();
-        group.add(first);
-        int events = first.events().size();
-        long bytes = first.bytes();
+        int events = 0;
+        long bytes = 0;
         Pending next;
-        while (events < settings.maxEvents() && bytes < settings.maxBytes().toBytes() && (next = queue.poll()) != null) {
+        while ((group.isEmpty() || events < settings.maxEvents() && bytes < settings.maxBytes().toBytes())
+                && (next = queue.pollFirst()) != null) {
             group.add(next);
             events += next.events().size();
             bytes += next.bytes();
         }
+        queuedEvents -= events;
         return group;
     }
 
@@ -187,6 +232,12 @@ final class GroupCommitter implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        lock.lock();
+        try {
+            work.signalAll();
+        } finally {
+            lock.unlock();
+        }
         writers.shutdown();
         try {
             if (!writers.awaitTermination(settings.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
@@ -196,9 +247,15 @@ final class GroupCommitter implements AutoCloseable {
             writers.shutdownNow();
             Thread.currentThread().interrupt();
         }
-        Pending left;
-        while ((left = queue.poll()) != null) {
-            left.answer().completeExceptionally(new StoreUnavailableException("Herald is shutting down", null));
+        List<Pending> left;
+        lock.lock();
+        try {
+            left = List.copyOf(queue);
+            queue.clear();
+            queuedEvents = 0;
+        } finally {
+            lock.unlock();
         }
+        left.forEach(p -> p.answer().completeExceptionally(new StoreUnavailableException("Herald is shutting down", null)));
     }
 }

@@ -2,14 +2,18 @@ package io.herald.store.internal;
 
 import static io.herald.store.TestEvents.event;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,7 +36,7 @@ class GroupCommitterIT {
 
     @BeforeAll
     static void start() {
-        dataSource = TestDatabases.migrated("herald_group_commit_it", 4);
+        dataSource = TestDatabases.migrated("herald_group_commit_it", 6);
         new PartitionMaintenance(dataSource, Clock.systemUTC(), StoreProperties.defaults()).run();
     }
 
@@ -82,14 +86,64 @@ class GroupCommitterIT {
             assertThat(bad).failsWithin(10, TimeUnit.SECONDS).withThrowableOfType(ExecutionException.class)
                     .withCauseInstanceOf(StoreUnavailableException.class);
         }
-        var stored = new FeedReader().read(dataSource.getConnection(), FeedQuery.after(EventPosition.START, 10).withResource(resource));
-        assertThat(stored.events()).hasSize(3);
+        try (Connection connection = dataSource.getConnection()) {
+            var stored = new FeedReader().read(connection, FeedQuery.after(EventPosition.START, 10).withResource(resource));
+            assertThat(stored.events()).hasSize(3);
+        }
+    }
+
+    /**
+     * Two writers: while one writes, the few requests of single publishers wait for its next group
+     * instead of waking the other writer for a transaction of their own (smaller groups, more commits).
+     */
+    @Test
+    void shouldLetAFewRequestsWaitForTheBusyWriterRatherThanStartAnotherGroup() throws Exception {
+        String resource = TestEvents.uniqueResource();
+        try (GroupCommitter committer = writers(2, 100); Connection blocker = dataSource.getConnection()) {
+            CompletableFuture<AppendResult> first = holdWriterWith(committer, blocker, event(resource));
+            CompletableFuture<AppendResult> second = committer.submit(List.of(event(resource)));
+            // the other writer stays idle: it would be waiting for the table lock too had it taken the request
+            await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> writersWaitingForLock() == 1);
+            List<CompletableFuture<AppendResult>> more = List.of(committer.submit(List.of(event(resource))),
+                    committer.submit(List.of(event(resource))));
+
+            blocker.commit();
+
+            first.get(10, TimeUnit.SECONDS);
+            List<EventPosition> positions = Stream.concat(Stream.of(second), more.stream())
+                    .map(a -> ((AppendResult.Appended) a.join()).positions().get(0)).toList();
+            assertThat(positions).extracting(EventPosition::tx).as("the three waiting requests in one transaction")
+                    .containsOnly(positions.get(0).tx());
+        }
+    }
+
+    /** Many events waiting (a batch, a backlog) are worth a transaction at once: the other writer starts it. */
+    @Test
+    void shouldStartAnotherWriterWhenManyEventsWait() throws Exception {
+        String resource = TestEvents.uniqueResource();
+        try (GroupCommitter committer = writers(2, 100); Connection blocker = dataSource.getConnection()) {
+            CompletableFuture<AppendResult> first = holdWriterWith(committer, blocker, event(resource));
+            List<IncomingEvent> batch = IntStream.range(0, 150).mapToObj(i -> event(resource)).toList();
+            CompletableFuture<AppendResult> large = committer.submit(batch);
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> writersWaitingForLock() == 2);
+            blocker.commit();
+
+            EventPosition single = ((AppendResult.Appended) first.get(10, TimeUnit.SECONDS)).positions().get(0);
+            List<EventPosition> positions = ((AppendResult.Appended) large.get(10, TimeUnit.SECONDS)).positions();
+            assertThat(positions).hasSize(150).extracting(EventPosition::tx).containsOnly(positions.get(0).tx())
+                    .doesNotContain(single.tx());
+        }
     }
 
     private static GroupCommitter oneWriter() {
-        StoreProperties defaults = StoreProperties.defaults();
-        var settings = new StoreProperties.GroupCommit(1, defaults.groupCommit().maxEvents(), defaults.groupCommit().maxBytes(),
-                defaults.groupCommit().queueCapacity(), defaults.groupCommit().timeout());
+        return writers(1, StoreProperties.defaults().groupCommit().parallelFromEvents());
+    }
+
+    private static GroupCommitter writers(int writers, int parallelFromEvents) {
+        StoreProperties.GroupCommit defaults = StoreProperties.defaults().groupCommit();
+        var settings = new StoreProperties.GroupCommit(writers, parallelFromEvents, defaults.maxEvents(), defaults.maxBytes(),
+                defaults.queueCapacity(), defaults.timeout());
         return new GroupCommitter(dataSource, new EventWriter(), Clock.systemUTC(), settings);
     }
 
@@ -101,16 +155,16 @@ class GroupCommitterIT {
             statement.execute("LOCK TABLE event_key IN ACCESS EXCLUSIVE MODE");
         }
         CompletableFuture<AppendResult> answer = committer.submit(List.of(event));
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> writerIsWaitingForLock());
+        await().atMost(Duration.ofSeconds(10)).until(() -> writersWaitingForLock() > 0);
         return answer;
     }
 
-    private static boolean writerIsWaitingForLock() throws Exception {
+    private static int writersWaitingForLock() throws Exception {
         try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
              var rows = statement.executeQuery(
                      "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")) {
             rows.next();
-            return rows.getInt(1) > 0;
+            return rows.getInt(1);
         }
     }
 }
