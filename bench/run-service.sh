@@ -253,8 +253,10 @@ fi
 if has batch; then
   say "scenario: batches of 100 at 8 clients"
   pgbench_run "pgbench-hundred-rows-c8" 8 "$PGBENCH_DIR/hundred-rows.sql" 100
-  # a window of their own first: the JIT has compiled only the single-event path so far
-  run_wrk "warmup-batch100-c8" "$HERALD" 8 "$warmup_round" 100 "$PUBLISH_URL" "$PUB" BENCH_TOKEN="$TOKEN" BENCH_BATCH=100 >/dev/null
+  # rounds of their own first, until CPU per request settles and the JIT compiler goes quiet, as for single
+  # publishes: so far it has compiled only the single-event path (after one fixed 10 s window, the C2 compiler
+  # still had a fifth of Herald's CPU samples in the profiled batch window)
+  warm_up batch "$HERALD" "$PUBLISH_URL" "$PUB" BENCH_TOKEN="$TOKEN" BENCH_BATCH=100
   run_wrk "herald-batch100-c8" "$HERALD" 8 "$measure" 100 "$PUBLISH_URL" "$PUB" BENCH_TOKEN="$TOKEN" BENCH_BATCH=100
   if (( profile )); then
     profile_start batch
