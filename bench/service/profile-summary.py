@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""Turns async-profiler's collapsed stacks of one scenario (root first, ';'-joined, one stack and its count a line;
-the first frame the thread) into a tidier collapsed-stack file (thread numbers dropped, so that a pool's threads add
-up; the input of flamegraph.pl or speedscope) and a short Markdown summary of where the samples fall (self and
-inclusive, by method and by area). Usage: profile-summary.py FILE.collapsed OUT-PREFIX"""
+"""Summarises async-profiler's collapsed stacks of one scenario (root first, ';'-joined, one stack and its count a
+line; the first frame the thread) in Markdown: where the samples fall, by thread, by area, by method (self and
+inclusive), thread numbers dropped so that a pool's threads add up. The stacks themselves stay beside the input
+(6-12 MB a scenario: too large to keep in the repository; the flame graph beside the summary shows them).
+Usage: profile-summary.py FILE.collapsed OUT-PREFIX"""
 import collections, re, sys
 
 collapsed_file, prefix = sys.argv[1], sys.argv[2]
@@ -18,9 +19,6 @@ for line in open(collapsed_file):
     stacks[";".join(frames)] += int(count)
 
 total = sum(stacks.values())
-with open(prefix + ".collapsed", "w") as out:
-    for stack, count in stacks.most_common(3000):
-        out.write(f"{stack} {count}\n")
 
 self_time = collections.Counter()
 inclusive = collections.Counter()
@@ -48,8 +46,9 @@ with open(prefix + ".md", "w") as out:
     out.write(f"# Profile: {prefix.rsplit('/', 1)[-1]}\n\n")
     name = prefix.rsplit('/', 1)[-1]
     out.write(f"CPU samples of every thread of Herald's JVM during a window of the scenario of its own (async-profiler, "
-              f"`event=cpu`, 1 ms), {total} samples. Flame graph: [`{name}.html`]({name}.html); collapsed stacks, first frame "
-              f"the thread: `{name}.collapsed` (`flamegraph.pl {name}.collapsed > flame.svg`, or open it in speedscope.app).\n\n")
+              f"`event=cpu`, 1 ms), {total} samples. Flame graph: [`{name}.html`]({name}.html) (first frame the thread); the "
+              f"collapsed stacks stay in `bench/target/service/{name}.collapsed` after a run (input for `flamegraph.pl` or "
+              f"speedscope.app).\n\n")
     threads = collections.Counter()
     for stack, count in stacks.items():
         threads[stack.split(";")[0]] += count
