@@ -141,7 +141,7 @@ public final class FeedReader {
         }
     }
 
-    /** The look-up of an event id: through event_key's primary key, which leads with the id (V21), joined to its event only to check the resource. */
+    /** The look-up of an event id: through event_key's primary key, which leads with the id (V52), joined to its event only to check the resource. */
     Statement positionOf(String eventId, String resource) {
         var sql = new StringBuilder("SELECT k.tx, k.seq FROM event_key k");
         List<Object> parameters = new ArrayList<>();

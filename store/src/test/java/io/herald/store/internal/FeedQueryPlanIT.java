@@ -115,7 +115,7 @@ class FeedQueryPlanIT {
     void shouldFindAnEventIdThroughTheKeysPrimaryKey() throws SQLException {
         String plan = plan(new FeedReader().positionOf(lastId, "urn:altinn:resource:app_ttd_app7"));
 
-        // the primary key leads with the id (V21): one index serves both idempotency and this look-up
+        // the primary key leads with the id (V52): one index serves both idempotency and this look-up
         assertThat(plan).contains("event_key_pkey").contains("Index Cond: (id = ").doesNotContain("Seq Scan on event_key");
     }
 }
