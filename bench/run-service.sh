@@ -5,7 +5,7 @@
 # same run: pgbench inserting rows of the same shape, a bare Spring Boot endpoint (bench/bare-endpoint) and
 # a bare JDK HttpClient against the same receivers. Writes docs/benchmarks.md's service table and the
 # profiles of the publish, batch, pull and delivery scenarios (async-profiler, fetched from Maven Central:
-# flame graphs, collapsed stacks and summaries in docs/profiles/).
+# flame graphs and summaries in docs/profiles/, the collapsed stacks in bench/target/service/).
 #
 # Usage: bench/run-service.sh [--scenarios=publish,batch,pull,e2e,steady] [--quick] [--measure=SECONDS]
 #                             [--pull-events=N] [--steady-seconds=N] [--no-write] [--no-profile]
@@ -39,6 +39,8 @@ OUT=bench/target/service
 mkdir -p "$OUT"
 RESULTS=$OUT/results.txt
 : > "$RESULTS"
+# an earlier run's profiles must not be summarised as this run's when a scenario is left out
+rm -f "$OUT"/*.collapsed "$OUT"/*.html
 LOG=$OUT/run.log
 psql_() { psql -h 127.0.0.1 -p "$PGPORT" -U postgres -v ON_ERROR_STOP=1 -qAt "$@"; }
 say() { echo "[$(date +%T)] $*" | tee -a "$LOG"; }
