@@ -8,14 +8,14 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 
 import io.herald.store.AppendResult;
-import io.herald.store.EventKey;
 import io.herald.store.EventPosition;
 import io.herald.store.IncomingEvent;
 
@@ -26,7 +26,6 @@ import io.herald.store.IncomingEvent;
  */
 public final class EventWriter {
 
-    private static final HexFormat HEX = HexFormat.of();
     /**
      * SQLSTATE of a unique violation: in the insert statement only {@code event_key}'s primary key
      * can raise it (the event partitions have no unique index), so it means a key was taken.
@@ -50,12 +49,11 @@ public final class EventWriter {
     /**
      * What idempotency is keyed on: {@code (source, id)} within the event's resource, so that an
      * event of one resource never makes another resource's event a duplicate or a conflict — only
-     * those who may publish to a resource can take its keys (docs/adr/0013).
+     * those who may publish to a resource can take its keys (docs/adr/0013); stored as its
+     * {@link KeyDigest}.
      */
-    private record ScopedKey(String resource, EventKey key) {
-        static ScopedKey of(IncomingEvent event) {
-            return new ScopedKey(event.resource(), event.key());
-        }
+    private static UUID digest(IncomingEvent event) {
+        return KeyDigest.of(event.resource(), event.key().source(), event.key().id());
     }
 
     /** One request's plan: where each of its events ends up, or the conflict that fails it. */
@@ -117,7 +115,7 @@ public final class EventWriter {
 
     private List<AppendResult> writePlanned(Connection connection, List<List<IncomingEvent>> requests, Instant storedAt)
             throws SQLException {
-        Map<ScopedKey, Planned> known = lookUpStored(connection, requests);
+        Map<UUID, Planned> known = lookUpStored(connection, requests);
         List<IncomingEvent> fresh = new ArrayList<>();
         List<Plan> plans = new ArrayList<>(requests.size());
         for (List<IncomingEvent> request : requests) {
@@ -150,12 +148,12 @@ public final class EventWriter {
      * the request's {@link Planned} events, adding its new ones to {@code fresh}, or a conflict
      * (then nothing of it is added).
      */
-    private static Plan plan(List<IncomingEvent> request, Map<ScopedKey, Planned> known, List<IncomingEvent> fresh) {
-        Map<ScopedKey, Planned> added = new LinkedHashMap<>();
+    private static Plan plan(List<IncomingEvent> request, Map<UUID, Planned> known, List<IncomingEvent> fresh) {
+        Map<UUID, Planned> added = new LinkedHashMap<>();
         List<IncomingEvent> newEvents = new ArrayList<>();
         List<Planned> planned = new ArrayList<>(request.size());
         for (IncomingEvent event : request) {
-            ScopedKey key = ScopedKey.of(event);
+            UUID key = digest(event);
             Planned existing = added.getOrDefault(key, known.get(key));
             if (existing != null) {
                 if (!Arrays.equals(existing.hash(), event.contentHash())) {
@@ -174,31 +172,22 @@ public final class EventWriter {
         return new Plan(planned, null);
     }
 
-    private static Map<ScopedKey, Planned> lookUpStored(Connection connection, List<List<IncomingEvent>> requests)
+    private static Map<UUID, Planned> lookUpStored(Connection connection, List<List<IncomingEvent>> requests)
             throws SQLException {
-        List<String> resources = new ArrayList<>();
-        List<String> sources = new ArrayList<>();
-        List<String> ids = new ArrayList<>();
+        List<UUID> digests = new ArrayList<>();
         for (List<IncomingEvent> request : requests) {
             for (IncomingEvent event : request) {
-                resources.add(event.resource());
-                sources.add(event.key().source());
-                ids.add(event.key().id());
+                digests.add(digest(event));
             }
         }
-        Map<ScopedKey, Planned> stored = new LinkedHashMap<>();
-        try (PreparedStatement select = connection.prepareStatement("""
-                SELECT k.resource, k.source, k.id, k.content_hash, k.tx, k.seq
-                FROM unnest(?::text[], ?::text[], ?::text[]) AS q(resource, source, id)
-                JOIN event_key k ON k.resource = q.resource AND k.source = q.source AND k.id = q.id
-                """)) {
-            select.setArray(1, connection.createArrayOf("text", resources.toArray()));
-            select.setArray(2, connection.createArrayOf("text", sources.toArray()));
-            select.setArray(3, connection.createArrayOf("text", ids.toArray()));
+        Map<UUID, Planned> stored = new HashMap<>();
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT digest, content_hash, tx, seq FROM event_key WHERE digest = ANY (?)")) {
+            select.setArray(1, connection.createArrayOf("uuid", digests.toArray()));
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
-                    stored.put(new ScopedKey(rows.getString(1), new EventKey(rows.getString(2), rows.getString(3))),
-                            new Planned(rows.getBytes(4), new EventPosition(rows.getLong(5), rows.getLong(6)), -1));
+                    stored.put(rows.getObject(1, UUID.class),
+                            new Planned(rows.getBytes(2), new EventPosition(rows.getLong(3), rows.getLong(4)), -1));
                 }
             }
         }
@@ -213,9 +202,10 @@ public final class EventWriter {
     private static EventPosition[] insert(Connection connection, List<IncomingEvent> events, Instant storedAt)
             throws SQLException {
         int n = events.size();
+        UUID[] digests = new UUID[n];
         String[] sources = new String[n];
         String[] ids = new String[n];
-        String[] hashes = new String[n];
+        byte[][] hashes = new byte[n][];
         String[] types = new String[n];
         String[] resources = new String[n];
         String[] subjects = new String[n];
@@ -227,9 +217,10 @@ public final class EventWriter {
         Timestamp stored = Timestamp.from(storedAt);
         for (int i = 0; i < n; i++) {
             IncomingEvent event = events.get(i);
+            digests[i] = digest(event);
             sources[i] = event.key().source();
             ids[i] = event.key().id();
-            hashes[i] = HEX.formatHex(event.contentHash());
+            hashes[i] = event.contentHash();
             types[i] = event.type();
             resources[i] = event.resource();
             subjects[i] = event.subject();
@@ -241,9 +232,10 @@ public final class EventWriter {
         }
         try (PreparedStatement statement = connection.prepareStatement(INSERT)) {
             int p = 1;
+            statement.setArray(p++, connection.createArrayOf("uuid", digests));
             statement.setArray(p++, connection.createArrayOf("text", sources));
             statement.setArray(p++, connection.createArrayOf("text", ids));
-            statement.setArray(p++, connection.createArrayOf("text", hashes));
+            statement.setArray(p++, connection.createArrayOf("bytea", hashes));
             statement.setArray(p++, connection.createArrayOf("text", types));
             statement.setArray(p++, connection.createArrayOf("text", resources));
             statement.setArray(p++, connection.createArrayOf("text", subjects));
@@ -275,17 +267,17 @@ public final class EventWriter {
     private static final String INSERT = """
             WITH input AS MATERIALIZED (
                 SELECT u.*, nextval('event_seq') AS seq
-                FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
-                            ?::text[], ?::timestamptz[], ?::text[]) WITH ORDINALITY
-                     AS u(source, id, hash, type, resource, subject, alternative_subject, resource_instance,
+                FROM unnest(?::uuid[], ?::text[], ?::text[], ?::bytea[], ?::text[], ?::text[], ?::text[], ?::text[],
+                            ?::text[], ?::text[], ?::timestamptz[], ?::text[]) WITH ORDINALITY
+                     AS u(digest, source, id, hash, type, resource, subject, alternative_subject, resource_instance,
                           instance_id, time, body, ord)
             ), stamp AS MATERIALIZED (
                 SELECT ?::timestamptz AS stored_at, pg_current_xact_id()::text::bigint AS tx
             ), claimed AS (
-                INSERT INTO event_key (resource, source, id, content_hash, tx, seq, stored_at)
-                SELECT i.resource, i.source, i.id, decode(i.hash, 'hex'), s.tx, i.seq, s.stored_at
+                INSERT INTO event_key (digest, content_hash, tx, seq, stored_at)
+                SELECT i.digest, i.hash, s.tx, i.seq, s.stored_at
                 FROM input i CROSS JOIN stamp s
-                ORDER BY i.id, i.resource, i.source
+                ORDER BY i.digest
             ), stored AS (
                 INSERT INTO event (stored_at, tx, seq, source, id, type, resource, subject, alternative_subject,
                                    resource_instance, instance_id, time, body)

@@ -141,16 +141,23 @@ public final class FeedReader {
         }
     }
 
-    /** The look-up of an event id: through event_key's primary key, which leads with the id (V52), joined to its event only to check the resource. */
+    /**
+     * The look-up of an event id: the range of event_key's primary key that holds every key with this id (its
+     * digest leads with the id's own, V53), joined to the events to compare the id itself and, if one is named,
+     * the resource.
+     */
     Statement positionOf(String eventId, String resource) {
-        var sql = new StringBuilder("SELECT k.tx, k.seq FROM event_key k");
+        var sql = new StringBuilder("SELECT k.tx, k.seq FROM event_key k"
+                + " JOIN event e ON e.stored_at = k.stored_at AND e.tx = k.tx AND e.seq = k.seq AND e.id = ?");
         List<Object> parameters = new ArrayList<>();
+        parameters.add(eventId);
         if (resource != null) {
-            sql.append(" JOIN event e ON e.stored_at = k.stored_at AND e.tx = k.tx AND e.seq = k.seq AND e.resource = ?");
+            sql.append(" AND e.resource = ?");
             parameters.add(resource);
         }
-        sql.append(" WHERE k.id = ? ORDER BY k.tx, k.seq LIMIT 1");
-        parameters.add(eventId);
+        sql.append(" WHERE k.digest BETWEEN ? AND ? ORDER BY k.tx, k.seq LIMIT 1");
+        parameters.add(KeyDigest.lowestWithId(eventId));
+        parameters.add(KeyDigest.highestWithId(eventId));
         return new Statement(sql.toString(), parameters);
     }
 

@@ -115,7 +115,14 @@ class FeedQueryPlanIT {
     void shouldFindAnEventIdThroughTheKeysPrimaryKey() throws SQLException {
         String plan = plan(new FeedReader().positionOf(lastId, "urn:altinn:resource:app_ttd_app7"));
 
-        // the primary key leads with the id (V52): one index serves both idempotency and this look-up
-        assertThat(plan).contains("event_key_pkey").contains("Index Cond: (id = ").doesNotContain("Seq Scan on event_key");
+        // the key's digest leads with the id's own (V53): one index serves both idempotency and this look-up
+        assertThat(plan).contains("event_key_pkey").contains("Index Cond: ((digest >= ").doesNotContain("Seq Scan on event_key");
+    }
+
+    @Test
+    void shouldFindAnEventIdWithoutAResourceThroughTheKeysPrimaryKey() throws SQLException {
+        String plan = plan(new FeedReader().positionOf(lastId, null));
+
+        assertThat(plan).contains("event_key_pkey").contains("Index Cond: ((digest >= ").doesNotContain("Seq Scan on event_key");
     }
 }
