@@ -58,7 +58,8 @@ final class GroupCommitter implements AutoCloseable {
     /** Writers with a group in hand; guarded by {@link #lock}. */
     private int writing;
     private final ExecutorService writers;
-    private volatile boolean closed;
+    /** Set by {@link #close}; guarded by {@link #lock}. */
+    private boolean closed;
 
     GroupCommitter(DataSource dataSource, EventWriter writer, Clock clock, StoreProperties.GroupCommit settings) {
         this.dataSource = dataSource;
@@ -78,14 +79,16 @@ final class GroupCommitter implements AutoCloseable {
 
     CompletableFuture<AppendResult> submit(List<IncomingEvent> events) {
         var answer = new CompletableFuture<AppendResult>();
-        if (closed) {
-            answer.completeExceptionally(new StoreUnavailableException("Herald is shutting down", null));
-            return answer;
-        }
         int bytes = events.stream().mapToInt(e -> e.json().length()).sum();
         var pending = new Pending(List.copyOf(events), bytes, answer);
         lock.lock();
         try {
+            // under the lock, as close() sets it: a request either lands before closing (and is written
+            // or refused by close()) or sees that Herald is shutting down, never in a queue nobody reads
+            if (closed) {
+                answer.completeExceptionally(new StoreUnavailableException("Herald is shutting down", null));
+                return answer;
+            }
             if (queue.size() >= settings.queueCapacity()) {
                 answer.completeExceptionally(new StoreUnavailableException(
                         "too many publish requests are waiting (" + settings.queueCapacity() + "); try again shortly", null));
@@ -231,9 +234,9 @@ final class GroupCommitter implements AutoCloseable {
     /** Stops taking requests, writes those already waiting, then stops the writers. */
     @Override
     public void close() {
-        closed = true;
         lock.lock();
         try {
+            closed = true;
             work.signalAll();
         } finally {
             lock.unlock();

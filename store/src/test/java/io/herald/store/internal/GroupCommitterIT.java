@@ -136,6 +136,40 @@ class GroupCommitterIT {
         }
     }
 
+    /**
+     * Closing writes what is queued and refuses what comes after at once: no request is left in a queue that
+     * nobody reads (a request that checked for closing before close() and queued after its last drain used to
+     * wait out the whole group-commit timeout). Requests keep arriving from other threads throughout.
+     */
+    @Test
+    void shouldAnswerEveryRequestThatArrivesWhileClosing() throws Exception {
+        String resource = TestEvents.uniqueResource();
+        GroupCommitter committer = oneWriter();
+        var answers = new java.util.concurrent.ConcurrentLinkedQueue<CompletableFuture<AppendResult>>();
+        CompletableFuture<AppendResult> held;
+        try (Connection blocker = dataSource.getConnection()) {
+            held = holdWriterWith(committer, blocker, event(resource));
+            var closing = CompletableFuture.runAsync(committer::close);
+            var publishers = IntStream.range(0, 4).mapToObj(i -> CompletableFuture.runAsync(() -> {
+                while (!closing.isDone()) {
+                    answers.add(committer.submit(List.of(event(resource))));
+                }
+            })).toList();
+            await().atMost(Duration.ofSeconds(10)).until(() -> answers.size() > 100);
+            blocker.commit();
+            closing.get(20, TimeUnit.SECONDS);
+            CompletableFuture.allOf(publishers.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+        }
+
+        CompletableFuture.allOf(answers.stream().map(a -> a.exceptionally(e -> null)).toArray(CompletableFuture[]::new))
+                .get(2, TimeUnit.SECONDS);
+        assertThat(answers).allSatisfy(answer -> assertThat(answer).satisfiesAnyOf(
+                a -> assertThat(a).isCompletedWithValueMatching(AppendResult.Appended.class::isInstance),
+                a -> assertThat(a).isCompletedExceptionally().failsWithin(Duration.ZERO)
+                        .withThrowableOfType(ExecutionException.class).withCauseInstanceOf(StoreUnavailableException.class)));
+        assertThat(held).isCompletedWithValueMatching(AppendResult.Appended.class::isInstance);
+    }
+
     private static GroupCommitter oneWriter() {
         return writers(1, StoreProperties.defaults().groupCommit().parallelFromEvents());
     }
