@@ -1,6 +1,7 @@
 package io.herald.store;
 
-import java.nio.charset.StandardCharsets;
+import java.io.OutputStream;
+import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
@@ -43,6 +44,14 @@ public final class CloudEventParser {
             .enable(JsonNodeFeature.WRITE_PROPERTIES_SORTED)
             .build();
 
+    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every JVM", e);
+        }
+    });
+
     private final EventLimits limits;
 
     public CloudEventParser(EventLimits limits) {
@@ -61,7 +70,7 @@ public final class CloudEventParser {
             throw new InvalidEventException(List.of(new FieldError("", "an event must be a JSON object")), false);
         }
         String json = COMPACT.writeValueAsString(node);
-        int size = json.getBytes(StandardCharsets.UTF_8).length;
+        int size = TextChecks.utf8Length(json);
         if (size > limits.maxEventBytes()) {
             throw new InvalidEventException(List.of(new FieldError("",
                     "an event may be at most " + limits.maxEventBytes() + " bytes but was " + size)), true);
@@ -233,12 +242,13 @@ public final class CloudEventParser {
         }
     }
 
-    /** SHA-256 of the event with attributes in sorted order, so that attribute order is not content. */
+    /**
+     * SHA-256 of the event with attributes in sorted order, so that attribute order is not content. The sorted
+     * form is written straight into the digest rather than into an array first; the bytes hashed are the same.
+     */
     private static byte[] contentHash(JsonNode node) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(SORTED.writeValueAsBytes(node));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every JVM", e);
-        }
+        MessageDigest sha = SHA_256.get();
+        SORTED.writeValue(new DigestOutputStream(OutputStream.nullOutputStream(), sha), node);
+        return sha.digest();
     }
 }

@@ -38,4 +38,21 @@ public final class TextChecks {
         }
         return -1;
     }
+
+    /**
+     * The length of the text in UTF-8 bytes, counted rather than encoded (each publish checks its event's size,
+     * and encoding a copy only to count it showed in the batch profile). A surrogate pair counts 4 bytes; a
+     * surrogate without its partner counts 2, but such text is refused anyway ({@link #unpairedSurrogate}).
+     */
+    public static int utf8Length(String text) {
+        int length = text.length();
+        int bytes = length;
+        for (int i = 0; i < length; i++) {
+            char c = text.charAt(i);
+            if (c >= 0x80) {
+                bytes += c < 0x800 || Character.isSurrogate(c) ? 1 : 2;
+            }
+        }
+        return bytes;
+    }
 }

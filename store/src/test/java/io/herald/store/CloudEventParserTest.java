@@ -257,6 +257,25 @@ class CloudEventParserTest {
             assertThat(parser.parse(forward).contentHash()).isEqualTo(parser.parse(backward).contentHash());
         }
 
+        /**
+         * The hash is stored with every key, so its definition may never change: SHA-256 over the event's UTF-8
+         * JSON with the members of every object, nested ones too, in sorted order and no whitespace.
+         */
+        @Test
+        void shouldHashTheEventWithItsMembersSortedAsEveryStoredKeyWasHashed() throws Exception {
+            ObjectNode event = JSON.createObjectNode();
+            event.put("specversion", "1.0").put("type", "app.instance.created").put("source", "https://apps.example/ttd/x")
+                    .put("id", "e-1").put("resource", "urn:altinn:resource:app_ttd_x");
+            ObjectNode data = event.putObject("data").put("b", 1).put("a", "ø");
+            data.putArray("c").addObject().put("z", true).putNull("y");
+            String canonical = "{\"data\":{\"a\":\"ø\",\"b\":1,\"c\":[{\"y\":null,\"z\":true}]},\"id\":\"e-1\","
+                    + "\"resource\":\"urn:altinn:resource:app_ttd_x\",\"source\":\"https://apps.example/ttd/x\","
+                    + "\"specversion\":\"1.0\",\"type\":\"app.instance.created\"}";
+
+            assertThat(parser.parse(event).contentHash()).isEqualTo(
+                    java.security.MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8)));
+        }
+
         @Test
         void shouldBeEqualForTheSameEventParsedTwice() {
             assertThat(parser.parse(minimal()).contentHash()).isEqualTo(parser.parse(minimal()).contentHash());
