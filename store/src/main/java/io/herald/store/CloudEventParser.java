@@ -3,7 +3,6 @@ package io.herald.store;
 import java.io.OutputStream;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.DateTimeException;
 import java.time.OffsetDateTime;
@@ -43,14 +42,6 @@ public final class CloudEventParser {
     private static final JsonMapper SORTED = JsonMapper.builder()
             .enable(JsonNodeFeature.WRITE_PROPERTIES_SORTED)
             .build();
-
-    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every JVM", e);
-        }
-    });
 
     private final EventLimits limits;
 
@@ -247,7 +238,7 @@ public final class CloudEventParser {
      * form is written straight into the digest rather than into an array first; the bytes hashed are the same.
      */
     private static byte[] contentHash(JsonNode node) {
-        MessageDigest sha = SHA_256.get();
+        MessageDigest sha = Digests.sha256();
         SORTED.writeValue(new DigestOutputStream(OutputStream.nullOutputStream(), sha), node);
         return sha.digest();
     }

@@ -23,18 +23,9 @@ public record LogRange(int index, int count) {
      * same range in either store and on either side of the database connection.
      */
     public static long hash(String resource) {
-        byte[] md5 = MD5.get().digest(resource.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        byte[] md5 = Digests.md5().digest(resource.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         return ((md5[0] & 0xFFL) << 24) | ((md5[1] & 0xFFL) << 16) | ((md5[2] & 0xFFL) << 8) | (md5[3] & 0xFFL);
     }
-
-    /** One digest per thread: looking the algorithm up cost more than the digest on every publish's wake-up. */
-    private static final ThreadLocal<java.security.MessageDigest> MD5 = ThreadLocal.withInitial(() -> {
-        try {
-            return java.security.MessageDigest.getInstance("MD5");
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform has MD5", e);
-        }
-    });
 
     @Override
     public String toString() {

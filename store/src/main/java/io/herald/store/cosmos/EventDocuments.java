@@ -1,8 +1,6 @@
 package io.herald.store.cosmos;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
@@ -11,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.herald.store.Digests;
 import io.herald.store.EventKey;
 import io.herald.store.EventPosition;
 import io.herald.store.IncomingEvent;
@@ -117,10 +116,6 @@ final class EventDocuments {
     }
 
     private static byte[] sha256(String text) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Digests.sha256().digest(text.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -3,8 +3,9 @@ package io.herald.store.internal;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.UUID;
+
+import io.herald.store.Digests;
 
 /**
  * The 16 bytes that stand for an idempotency key {@code (resource, source, id)} in {@code event_key}
@@ -16,19 +17,11 @@ import java.util.UUID;
  */
 final class KeyDigest {
 
-    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every JVM", e);
-        }
-    });
-
     private KeyDigest() {
     }
 
     static UUID of(String resource, String source, String id) {
-        MessageDigest sha = SHA_256.get();
+        MessageDigest sha = Digests.sha256();
         byte[] idBytes = id.getBytes(StandardCharsets.UTF_8);
         long idHalf = ByteBuffer.wrap(sha.digest(idBytes)).getLong();
         sha.update(resource.getBytes(StandardCharsets.UTF_8));
@@ -49,6 +42,6 @@ final class KeyDigest {
     }
 
     private static long idHalf(String id) {
-        return ByteBuffer.wrap(SHA_256.get().digest(id.getBytes(StandardCharsets.UTF_8))).getLong();
+        return ByteBuffer.wrap(Digests.sha256().digest(id.getBytes(StandardCharsets.UTF_8))).getLong();
     }
 }
