@@ -15,10 +15,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -27,31 +25,22 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
-import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.transaction.support.TransactionTemplate;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import com.zaxxer.hikari.HikariDataSource;
 
 import io.herald.dispatcher.DispatcherProperties;
 import io.herald.dispatcher.RetryPolicy;
 import io.herald.store.EventPosition;
-import io.herald.store.EventStore;
 import io.herald.store.FeedQuery;
 import io.herald.store.IncomingEvent;
 import io.herald.store.MutableClock;
 import io.herald.store.StoredEvent;
-import io.herald.store.StoreConfiguration;
-import io.herald.store.StoreProperties;
-import io.herald.store.TestDatabases;
 import io.herald.store.TestEvents;
 import io.herald.subscriptions.NewSubscription;
 import io.herald.subscriptions.OutboundGuard;
 import io.herald.subscriptions.ScriptedResolver;
-import io.herald.subscriptions.SubscriptionService;
 import io.herald.subscriptions.TestSubscriptions;
 import io.herald.subscriptions.WebhookSigner;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -59,13 +48,9 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 /** Push delivery against real HTTP endpoints (WireMock) and the real PostgreSQL. */
 class DeliveryWorkerIT {
 
+    private static DispatcherFixtures.Database db;
     private static final String HOOK = "/hook";
     private static final String OWNER = "/org/ttd";
-    private static HikariDataSource dataSource;
-    private static EventStore store;
-    private static JdbcTemplate jdbc;
-    private static TransactionTemplate transactions;
-    private static SubscriptionService subscriptions;
 
     private final WireMockServer endpoint = new WireMockServer(options().dynamicPort());
     private final WireMockServer slowEndpoint = new WireMockServer(options().dynamicPort());
@@ -76,25 +61,20 @@ class DeliveryWorkerIT {
 
     @BeforeAll
     static void start() {
-        dataSource = TestDatabases.migrated("herald_dispatcher_it", 12);
-        store = StoreConfiguration.standalone(dataSource, Clock.systemUTC(), StoreProperties.defaults());
-        jdbc = new JdbcTemplate(dataSource);
-        transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
-        subscriptions = DispatcherFixtures.subscriptionService(dataSource);
+        db = DispatcherFixtures.Database.open("herald_dispatcher_it", 12);
     }
 
     @AfterAll
     static void stop() {
-        store.close();
-        dataSource.close();
+        db.close();
     }
 
     @BeforeEach
     void endpoints() {
         endpoint.start();
         slowEndpoint.start();
-        jdbc.update("DELETE FROM delivery");
-        health = new EndpointHealth(jdbc, subscriptions, store, Duration.ofDays(5), clock);
+        db.jdbc().update("DELETE FROM delivery");
+        health = new EndpointHealth(db.jdbc(), db.subscriptions(), db.store(), Duration.ofDays(5), clock);
     }
 
     @AfterEach
@@ -114,7 +94,7 @@ class DeliveryWorkerIT {
         source.putAll(settings);
         DispatcherProperties properties = new Binder(new MapConfigurationPropertySource(source))
                 .bindOrCreate("herald.dispatcher", DispatcherProperties.class);
-        var worker = new DeliveryWorker(store, subscriptions, new DeliveryQueue(jdbc),
+        var worker = new DeliveryWorker(db.store(), db.subscriptions(), new DeliveryQueue(db.jdbc()),
                 new RetryPolicy(properties.retry()), properties, guard, health, Clock.systemUTC(), meters);
         workers.add(worker);
         worker.start();
@@ -135,16 +115,16 @@ class DeliveryWorkerIT {
     }
 
     private Map.Entry<Long, String> subscription(String host, WireMockServer server, boolean ordered) {
-        var created = subscriptions.create(new NewSubscription("http://" + host + ":" + server.port() + HOOK,
+        var created = db.subscriptions().create(new NewSubscription("http://" + host + ":" + server.port() + HOOK,
                 TestEvents.uniqueResource(), null, null, null, null, false, ordered), OWNER, "test");
         long id = created.subscription().id().value();
-        new TestSubscriptions(jdbc, transactions).validate(id);
+        new TestSubscriptions(db.jdbc(), db.transactions()).validate(id);
         return Map.entry(id, created.secret());
     }
 
     /** Stores an event and a due delivery of it to the subscription; returns the delivery id. */
     private long delivery(long subscription, IncomingEvent event) {
-        return DispatcherFixtures.dueDelivery(store, jdbc, subscription, event);
+        return DispatcherFixtures.dueDelivery(db.store(), db.jdbc(), subscription, event);
     }
 
     /** {@code count} due deliveries to the subscription, each of a new event; returns their ids. */
@@ -157,11 +137,11 @@ class DeliveryWorkerIT {
     }
 
     private String status(long delivery) {
-        return jdbc.queryForObject("SELECT status FROM delivery WHERE id = ?", String.class, delivery);
+        return db.jdbc().queryForObject("SELECT status FROM delivery WHERE id = ?", String.class, delivery);
     }
 
     private int attempts(long delivery) {
-        return jdbc.queryForObject("SELECT count(*) FROM delivery_attempt WHERE delivery_id = ?", Integer.class, delivery);
+        return db.jdbc().queryForObject("SELECT count(*) FROM delivery_attempt WHERE delivery_id = ?", Integer.class, delivery);
     }
 
     @Test
@@ -210,7 +190,7 @@ class DeliveryWorkerIT {
 
         await().atMost(Duration.ofSeconds(20)).until(() -> status(delivery).equals("dead"));
         assertThat(attempts(delivery)).as("the first try and two retries").isEqualTo(3);
-        assertThat(jdbc.queryForObject("SELECT response_excerpt FROM delivery_attempt WHERE delivery_id = ? ORDER BY id LIMIT 1",
+        assertThat(db.jdbc().queryForObject("SELECT response_excerpt FROM delivery_attempt WHERE delivery_id = ? ORDER BY id LIMIT 1",
                 String.class, delivery)).isEqualTo("broken");
     }
 
@@ -225,8 +205,8 @@ class DeliveryWorkerIT {
         await().atMost(Duration.ofSeconds(20)).until(() -> status(delivery).equals("dead"));
         // the owner is told first, then the subscription is disabled
         await().atMost(Duration.ofSeconds(20)).until(() ->
-                jdbc.queryForObject("SELECT paused FROM subscription WHERE id = ?", Boolean.class, subscription.getKey()));
-        assertThat(jdbc.queryForObject("SELECT disabled_reason FROM subscription WHERE id = ?", String.class, subscription.getKey()))
+                db.jdbc().queryForObject("SELECT paused FROM subscription WHERE id = ?", Boolean.class, subscription.getKey()));
+        assertThat(db.jdbc().queryForObject("SELECT disabled_reason FROM subscription WHERE id = ?", String.class, subscription.getKey()))
                 .contains("410");
         // readable once no transaction that began before it is still open (docs/adr/0002-cursor.md)
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(ownerEvents(subscription.getKey()))
@@ -235,7 +215,7 @@ class DeliveryWorkerIT {
 
     /** The {@code platform.events.subscription.disabled} events about this subscription in its owner's feed. */
     private List<StoredEvent> ownerEvents(long subscription) {
-        return store.read(FeedQuery.after(EventPosition.START, 1000).withResource(EndpointHealth.RESOURCE).withSubject(OWNER))
+        return db.store().read(FeedQuery.after(EventPosition.START, 1000).withResource(EndpointHealth.RESOURCE).withSubject(OWNER))
                 .events().stream()
                 .filter(event -> event.type().equals(EndpointHealth.DISABLED_TYPE))
                 .filter(event -> event.json().contains("\"subscriptionId\":" + subscription + ","))
@@ -252,7 +232,7 @@ class DeliveryWorkerIT {
 
         await().atMost(Duration.ofSeconds(20)).until(() -> attempts(delivery) >= 1);
         endpoint.verify(0, postRequestedFor(urlEqualTo("/elsewhere")));
-        assertThat(jdbc.queryForObject("SELECT last_status FROM delivery WHERE id = ?", Integer.class, delivery)).isEqualTo(status);
+        assertThat(db.jdbc().queryForObject("SELECT last_status FROM delivery WHERE id = ?", Integer.class, delivery)).isEqualTo(status);
         assertThat(status(delivery)).as("a redirect is a failed attempt, retried").isIn("pending", "dead");
     }
 
@@ -292,7 +272,7 @@ class DeliveryWorkerIT {
     /** Seconds from attempt {@code n} to the next one's due time, once attempt {@code n} is recorded. */
     private double waitAfterAttempt(long delivery, int n) {
         await().atMost(Duration.ofSeconds(20)).until(() -> attempts(delivery) == n);
-        return jdbc.queryForObject("""
+        return db.jdbc().queryForObject("""
                 SELECT extract(epoch FROM d.next_attempt_at - a.attempted_at)
                 FROM delivery d JOIN delivery_attempt a ON a.delivery_id = d.id AND a.attempt = ?
                 WHERE d.id = ?
@@ -300,7 +280,7 @@ class DeliveryWorkerIT {
     }
 
     private void dueNow(long delivery) {
-        jdbc.update("UPDATE delivery SET next_attempt_at = now() WHERE id = ?", delivery);
+        db.jdbc().update("UPDATE delivery SET next_attempt_at = now() WHERE id = ?", delivery);
     }
 
     /** A reset connection and an endpoint that stalls (30 s, past the response timeout) are failed attempts, retried. */
@@ -318,7 +298,7 @@ class DeliveryWorkerIT {
         worker(Map.of("herald.dispatcher.response-timeout", "1s", "herald.dispatcher.retry.schedule", "50ms,50ms,50ms"));
 
         await().atMost(Duration.ofSeconds(20)).until(() -> status(delivery).equals("delivered"));
-        List<Map<String, Object>> tried = jdbc.queryForList(
+        List<Map<String, Object>> tried = db.jdbc().queryForList(
                 "SELECT status_code, error, outcome FROM delivery_attempt WHERE delivery_id = ? ORDER BY attempt", delivery);
         assertThat(tried).hasSize(3);
         assertThat(tried.get(0).get("status_code")).isNull();
@@ -384,14 +364,14 @@ class DeliveryWorkerIT {
     void shouldTakeOverADeadInstancesClaimAfterItsLease() {
         endpoint.stubFor(post(urlEqualTo(HOOK)).willReturn(aResponse().withStatus(200)));
         long delivery = delivery(subscription(endpoint).getKey(), TestEvents.event(TestEvents.uniqueResource()));
-        List<ClaimedDelivery> claimedByTheDead = new DeliveryQueue(jdbc).claim(10, Duration.ofSeconds(2));
+        List<ClaimedDelivery> claimedByTheDead = new DeliveryQueue(db.jdbc()).claim(10, Duration.ofSeconds(2));
         assertThat(claimedByTheDead).extracting(ClaimedDelivery::id).contains(delivery);
 
         worker(Map.of("herald.dispatcher.claim-lease", "20s"));
 
         assertThat(status(delivery)).isEqualTo("pending");
         await().atMost(Duration.ofSeconds(20)).until(() -> status(delivery).equals("delivered"));
-        assertThat(jdbc.queryForObject("SELECT attempts FROM delivery WHERE id = ?", Integer.class, delivery))
+        assertThat(db.jdbc().queryForObject("SELECT attempts FROM delivery WHERE id = ?", Integer.class, delivery))
                 .as("the lost attempt counts").isEqualTo(2);
     }
 
@@ -404,7 +384,7 @@ class DeliveryWorkerIT {
     void shouldKeepTheNewerClaimsOutcomeWhenALateAttemptIsRecordedAfterTheLeaseEnded() {
         endpoint.stubFor(post(urlEqualTo(HOOK)).willReturn(aResponse().withStatus(200)));
         long delivery = delivery(subscription(endpoint).getKey(), TestEvents.event(TestEvents.uniqueResource()));
-        DeliveryQueue late = new DeliveryQueue(jdbc);
+        DeliveryQueue late = new DeliveryQueue(db.jdbc());
         // the first instance claims with a lease that ends at once, as if its recorder stalled past the lease
         ClaimedDelivery lateClaim = late.claim(10, Duration.ofMillis(1)).stream()
                 .filter(claimed -> claimed.id() == delivery).findFirst().orElseThrow();
@@ -417,7 +397,7 @@ class DeliveryWorkerIT {
 
         assertThat(superseded).isEqualTo(1);
         assertThat(status(delivery)).as("the newer claim's outcome is kept").isEqualTo("delivered");
-        assertThat(jdbc.queryForList("SELECT outcome FROM delivery_attempt WHERE delivery_id = ? ORDER BY id", String.class, delivery))
+        assertThat(db.jdbc().queryForList("SELECT outcome FROM delivery_attempt WHERE delivery_id = ? ORDER BY id", String.class, delivery))
                 .containsExactly("delivered", "superseded: retry");
         assertThat(endpoint.findAll(postRequestedFor(urlEqualTo(HOOK)))).hasSize(1);
     }
@@ -431,7 +411,7 @@ class DeliveryWorkerIT {
         endpoint.stubFor(post(urlEqualTo(HOOK)).willReturn(aResponse().withStatus(200)));
         long broken = subscription(endpoint).getKey();
         long healthy = subscription(endpoint).getKey();
-        jdbc.update("UPDATE subscription SET secret = decode('00112233445566778899aabbccddeeff00112233445566778899', 'hex') "
+        db.jdbc().update("UPDATE subscription SET secret = decode('00112233445566778899aabbccddeeff00112233445566778899', 'hex') "
                 + "WHERE id = ?", broken);
         long waiting = delivery(broken, TestEvents.event(TestEvents.uniqueResource()));
         long first = delivery(healthy, TestEvents.event(TestEvents.uniqueResource()));
@@ -443,9 +423,9 @@ class DeliveryWorkerIT {
         await().atMost(Duration.ofSeconds(20)).until(() -> status(second).equals("delivered"));
 
         assertThat(status(waiting)).isEqualTo("pending");
-        assertThat(jdbc.queryForObject("SELECT last_error FROM delivery WHERE id = ?", String.class, waiting))
+        assertThat(db.jdbc().queryForObject("SELECT last_error FROM delivery WHERE id = ?", String.class, waiting))
                 .contains("signing secret or Web Push keys cannot be decrypted");
-        assertThat(jdbc.queryForObject("SELECT attempts FROM delivery WHERE id = ?", Integer.class, waiting))
+        assertThat(db.jdbc().queryForObject("SELECT attempts FROM delivery WHERE id = ?", Integer.class, waiting))
                 .as("waiting uses up no attempt").isZero();
         assertThat(meters.get("herald.delivery.unsignable.subscriptions").gauge().value()).isEqualTo(1.0);
         assertThat(endpoint.findAll(postRequestedFor(urlEqualTo(HOOK)))).hasSize(2);
@@ -538,7 +518,7 @@ class DeliveryWorkerIT {
         worker(Map.of("herald.dispatcher.max-in-flight-per-endpoint", "2"));
         await().atMost(Duration.ofSeconds(20)).until(() -> endpoint.getAllServeEvents().size() >= 2);
 
-        assertThat(subscriptions.delete(OWNER, new io.herald.subscriptions.SubscriptionId(deleted))).isTrue();
+        assertThat(db.subscriptions().delete(OWNER, new io.herald.subscriptions.SubscriptionId(deleted))).isTrue();
         int sentBeforeTheDelete = endpoint.getAllServeEvents().size();
 
         await().atMost(Duration.ofSeconds(30)).until(() -> others.stream().allMatch(id -> status(id).equals("delivered")));
@@ -555,7 +535,7 @@ class DeliveryWorkerIT {
         worker(Map.of("herald.dispatcher.max-in-flight-per-endpoint", "2"));
         await().atMost(Duration.ofSeconds(20)).until(() -> endpoint.getAllServeEvents().size() >= 2);
 
-        assertThat(subscriptions.pause(OWNER, new io.herald.subscriptions.SubscriptionId(subscription))).isPresent();
+        assertThat(db.subscriptions().pause(OWNER, new io.herald.subscriptions.SubscriptionId(subscription))).isPresent();
         int sentBeforeThePause = endpoint.getAllServeEvents().size();
 
         await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
@@ -581,7 +561,7 @@ class DeliveryWorkerIT {
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() ->
                 endpoint.countRequestsMatching(postRequestedFor(urlEqualTo(HOOK)).build()).getCount() == 3);
         assertThat(deliveries.stream().mapToInt(this::attempts).sum()).as("three attempts made, none burnt by the others").isEqualTo(3);
-        assertThat(jdbc.queryForObject("SELECT count(*) FROM delivery WHERE subscription_id = ? AND attempts = 0 AND status = 'pending'",
+        assertThat(db.jdbc().queryForObject("SELECT count(*) FROM delivery WHERE subscription_id = ? AND attempts = 0 AND status = 'pending'",
                 Integer.class, subscription)).isEqualTo(7);
         assertThat(meters.get("herald.delivery.breakers").tag("state", "open").gauge().value()).isEqualTo(1);
         assertThat(meters.get("herald.delivery.queue.pending").gauge().value()).as("all ten wait: three for a retry, seven held")
@@ -598,7 +578,7 @@ class DeliveryWorkerIT {
         worker(Map.of(), new OutboundGuard(List.of()));
 
         await().atMost(Duration.ofSeconds(20)).until(() -> status(delivery).equals("dead"));
-        assertThat(jdbc.queryForObject("SELECT last_error FROM delivery WHERE id = ?", String.class, delivery))
+        assertThat(db.jdbc().queryForObject("SELECT last_error FROM delivery WHERE id = ?", String.class, delivery))
                 .contains("internal address");
         endpoint.verify(0, postRequestedFor(urlEqualTo(HOOK)));
     }
@@ -619,7 +599,7 @@ class DeliveryWorkerIT {
         await().atMost(Duration.ofSeconds(20)).until(() -> status(delivery).equals("dead"));
         assertThat(dns.lookups()).as("checked before the request, then again when connecting").isEqualTo(2);
         assertThat(attempts(delivery)).isEqualTo(1);
-        assertThat(jdbc.queryForObject("SELECT last_error FROM delivery WHERE id = ?", String.class, delivery))
+        assertThat(db.jdbc().queryForObject("SELECT last_error FROM delivery WHERE id = ?", String.class, delivery))
                 .contains("internal address (127.0.0.1)");
         endpoint.verify(0, postRequestedFor(urlEqualTo(HOOK)));
     }
@@ -650,9 +630,9 @@ class DeliveryWorkerIT {
             for (int i = 0; i < 500; i++) {
                 events.add(TestEvents.event(TestEvents.uniqueResource()));
             }
-            store.append(events);
+            db.store().append(events);
         }
-        jdbc.update("""
+        db.jdbc().update("""
                 INSERT INTO delivery (subscription_id, event_tx, event_seq, event_stored_at, next_attempt_at, created_at)
                 SELECT ?, tx, seq, stored_at, now(), now() FROM event ORDER BY tx DESC, seq DESC LIMIT ?
                 """, subscription, total);
@@ -666,13 +646,13 @@ class DeliveryWorkerIT {
         await().atMost(Duration.ofSeconds(120)).until(() -> delivered(subscription) == total);
         List<String> ids = endpoint.findAll(postRequestedFor(urlEqualTo(HOOK))).stream().map(r -> r.getHeader("webhook-id")).toList();
         assertThat(ids).hasSize(total).doesNotHaveDuplicates();
-        assertThat(jdbc.queryForObject("SELECT count(*) FROM delivery WHERE subscription_id = ? AND attempts <> 1",
+        assertThat(db.jdbc().queryForObject("SELECT count(*) FROM delivery WHERE subscription_id = ? AND attempts <> 1",
                 Integer.class, subscription)).as("deliveries claimed more than once").isZero();
         assertThat(meters.find("herald.delivery.attempts").tag("outcome", "delivered").counter().count()).isEqualTo(total);
     }
 
     private int delivered(long subscription) {
-        return jdbc.queryForObject("SELECT count(*) FROM delivery WHERE status = 'delivered' AND subscription_id = ?",
+        return db.jdbc().queryForObject("SELECT count(*) FROM delivery WHERE status = 'delivered' AND subscription_id = ?",
                 Integer.class, subscription);
     }
 
@@ -696,7 +676,7 @@ class DeliveryWorkerIT {
                 "herald.dispatcher.breaker.failure-rate-threshold", "100"));
 
         await().atMost(Duration.ofSeconds(30)).until(() -> deliveries.stream().noneMatch(id -> status(id).equals("pending")));
-        List<Long> attemptOrder = jdbc.queryForList("""
+        List<Long> attemptOrder = db.jdbc().queryForList("""
                 SELECT a.delivery_id FROM delivery_attempt a JOIN delivery d ON d.id = a.delivery_id
                 WHERE d.subscription_id = ? ORDER BY a.id
                 """, Long.class, subscription);
@@ -713,12 +693,12 @@ class DeliveryWorkerIT {
         long subscription = subscription(endpoint, false).getKey();
         List<Long> deliveries = backlog(subscription, 8);
 
-        List<ClaimedDelivery> claimed = new DeliveryQueue(jdbc).claim(10, Duration.ofMinutes(1));
+        List<ClaimedDelivery> claimed = new DeliveryQueue(db.jdbc()).claim(10, Duration.ofMinutes(1));
 
         assertThat(claimed).extracting(ClaimedDelivery::id).containsExactlyInAnyOrderElementsOf(deliveries);
-        jdbc.update("UPDATE subscription SET ordered_delivery = true WHERE id = ?", subscription);
-        jdbc.update("UPDATE delivery SET next_attempt_at = now(), attempts = 0 WHERE subscription_id = ?", subscription);
-        assertThat(new DeliveryQueue(jdbc).claim(10, Duration.ofMinutes(1))).extracting(ClaimedDelivery::id)
+        db.jdbc().update("UPDATE subscription SET ordered_delivery = true WHERE id = ?", subscription);
+        db.jdbc().update("UPDATE delivery SET next_attempt_at = now(), attempts = 0 WHERE subscription_id = ?", subscription);
+        assertThat(new DeliveryQueue(db.jdbc()).claim(10, Duration.ofMinutes(1))).extracting(ClaimedDelivery::id)
                 .as("ordered: only the earliest").containsExactly(deliveries.get(0));
     }
 
@@ -744,16 +724,16 @@ class DeliveryWorkerIT {
         assertThat(failingSince(failing)).as("failing since its first failure").isNotNull();
         assertThat(failingSince(recovered)).as("a success clears it").isNull();
 
-        jdbc.update("UPDATE subscription SET failing_since = NULL WHERE id NOT IN (?, ?)", failing, recovered); // other tests'
+        db.jdbc().update("UPDATE subscription SET failing_since = NULL WHERE id NOT IN (?, ?)", failing, recovered); // other tests'
         assertThat(health.disableFailing()).as("not five days yet").isZero();
         clock.advance(Duration.ofDays(5).plusMinutes(1));
         assertThat(health.disableFailing()).isEqualTo(1);
 
-        assertThat(subscriptions.get(OWNER, new io.herald.subscriptions.SubscriptionId(failing))).hasValueSatisfying(found -> {
+        assertThat(db.subscriptions().get(OWNER, new io.herald.subscriptions.SubscriptionId(failing))).hasValueSatisfying(found -> {
             assertThat(found.status()).isEqualTo("disabled");
             assertThat(found.disabledReason()).contains("failed every attempt since");
         });
-        assertThat(subscriptions.get(OWNER, new io.herald.subscriptions.SubscriptionId(recovered)))
+        assertThat(db.subscriptions().get(OWNER, new io.herald.subscriptions.SubscriptionId(recovered)))
                 .hasValueSatisfying(found -> assertThat(found.status()).isEqualTo("active"));
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(ownerEvents(failing))
                 .singleElement().satisfies(told -> assertThat(told.subject()).isEqualTo(OWNER)));
@@ -762,6 +742,6 @@ class DeliveryWorkerIT {
     }
 
     private Timestamp failingSince(long subscription) {
-        return jdbc.queryForObject("SELECT failing_since FROM subscription WHERE id = ?", Timestamp.class, subscription);
+        return db.jdbc().queryForObject("SELECT failing_since FROM subscription WHERE id = ?", Timestamp.class, subscription);
     }
 }

@@ -13,11 +13,17 @@ import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import com.zaxxer.hikari.HikariDataSource;
 
 import io.herald.store.AppendResult;
 import io.herald.store.EventPosition;
 import io.herald.store.EventStore;
 import io.herald.store.IncomingEvent;
+import io.herald.store.StoreConfiguration;
+import io.herald.store.StoreProperties;
+import io.herald.store.TestDatabases;
 import io.herald.subscriptions.SubscriptionService;
 import io.herald.subscriptions.SubscriptionsProperties;
 import io.herald.subscriptions.internal.SecretCipher;
@@ -27,6 +33,24 @@ import io.herald.subscriptions.internal.SubscriptionRepository;
 final class DispatcherFixtures {
 
     private DispatcherFixtures() {
+    }
+
+    /** A fresh migrated database for one test class, with the store, JDBC and subscription service on it; close it after the class. */
+    record Database(HikariDataSource dataSource, EventStore store, JdbcTemplate jdbc, TransactionTemplate transactions,
+            SubscriptionService subscriptions) implements AutoCloseable {
+
+        static Database open(String name, int poolSize) {
+            HikariDataSource dataSource = TestDatabases.migrated(name, poolSize);
+            return new Database(dataSource, StoreConfiguration.standalone(dataSource, Clock.systemUTC(), StoreProperties.defaults()),
+                    new JdbcTemplate(dataSource), new TransactionTemplate(new DataSourceTransactionManager(dataSource)),
+                    subscriptionService(dataSource));
+        }
+
+        @Override
+        public void close() {
+            store.close();
+            dataSource.close();
+        }
     }
 
     /** The subscription service to create subscriptions with: plain http allowed, a zero key. */

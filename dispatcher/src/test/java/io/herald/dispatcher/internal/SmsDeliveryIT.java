@@ -28,29 +28,20 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
-import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.transaction.support.TransactionTemplate;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import com.zaxxer.hikari.HikariDataSource;
 
 import io.herald.dispatcher.DispatcherProperties;
 import io.herald.dispatcher.RetryPolicy;
 import io.herald.dispatcher.SmsProperties;
 import io.herald.dispatcher.WebPushProperties;
-import io.herald.store.EventStore;
-import io.herald.store.StoreConfiguration;
-import io.herald.store.StoreProperties;
-import io.herald.store.TestDatabases;
 import io.herald.store.TestEvents;
 import io.herald.subscriptions.NewSubscription;
 import io.herald.subscriptions.OutboundGuard;
 import io.herald.subscriptions.SmsConfirmation;
 import io.herald.subscriptions.SubscriptionId;
-import io.herald.subscriptions.SubscriptionService;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**
@@ -60,13 +51,9 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
  */
 class SmsDeliveryIT {
 
+    private static DispatcherFixtures.Database db;
     private static final String OWNER = "/person/01017012345";
     private static final String MESSAGES = "/2010-04-01/Accounts/ACtest/Messages.json";
-    private static HikariDataSource dataSource;
-    private static EventStore store;
-    private static JdbcTemplate jdbc;
-    private static TransactionTemplate transactions;
-    private static SubscriptionService subscriptions;
 
     private final WireMockServer twilio = new WireMockServer(options().dynamicPort());
     private final List<DeliveryWorker> workers = new ArrayList<>();
@@ -74,17 +61,12 @@ class SmsDeliveryIT {
 
     @BeforeAll
     static void start() {
-        dataSource = TestDatabases.migrated("herald_sms_it", 6);
-        store = StoreConfiguration.standalone(dataSource, Clock.systemUTC(), StoreProperties.defaults());
-        jdbc = new JdbcTemplate(dataSource);
-        transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
-        subscriptions = DispatcherFixtures.subscriptionService(dataSource);
+        db = DispatcherFixtures.Database.open("herald_sms_it", 6);
     }
 
     @AfterAll
     static void stop() {
-        store.close();
-        dataSource.close();
+        db.close();
     }
 
     @BeforeEach
@@ -128,12 +110,12 @@ class SmsDeliveryIT {
         DispatcherProperties properties = dispatcherProperties();
         OutboundGuard guard = new OutboundGuard(List.of("127.0.0.0/8"));
         setup = new SmsSetup(settings, guard, properties, Clock.systemUTC());
-        var health = new EndpointHealth(jdbc, subscriptions, store, Duration.ofDays(5), Clock.systemUTC());
+        var health = new EndpointHealth(db.jdbc(), db.subscriptions(), db.store(), Duration.ofDays(5), Clock.systemUTC());
         WebPushProperties noWebPush = new Binder(new MapConfigurationPropertySource(Map.of()))
                 .bindOrCreate("herald.web-push", WebPushProperties.class);
-        var worker = new DeliveryWorker(store, subscriptions, new DeliveryQueue(jdbc),
+        var worker = new DeliveryWorker(db.store(), db.subscriptions(), new DeliveryQueue(db.jdbc()),
                 new RetryPolicy(properties.retry()), properties, guard, health, Clock.systemUTC(), new SimpleMeterRegistry(),
-                DeliveryChannels.of(noWebPush, setup.channel(jdbc, transactions, subscriptions)));
+                DeliveryChannels.of(noWebPush, setup.channel(db.jdbc(), db.transactions(), db.subscriptions())));
         workers.add(worker);
         worker.start();
     }
@@ -144,19 +126,19 @@ class SmsDeliveryIT {
 
     /** An SMS subscription whose number was confirmed with the code, as its owner does through the API. */
     private static long verifiedSubscription(String number) {
-        SubscriptionId id = subscriptions.createSms(new NewSubscription(null, TestEvents.uniqueResource(), null, OWNER, null, null,
+        SubscriptionId id = db.subscriptions().createSms(new NewSubscription(null, TestEvents.uniqueResource(), null, OWNER, null, null,
                 false, false), number, OWNER, "test").subscription().id();
-        assertThat(subscriptions.openSmsCode(id, "424242", Duration.ofMinutes(10), 5, Duration.ofMinutes(1))).isEmpty();
-        assertThat(subscriptions.confirmSmsCode(id, "424242")).isInstanceOf(SmsConfirmation.Verified.class);
+        assertThat(db.subscriptions().openSmsCode(id, "424242", Duration.ofMinutes(10), 5, Duration.ofMinutes(1))).isEmpty();
+        assertThat(db.subscriptions().confirmSmsCode(id, "424242")).isInstanceOf(SmsConfirmation.Verified.class);
         return id.value();
     }
 
     private long delivery(long subscription) {
-        return DispatcherFixtures.dueDelivery(store, jdbc, subscription, TestEvents.event(TestEvents.uniqueResource()));
+        return DispatcherFixtures.dueDelivery(db.store(), db.jdbc(), subscription, TestEvents.event(TestEvents.uniqueResource()));
     }
 
     private String status(long delivery) {
-        return jdbc.queryForObject("SELECT status FROM delivery WHERE id = ?", String.class, delivery);
+        return db.jdbc().queryForObject("SELECT status FROM delivery WHERE id = ?", String.class, delivery);
     }
 
     private List<Map<String, String>> textsTo(String number) {
@@ -186,7 +168,7 @@ class SmsDeliveryIT {
         worker(sms(10, "1h"));
 
         await().atMost(Duration.ofSeconds(20)).until(() -> status(delivery).equals("delivered"));
-        String id = jdbc.queryForObject("SELECT e.id FROM event e JOIN delivery d ON (d.event_tx, d.event_seq) = (e.tx, e.seq) "
+        String id = db.jdbc().queryForObject("SELECT e.id FROM event e JOIN delivery d ON (d.event_tx, d.event_seq) = (e.tx, e.seq) "
                 + "WHERE d.id = ?", String.class, delivery);
         List<Map<String, String>> texts = textsTo(number);
         assertThat(texts).singleElement().satisfies(text -> {
@@ -195,11 +177,11 @@ class SmsDeliveryIT {
         });
         twilio.verify(postRequestedFor(urlEqualTo(MESSAGES)).withHeader("Authorization", equalTo("Basic "
                 + Base64.getEncoder().encodeToString("ACtest:test-auth-token".getBytes(StandardCharsets.UTF_8)))));
-        String excerpt = jdbc.queryForObject("SELECT response_excerpt FROM delivery_attempt WHERE delivery_id = ?", String.class,
+        String excerpt = db.jdbc().queryForObject("SELECT response_excerpt FROM delivery_attempt WHERE delivery_id = ?", String.class,
                 delivery);
         assertThat(excerpt).as("the number Twilio echoes is recorded masked").doesNotContain(number)
                 .contains(io.herald.subscriptions.PhoneNumbers.mask(number));
-        byte[] stored = jdbc.queryForObject("SELECT phone_number FROM subscription WHERE id = ?", byte[].class, subscription);
+        byte[] stored = db.jdbc().queryForObject("SELECT phone_number FROM subscription WHERE id = ?", byte[].class, subscription);
         assertThat(new String(stored, StandardCharsets.ISO_8859_1)).as("sealed at rest").doesNotContain(number.substring(1));
     }
 
@@ -217,7 +199,7 @@ class SmsDeliveryIT {
 
         await().atMost(Duration.ofSeconds(20)).until(() -> status(delivery).equals("delivered"));
         assertThat(textsTo(number)).hasSize(2);
-        assertThat(jdbc.queryForList("SELECT status_code FROM delivery_attempt WHERE delivery_id = ? ORDER BY attempt", Integer.class,
+        assertThat(db.jdbc().queryForList("SELECT status_code FROM delivery_attempt WHERE delivery_id = ? ORDER BY attempt", Integer.class,
                 delivery)).containsExactly(503, 201);
     }
 
@@ -234,11 +216,11 @@ class SmsDeliveryIT {
 
         await().atMost(Duration.ofSeconds(20)).until(() -> status(delivery).equals("dead"));
         assertThat(textsTo(number)).as("never tried again").hasSize(1);
-        assertThat(jdbc.queryForObject("SELECT outcome FROM delivery_attempt WHERE delivery_id = ?", String.class, delivery))
+        assertThat(db.jdbc().queryForObject("SELECT outcome FROM delivery_attempt WHERE delivery_id = ?", String.class, delivery))
                 .contains("dead-letter").contains("Twilio error 21211");
-        assertThat(jdbc.queryForObject("SELECT response_excerpt FROM delivery_attempt WHERE delivery_id = ?", String.class, delivery))
+        assertThat(db.jdbc().queryForObject("SELECT response_excerpt FROM delivery_attempt WHERE delivery_id = ?", String.class, delivery))
                 .doesNotContain(number);
-        assertThat(jdbc.queryForObject("SELECT paused FROM subscription WHERE id = ?", Boolean.class, subscription)).isFalse();
+        assertThat(db.jdbc().queryForObject("SELECT paused FROM subscription WHERE id = ?", Boolean.class, subscription)).isFalse();
     }
 
     @Test
@@ -253,7 +235,7 @@ class SmsDeliveryIT {
 
         await().atMost(Duration.ofSeconds(20)).until(() -> status(delivery).equals("dead"));
         assertThat(textsTo(number)).as("the first attempt and both retries").hasSize(3);
-        assertThat(jdbc.queryForObject("SELECT outcome FROM delivery_attempt WHERE delivery_id = ? AND attempt = 3", String.class,
+        assertThat(db.jdbc().queryForObject("SELECT outcome FROM delivery_attempt WHERE delivery_id = ? AND attempt = 3", String.class,
                 delivery)).contains("gave up after 3 attempts");
     }
 
@@ -269,8 +251,8 @@ class SmsDeliveryIT {
 
         await().atMost(Duration.ofSeconds(20)).until(() -> status(delivery).equals("dead"));
         await().atMost(Duration.ofSeconds(20)).until(() ->
-                jdbc.queryForObject("SELECT paused FROM subscription WHERE id = ?", Boolean.class, subscription));
-        assertThat(jdbc.queryForObject("SELECT disabled_reason FROM subscription WHERE id = ?", String.class, subscription))
+                db.jdbc().queryForObject("SELECT paused FROM subscription WHERE id = ?", Boolean.class, subscription));
+        assertThat(db.jdbc().queryForObject("SELECT disabled_reason FROM subscription WHERE id = ?", String.class, subscription))
                 .contains("replied STOP");
     }
 
@@ -285,9 +267,9 @@ class SmsDeliveryIT {
 
         await().atMost(Duration.ofSeconds(20)).until(() -> deliveries.stream().allMatch(id -> status(id).equals("delivered")));
         assertThat(textsTo(number)).as("two texts in the window, whichever subscription they are for").hasSize(2);
-        assertThat(jdbc.queryForObject("SELECT count(*) FROM delivery_attempt WHERE delivery_id = ANY(?) AND outcome = ?",
+        assertThat(db.jdbc().queryForObject("SELECT count(*) FROM delivery_attempt WHERE delivery_id = ANY(?) AND outcome = ?",
                 Integer.class, deliveries.toArray(Long[]::new), DeliveryWorker.FOLDED)).isEqualTo(3);
-        SmsDigests digests = setup.digests(jdbc, transactions, subscriptions);
+        SmsDigests digests = setup.digests(db.jdbc(), db.transactions(), db.subscriptions());
         assertThat(digests.sendDue()).as("the window has not ended yet").isZero();
 
         await().atMost(Duration.ofSeconds(20)).until(() -> digests.sendDue() == 1);
@@ -295,24 +277,24 @@ class SmsDeliveryIT {
         assertThat(textsTo(number)).hasSize(3).last().satisfies(digest ->
                 assertThat(digest.get("Body")).isEqualTo("Herald: and 3 more events. https://herald.example/feed"));
         assertThat(digests.sendDue()).as("sent once").isZero();
-        assertThat(jdbc.queryForObject("SELECT folded FROM sms_rate WHERE phone_hash = ?", Integer.class,
-                (Object) subscriptions.phoneNumberHash(number))).isZero();
+        assertThat(db.jdbc().queryForObject("SELECT folded FROM sms_rate WHERE phone_hash = ?", Integer.class,
+                (Object) db.subscriptions().phoneNumberHash(number))).isZero();
     }
 
     @Test
     void shouldForgetNumbersWhoseWindowEndedLongAgoWithNothingFolded() {
         worker(sms(2, "1h"));
-        byte[] stale = subscriptions.phoneNumberHash(number());
-        byte[] current = subscriptions.phoneNumberHash(number());
-        jdbc.update("INSERT INTO sms_rate (phone_hash, window_start, sent, folded) VALUES (?, now() - interval '3 hours', 2, 0)",
+        byte[] stale = db.subscriptions().phoneNumberHash(number());
+        byte[] current = db.subscriptions().phoneNumberHash(number());
+        db.jdbc().update("INSERT INTO sms_rate (phone_hash, window_start, sent, folded) VALUES (?, now() - interval '3 hours', 2, 0)",
                 (Object) stale);
-        jdbc.update("INSERT INTO sms_rate (phone_hash, window_start, sent, folded) VALUES (?, now() - interval '10 minutes', 2, 0)",
+        db.jdbc().update("INSERT INTO sms_rate (phone_hash, window_start, sent, folded) VALUES (?, now() - interval '10 minutes', 2, 0)",
                 (Object) current);
 
-        setup.digests(jdbc, transactions, subscriptions).sendDue();
+        setup.digests(db.jdbc(), db.transactions(), db.subscriptions()).sendDue();
 
-        assertThat(jdbc.queryForObject("SELECT count(*) FROM sms_rate WHERE phone_hash = ?", Integer.class, (Object) stale)).isZero();
-        assertThat(jdbc.queryForObject("SELECT count(*) FROM sms_rate WHERE phone_hash = ?", Integer.class, (Object) current))
+        assertThat(db.jdbc().queryForObject("SELECT count(*) FROM sms_rate WHERE phone_hash = ?", Integer.class, (Object) stale)).isZero();
+        assertThat(db.jdbc().queryForObject("SELECT count(*) FROM sms_rate WHERE phone_hash = ?", Integer.class, (Object) current))
                 .isEqualTo(1);
     }
 

@@ -28,25 +28,18 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
-import org.springframework.jdbc.core.JdbcTemplate;
 
 import com.sun.net.httpserver.HttpServer;
-import com.zaxxer.hikari.HikariDataSource;
 
 import io.herald.dispatcher.DispatcherProperties;
 import io.herald.dispatcher.RetryPolicy;
 import io.herald.dispatcher.TestDeliveries;
 import io.herald.dispatcher.WebPushProperties;
-import io.herald.store.EventStore;
 import io.herald.store.IncomingEvent;
-import io.herald.store.StoreConfiguration;
-import io.herald.store.StoreProperties;
-import io.herald.store.TestDatabases;
 import io.herald.store.TestEvents;
 import io.herald.subscriptions.NewSubscription;
 import io.herald.subscriptions.OutboundGuard;
 import io.herald.subscriptions.PushKeys;
-import io.herald.subscriptions.SubscriptionService;
 import io.herald.subscriptions.SubscriptionsProperties;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
@@ -57,12 +50,9 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
  */
 class WebPushDeliveryIT {
 
+    private static DispatcherFixtures.Database db;
     private static final String OWNER = "/person/01017012345";
     private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
-    private static HikariDataSource dataSource;
-    private static EventStore store;
-    private static JdbcTemplate jdbc;
-    private static SubscriptionService subscriptions;
     private static KeyPair vapid;
     private static byte[] vapidPublic;
 
@@ -86,18 +76,14 @@ class WebPushDeliveryIT {
 
     @BeforeAll
     static void start() {
-        dataSource = TestDatabases.migrated("herald_webpush_it", 6);
-        store = StoreConfiguration.standalone(dataSource, Clock.systemUTC(), StoreProperties.defaults());
-        jdbc = new JdbcTemplate(dataSource);
-        subscriptions = DispatcherFixtures.subscriptionService(dataSource);
+        db = DispatcherFixtures.Database.open("herald_webpush_it", 6);
         vapid = WebPushEncryption.newKeyPair();
         vapidPublic = WebPushEncryption.encodePoint((ECPublicKey) vapid.getPublic());
     }
 
     @AfterAll
     static void stop() {
-        store.close();
-        dataSource.close();
+        db.close();
     }
 
     @BeforeEach
@@ -129,8 +115,8 @@ class WebPushDeliveryIT {
 
     private DeliveryWorker worker(OutboundGuard guard) {
         DispatcherProperties properties = dispatcherProperties();
-        var health = new EndpointHealth(jdbc, subscriptions, store, Duration.ofDays(5), Clock.systemUTC());
-        var worker = new DeliveryWorker(store, subscriptions, new DeliveryQueue(jdbc),
+        var health = new EndpointHealth(db.jdbc(), db.subscriptions(), db.store(), Duration.ofDays(5), Clock.systemUTC());
+        var worker = new DeliveryWorker(db.store(), db.subscriptions(), new DeliveryQueue(db.jdbc()),
                 new RetryPolicy(properties.retry()), properties, guard, health, Clock.systemUTC(), new SimpleMeterRegistry(),
                 DeliveryChannels.of(webPush()));
         workers.add(worker);
@@ -158,18 +144,18 @@ class WebPushDeliveryIT {
 
     /** A Web Push subscription for the browser's keys, pushed through the local push service. */
     private long pushSubscription() {
-        return subscriptions.createWebPush(new NewSubscription(
+        return db.subscriptions().createWebPush(new NewSubscription(
                 "http://127.0.0.1:" + pushService.getAddress().getPort() + "/wpush/v2/device-1",
                 TestEvents.uniqueResource(), null, null, null, null, false, false),
                 new PushKeys(browserPublic, auth), OWNER, "test").subscription().id().value();
     }
 
     private long delivery(long subscription, IncomingEvent event) {
-        return DispatcherFixtures.dueDelivery(store, jdbc, subscription, event);
+        return DispatcherFixtures.dueDelivery(db.store(), db.jdbc(), subscription, event);
     }
 
     private String status(long delivery) {
-        return jdbc.queryForObject("SELECT status FROM delivery WHERE id = ?", String.class, delivery);
+        return db.jdbc().queryForObject("SELECT status FROM delivery WHERE id = ?", String.class, delivery);
     }
 
     @Test
@@ -184,8 +170,8 @@ class WebPushDeliveryIT {
         Received push = received.get(0);
         String message = new String(PushReceiver.decrypt(push.body(), (ECPrivateKey) browser.getPrivate(), browserPublic, auth),
                 StandardCharsets.UTF_8);
-        String id = jdbc.queryForObject("SELECT id FROM event ORDER BY tx DESC, seq DESC LIMIT 1", String.class);
-        assertThat(message).contains("\"type\":\"" + jdbc.queryForObject("SELECT type FROM event WHERE id = ?", String.class, id) + "\"")
+        String id = db.jdbc().queryForObject("SELECT id FROM event ORDER BY tx DESC, seq DESC LIMIT 1", String.class);
+        assertThat(message).contains("\"type\":\"" + db.jdbc().queryForObject("SELECT type FROM event WHERE id = ?", String.class, id) + "\"")
                 .contains("\"id\":\"" + id + "\"")
                 .contains("\"link\":\"https://herald.example/events/" + id + "\"");
         assertThat(new String(push.body(), StandardCharsets.ISO_8859_1)).doesNotContain(id);
@@ -198,9 +184,9 @@ class WebPushDeliveryIT {
                 .contains("\"aud\":\"http://127.0.0.1:" + pushService.getAddress().getPort() + "\"")
                 .contains("\"sub\":\"mailto:operator@herald.example\"");
         // the browser's keys are personal data: stored sealed, never as sent
-        byte[] stored = jdbc.queryForObject("SELECT push_keys FROM subscription WHERE id = ?", byte[].class, subscription);
+        byte[] stored = db.jdbc().queryForObject("SELECT push_keys FROM subscription WHERE id = ?", byte[].class, subscription);
         assertThat(new String(stored, StandardCharsets.ISO_8859_1)).doesNotContain(new String(auth, StandardCharsets.ISO_8859_1));
-        assertThat(jdbc.queryForObject("SELECT channel FROM subscription WHERE id = ?", String.class, subscription)).isEqualTo("web-push");
+        assertThat(db.jdbc().queryForObject("SELECT channel FROM subscription WHERE id = ?", String.class, subscription)).isEqualTo("web-push");
     }
 
     @ParameterizedTest
@@ -214,8 +200,8 @@ class WebPushDeliveryIT {
 
         await().atMost(Duration.ofSeconds(20)).until(() -> status(delivery).equals("dead"));
         await().atMost(Duration.ofSeconds(20)).until(() ->
-                jdbc.queryForObject("SELECT paused FROM subscription WHERE id = ?", Boolean.class, subscription));
-        assertThat(jdbc.queryForObject("SELECT disabled_reason FROM subscription WHERE id = ?", String.class, subscription))
+                db.jdbc().queryForObject("SELECT paused FROM subscription WHERE id = ?", Boolean.class, subscription));
+        assertThat(db.jdbc().queryForObject("SELECT disabled_reason FROM subscription WHERE id = ?", String.class, subscription))
                 .contains("push service answered " + status);
         assertThat(received).hasSize(1);
     }
@@ -240,7 +226,7 @@ class WebPushDeliveryIT {
     void shouldHoldBackOnlyThePushSubscriptionWhoseKeysCannotBeDecrypted() {
         long broken = pushSubscription();
         long healthy = pushSubscription();
-        jdbc.update("UPDATE subscription SET push_keys = decode('00112233445566778899aabbccddeeff00112233445566778899', 'hex') "
+        db.jdbc().update("UPDATE subscription SET push_keys = decode('00112233445566778899aabbccddeeff00112233445566778899', 'hex') "
                 + "WHERE id = ?", broken);
         long waiting = delivery(broken, TestEvents.event(TestEvents.uniqueResource()));
         long sent = delivery(healthy, TestEvents.event(TestEvents.uniqueResource()));
@@ -248,10 +234,10 @@ class WebPushDeliveryIT {
         worker(new OutboundGuard(List.of("127.0.0.0/8")));
 
         await().atMost(Duration.ofSeconds(20)).until(() -> status(sent).equals("delivered"));
-        await().atMost(Duration.ofSeconds(20)).until(() -> jdbc.queryForObject(
+        await().atMost(Duration.ofSeconds(20)).until(() -> db.jdbc().queryForObject(
                 "SELECT coalesce(last_error, '') FROM delivery WHERE id = ?", String.class, waiting).contains("cannot be decrypted"));
         assertThat(status(waiting)).isEqualTo("pending");
-        assertThat(jdbc.queryForObject("SELECT attempts FROM delivery WHERE id = ?", Integer.class, waiting))
+        assertThat(db.jdbc().queryForObject("SELECT attempts FROM delivery WHERE id = ?", Integer.class, waiting))
                 .as("waiting uses up no attempt").isZero();
         assertThat(received).hasSize(1);
     }
@@ -263,7 +249,7 @@ class WebPushDeliveryIT {
                 "herald.subscriptions.secret-key", Base64.getEncoder().encodeToString(new byte[32]),
                 "herald.subscriptions.outbound.allowed-networks", "127.0.0.0/8")))
                 .bindOrCreate("herald.subscriptions", SubscriptionsProperties.class);
-        var tests = new TestDeliveries(subscriptions, dispatcherProperties(), loopbackAllowed, Clock.systemUTC(), webPush());
+        var tests = new TestDeliveries(db.subscriptions(), dispatcherProperties(), loopbackAllowed, Clock.systemUTC(), webPush());
         try {
             var result = tests.send(new io.herald.subscriptions.SubscriptionId(subscription)).orElseThrow();
 
