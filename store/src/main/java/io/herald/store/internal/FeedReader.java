@@ -156,8 +156,9 @@ public final class FeedReader {
             parameters.add(resource);
         }
         sql.append(" WHERE k.digest BETWEEN ? AND ? ORDER BY k.tx, k.seq LIMIT 1");
-        parameters.add(KeyDigest.lowestWithId(eventId));
-        parameters.add(KeyDigest.highestWithId(eventId));
+        KeyDigest.IdRange range = KeyDigest.ofId(eventId);
+        parameters.add(range.lowest());
+        parameters.add(range.highest());
         return new Statement(sql.toString(), parameters);
     }
 

@@ -32,16 +32,12 @@ final class KeyDigest {
         return new UUID(idHalf, ByteBuffer.wrap(sha.digest()).getLong());
     }
 
-    /** The lowest digest of any key with this id: with {@link #highestWithId} the index range that holds them all. */
-    static UUID lowestWithId(String id) {
-        return new UUID(idHalf(id), 0L);
+    /** The lowest and the highest digest any key with this id can have: the index range that holds them all. */
+    record IdRange(UUID lowest, UUID highest) {
     }
 
-    static UUID highestWithId(String id) {
-        return new UUID(idHalf(id), -1L);
-    }
-
-    private static long idHalf(String id) {
-        return ByteBuffer.wrap(Digests.sha256().digest(id.getBytes(StandardCharsets.UTF_8))).getLong();
+    static IdRange ofId(String id) {
+        long idHalf = ByteBuffer.wrap(Digests.sha256().digest(id.getBytes(StandardCharsets.UTF_8))).getLong();
+        return new IdRange(new UUID(idHalf, 0L), new UUID(idHalf, -1L));
     }
 }

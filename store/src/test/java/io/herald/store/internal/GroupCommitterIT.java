@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
@@ -145,7 +146,7 @@ class GroupCommitterIT {
     void shouldAnswerEveryRequestThatArrivesWhileClosing() throws Exception {
         String resource = TestEvents.uniqueResource();
         GroupCommitter committer = oneWriter();
-        var answers = new java.util.concurrent.ConcurrentLinkedQueue<CompletableFuture<AppendResult>>();
+        var answers = new ConcurrentLinkedQueue<CompletableFuture<AppendResult>>();
         CompletableFuture<AppendResult> held;
         try (Connection blocker = dataSource.getConnection()) {
             held = holdWriterWith(committer, blocker, event(resource));
