@@ -54,7 +54,30 @@ class PublishIT extends ApiTestSupport {
         assertThat(feed(resource)).containsExactly(event);
     }
 
-    /** A body sent without a declared length (chunked) is collected as it grows, whatever its size within the limit. */
+    /**
+     * The receipt of a single publish, as a client reads it: JSON (the content type says so), the event's source and id
+     * and its position, the same position in the header. A client that takes no JSON is refused before anything is
+     * stored: the receipt is written by Herald itself, not chosen by content negotiation after the event was stored.
+     */
+    @Test
+    void shouldAnswerASinglePublishWithItsReceiptAsJsonAndRefuseAClientThatTakesNoJson() {
+        ObjectNode event = cloudEvent(resource);
+
+        Response response = post(EVENTS, CE, event.toString(), publisher);
+        Response refused = send(java.net.http.HttpRequest.newBuilder(url(EVENTS))
+                .header("Content-Type", CE).header("Accept", "application/xml").header("Authorization", "Bearer " + publisher)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(cloudEvent(resource).toString())));
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.header("Content-Type")).startsWith("application/json");
+        assertThat(response.json().propertyNames()).containsExactly("source", "id", "position");
+        assertThat(response.json().get("source").asString()).isEqualTo(event.get("source").asString());
+        assertThat(response.json().get("id").asString()).isEqualTo(event.get("id").asString());
+        assertThat(response.json().get("position").asString()).isEqualTo(response.header("Herald-Position"));
+        assertThat(refused.status()).isEqualTo(406);
+        assertThat(storedIds(resource)).containsExactly(event.get("id").asString());
+    }
+
     /**
      * JSON answers carry their length rather than coming chunked: one write to the socket, not two (a tenth
      * of the request threads' time under single publishes went to socket writes). A problem, a batch's
@@ -77,6 +100,7 @@ class PublishIT extends ApiTestSupport {
         assertThat(problem.json().get("status").asInt()).isEqualTo(400);
     }
 
+    /** A body sent without a declared length (chunked) is collected as it grows, whatever its size within the limit. */
     @Test
     void shouldStoreAnEventWhoseBodyCameWithoutADeclaredLength() {
         ObjectNode event = cloudEvent(resource);

@@ -10,6 +10,7 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.HttpMediaTypeNotAcceptableException;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.bind.MissingRequestHeaderException;
 import org.springframework.web.bind.MissingServletRequestParameterException;
@@ -208,6 +209,14 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         log.info("Answered 415 unsupported-media-type to {}: {}", request.getDescription(false), e.getMessage());
         return super.handleHttpMediaTypeNotSupported(e, headers, status, request);
+    }
+
+    /** A client that accepts no answer Herald gives (JSON): 406 and one log line, before anything is published. */
+    @Override
+    protected ResponseEntity<Object> handleHttpMediaTypeNotAcceptable(HttpMediaTypeNotAcceptableException e,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        log.info("Answered 406 not-acceptable to {}: {}", request.getDescription(false), e.getMessage());
+        return super.handleHttpMediaTypeNotAcceptable(e, headers, status, request);
     }
 
     @Override

@@ -1,15 +1,18 @@
 package io.herald.api.publish;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.HttpMediaTypeNotAcceptableException;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -34,14 +37,20 @@ public class PublishController {
     public static final String POSITION_HEADER = "Herald-Position";
 
     private static final JsonMapper JSON_STRINGS = JsonMapper.builder().build();
+    /** The body types the publish paths take (structured mode, plain JSON, batches). */
+    private static final List<MediaType> TAKEN = List.of(MediaType.parseMediaType(CLOUDEVENTS_JSON), MediaType.APPLICATION_JSON,
+            MediaType.parseMediaType(CLOUDEVENTS_BATCH_JSON));
 
     private final JsonBodies bodies;
     private final EventPublisher publisher;
     private final EventShapes shapes;
     private final BinaryCloudEvents binary;
+    private final ReceiptResponses receipts;
 
-    public PublishController(JsonBodies bodies, EventPublisher publisher, EventShapes shapes, BinaryCloudEvents binary) {
+    public PublishController(JsonBodies bodies, EventPublisher publisher, EventShapes shapes, BinaryCloudEvents binary,
+            ReceiptResponses receipts) {
         this.bodies = bodies;
+        this.receipts = receipts;
         this.binary = binary;
         this.publisher = publisher;
         this.shapes = shapes;
@@ -49,14 +58,13 @@ public class PublishController {
 
     @PostMapping(path = "/events/api/v1/events", consumes = {CLOUDEVENTS_JSON, MediaType.APPLICATION_JSON_VALUE},
             produces = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<Receipt> publish(HttpServletRequest request) {
+    void publish(HttpServletRequest request, HttpServletResponse response) throws IOException {
         JsonNode body = bodies.read(request);
         if (body.isArray()) {
             throw new io.herald.api.problem.BadRequestException("invalid-event", "",
                     "a single event must be a JSON object; send an array as " + CLOUDEVENTS_BATCH_JSON);
         }
-        Receipt receipt = publisher.publishOne(body);
-        return ResponseEntity.ok().header(POSITION_HEADER, receipt.position()).body(receipt);
+        receipts.write(response, publisher.publishOne(body));
     }
 
     /**
@@ -65,19 +73,24 @@ public class PublishController {
      */
     @PostMapping(path = {"/events/api/v1/events", "/events"}, headers = BinaryCloudEvents.SPECVERSION_HEADER,
             produces = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<Receipt> publishBinary(HttpServletRequest request) {
-        Receipt receipt = publisher.publishOne(binary.read(request));
-        return ResponseEntity.ok().header(POSITION_HEADER, receipt.position()).body(receipt);
+    void publishBinary(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        receipts.write(response, publisher.publishOne(binary.read(request)));
     }
 
     /**
      * What neither structured mode nor binary mode matched: 415, as before binary mode existed (without
-     * this mapping the binary one, which takes any content type, would make Spring answer 404).
+     * this mapping the binary one, which takes any content type, would make Spring answer 404); 406 when the
+     * body's type is one Herald takes but the client accepts no JSON answer.
      */
     @PostMapping(path = {"/events/api/v1/events", "/events"})
-    ResponseEntity<Void> unsupportedMediaType(HttpServletRequest request) throws HttpMediaTypeNotSupportedException {
+    ResponseEntity<Void> unsupportedMediaType(HttpServletRequest request)
+            throws HttpMediaTypeNotSupportedException, HttpMediaTypeNotAcceptableException {
+        MediaType sent = readableOrNull(request.getContentType());
+        if (sent != null && TAKEN.stream().anyMatch(taken -> taken.includes(sent))) {
+            throw new HttpMediaTypeNotAcceptableException(List.of(MediaType.APPLICATION_JSON));
+        }
         throw new HttpMediaTypeNotSupportedException(readableOrNull(request.getContentType()),
-                List.of(MediaType.parseMediaType(CLOUDEVENTS_JSON), MediaType.APPLICATION_JSON, MediaType.parseMediaType(CLOUDEVENTS_BATCH_JSON)),
+                TAKEN,
                 HttpMethod.POST);
     }
 
