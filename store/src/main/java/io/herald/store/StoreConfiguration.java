@@ -8,7 +8,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
-import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -56,12 +55,18 @@ public class StoreConfiguration {
         return new PostgresEventStore(dataSource, clock, properties, appended);
     }
 
+    /** Told of every commit on this instance; the matcher adds itself. */
+    @Bean
+    AppendListeners appendListeners() {
+        return new AppendListeners();
+    }
+
     @Bean(destroyMethod = "close")
     @DependsOnDatabaseInitialization
     @ConditionalOnProperty(name = "herald.store.type", havingValue = "postgres", matchIfMissing = true)
     EventStore eventStore(DataSource dataSource, Clock clock, StoreProperties properties,
-            LogMaintenance partitionsReady, ApplicationEventPublisher events) {
-        return new PostgresEventStore(dataSource, clock, properties, events::publishEvent);
+            LogMaintenance partitionsReady, AppendListeners appended) {
+        return new PostgresEventStore(dataSource, clock, properties, appended);
     }
 
     /** Cosmos DB expires events, keys and commits by time to live: nothing for the scheduler to do. */
@@ -73,7 +78,7 @@ public class StoreConfiguration {
 
     @Bean(destroyMethod = "close")
     @ConditionalOnProperty(name = "herald.store.type", havingValue = "cosmos")
-    CosmosEventStore cosmosEventStore(Clock clock, StoreProperties properties, ApplicationEventPublisher events) {
-        return CosmosEventStore.open(properties, clock, events::publishEvent);
+    CosmosEventStore cosmosEventStore(Clock clock, StoreProperties properties, AppendListeners appended) {
+        return CosmosEventStore.open(properties, clock, appended);
     }
 }

@@ -16,6 +16,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import io.herald.store.AppendListeners;
 import io.herald.store.EventStore;
 import io.herald.store.SharedChangeFeed;
 import io.herald.subscriptions.access.SubscriberAccess;
@@ -55,9 +56,11 @@ public class SubscriptionsConfiguration {
     @ConditionalOnProperty(name = "herald.store.type", havingValue = "postgres", matchIfMissing = true)
     ChangeFeedMatcher changeFeedMatcher(EventStore store, JdbcTemplate jdbc, SubscriptionCatalog catalog, PartyRegistry parties,
             SubscriberAccess access, RangeLeases leases, SubscriptionsProperties properties, Clock clock, MeterRegistry meters,
-            ApplicationEventPublisher events) {
-        return new ChangeFeedMatcher(store, jdbc, catalog, parties, access, leases,
+            ApplicationEventPublisher events, AppendListeners appended) {
+        ChangeFeedMatcher matcher = new ChangeFeedMatcher(store, jdbc, catalog, parties, access, leases,
                 properties.matcher(), clock, meters, events::publishEvent);
+        appended.add(matcher::wakeUp);
+        return matcher;
     }
 
     /** With the log in Cosmos DB, the change feed processor drives matching (leases in Cosmos DB, deliveries here). */

@@ -22,7 +22,6 @@ import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.context.event.EventListener;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -404,7 +403,6 @@ public final class ChangeFeedMatcher implements SmartLifecycle {
     }
 
     /** Events were committed on this instance: their ranges are read now rather than after the poll interval. */
-    @EventListener(EventsAppended.class)
     public void wakeUp(EventsAppended appended) {
         for (String resource : appended.resources()) {
             touched.add(LogRange.indexOf(resource, leases.ranges()));
