@@ -507,6 +507,37 @@ class CloudEventParserTest {
             }
         }
 
+        /**
+         * The shape of a time is checked by position, as the regular expression it replaced checked it: both agree on
+         * 50,000 seeded texts, each an RFC 3339 time with one to three characters replaced, inserted or removed.
+         */
+        @Test
+        void shouldCheckTheShapeOfATimeAsTheRegularExpressionItReplaced() {
+            var pattern = java.util.regex.Pattern.compile(
+                    "\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?([Zz]|[+-]\\d{2}:\\d{2})");
+            String[] seeds = {"2026-11-27T10:15:30Z", "2026-11-27t10:15:30.123456789z", "2026-11-27T10:15:30.1+01:00",
+                    "2026-11-27T10:15:30-05:30"};
+            String alphabet = "0123456789-:.+TtZz x٣";
+            var random = new java.util.Random(20261207);
+            int accepted = 0;
+            for (int i = 0; i < 50_000; i++) {
+                StringBuilder text = new StringBuilder(seeds[random.nextInt(seeds.length)]);
+                for (int edits = 1 + random.nextInt(3); edits > 0; edits--) {
+                    int at = random.nextInt(text.length() + 1);
+                    char c = alphabet.charAt(random.nextInt(alphabet.length()));
+                    switch (random.nextInt(3)) {
+                        case 0 -> text.insert(at, c);
+                        case 1 -> { if (at < text.length()) text.deleteCharAt(at); }
+                        default -> { if (at < text.length()) text.setCharAt(at, c); }
+                    }
+                }
+                boolean expected = pattern.matcher(text).matches();
+                assertThat(CloudEventParser.isRfc3339(text.toString())).as(text.toString()).isEqualTo(expected);
+                accepted += expected ? 1 : 0;
+            }
+            assertThat(accepted).as("texts of the right shape among those tried").isGreaterThan(1_000);
+        }
+
         /** RFC 3339 requires seconds: {@code partial-time = time-hour ":" time-minute ":" time-second [time-secfrac]}. */
         @ParameterizedTest
         @ValueSource(strings = {"2026-11-27T10:15Z", "2026-11-27T10:15+01:00"})
