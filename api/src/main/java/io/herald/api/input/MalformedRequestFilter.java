@@ -25,6 +25,9 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.util.UriComponentsBuilder;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
 import io.herald.api.problem.ProblemWriter;
 
 /**
@@ -42,6 +45,12 @@ class MalformedRequestFilter extends OncePerRequestFilter {
     private static final String ERROR_PATH = "/error";
 
     private final int maxQueryLength;
+    /**
+     * Request URLs (as the forwarding headers make them) already found parseable: the same URL comes again and
+     * again (every publish has one), and parsing it on every request took 1.8 % of the CPU of single publishes.
+     * Bounded, so that a caller sending ever new URLs only evicts them.
+     */
+    private final Cache<String, Boolean> parseableUrls = Caffeine.newBuilder().maximumSize(10_000).build();
 
     MalformedRequestFilter(InputProperties properties) {
         this.maxQueryLength = properties.maxQueryLength();
@@ -59,7 +68,7 @@ class MalformedRequestFilter extends OncePerRequestFilter {
         errorDispatch(request, response, chain);
     }
 
-    private static void errorDispatch(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+    private void errorDispatch(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         if (parseable(request)) {
             chain.doFilter(request, response);
@@ -150,14 +159,19 @@ class MalformedRequestFilter extends OncePerRequestFilter {
     }
 
     /** What Spring parses later — the path for handler mapping, the full URL for links and challenges — parses now. */
-    private static boolean parseable(HttpServletRequest request) {
+    private boolean parseable(HttpServletRequest request) {
+        String url = request.getRequestURL().toString(); // the request's path is its end
+        if (parseableUrls.getIfPresent(url) != null) {
+            return true;
+        }
         try {
             RequestPath.parse(request.getRequestURI(), request.getContextPath());
-            UriComponentsBuilder.fromUriString(request.getRequestURL().toString()).build();
-            return true;
+            UriComponentsBuilder.fromUriString(url).build();
         } catch (IllegalArgumentException e) {
             return false;
         }
+        parseableUrls.put(url, Boolean.TRUE);
+        return true;
     }
 
     private static boolean isWildcard(String contentType) {
