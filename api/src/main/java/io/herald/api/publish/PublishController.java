@@ -20,6 +20,9 @@ import org.springframework.web.bind.annotation.RestController;
 import io.herald.api.problem.EventConflictException;
 import io.herald.api.publish.EventPublisher.Receipt;
 import io.herald.store.IncomingEvent;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -58,6 +61,8 @@ public class PublishController {
 
     @PostMapping(path = "/events/api/v1/events", consumes = {CLOUDEVENTS_JSON, MediaType.APPLICATION_JSON_VALUE},
             produces = MediaType.APPLICATION_JSON_VALUE)
+    @ApiResponse(responseCode = "200", description = "OK: the event is stored",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = Receipt.class)))
     void publish(HttpServletRequest request, HttpServletResponse response) throws IOException {
         JsonNode body = bodies.read(request);
         if (body.isArray()) {
@@ -73,6 +78,8 @@ public class PublishController {
      */
     @PostMapping(path = {"/events/api/v1/events", "/events"}, headers = BinaryCloudEvents.SPECVERSION_HEADER,
             produces = MediaType.APPLICATION_JSON_VALUE)
+    @ApiResponse(responseCode = "200", description = "OK: the event is stored",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = Receipt.class)))
     void publishBinary(HttpServletRequest request, HttpServletResponse response) throws IOException {
         receipts.write(response, publisher.publishOne(binary.read(request)));
     }
