@@ -164,6 +164,9 @@ compiler_ticks() { # pid -> CPU ticks of its JIT compiler threads
   done
   echo "$sum"
 }
+record_compiler_share() { # name compiler-ticks process-ticks: the JIT compiler's share of a warm-up round, into the results
+  echo "$1 compiler_share=$(awk -v c="$2" -v t="$3" 'BEGIN { printf "%.3f", (t > 0 ? c / t : 0) }')" >> "$RESULTS"
+}
 warm_up() { # name pid url script [ENV...]
   local name=$1 pid=$2 url=$3 script=$4; shift 4
   local previous=0 round
@@ -173,7 +176,7 @@ warm_up() { # name pid url script [ENV...]
     line=$(run_wrk "warmup-$name-$round" "$pid" 8 "$warmup_round" 1 "$url" "$script" "$@")
     ticks=$(( $(cpu_ticks "$pid") - ticks_before )); compiler=$(( $(compiler_ticks "$pid") - compiler_before ))
     cpu=$(sed -E 's/.*cpu_ms_per_request=([0-9.]+).*/\1/' <<<"$line")
-    echo "warmup-$name-$round compiler_share=$(awk -v c="$compiler" -v t="$ticks" 'BEGIN { printf "%.3f", (t > 0 ? c / t : 0) }')" >> "$RESULTS"
+    record_compiler_share "warmup-$name-$round" "$compiler" "$ticks"
     if (( round >= warmup_min && compiler * 20 < ticks )) \
         && awk -v a="$cpu" -v b="$previous" 'BEGIN { exit !(b > 0 && (a - b) / b < 0.05 && (b - a) / b < 0.05) }'; then
       say "$name warmed up after $round rounds ($cpu ms CPU per request, JIT compiler $compiler of $ticks ticks)"; return 0
@@ -344,7 +347,7 @@ if has e2e; then
     ticks_before=$(cpu_ticks "$HERALD"); compiler_before=$(compiler_ticks "$HERALD")
     service_load "warmup-burst-8-$round" burst 8 2500 "urn:altinn:resource:app_ttd_warm8_$round" >/dev/null
     ticks=$(( $(cpu_ticks "$HERALD") - ticks_before )); compiler=$(( $(compiler_ticks "$HERALD") - compiler_before ))
-    echo "warmup-burst-8-$round compiler_share=$(awk -v c="$compiler" -v t="$ticks" 'BEGIN { printf "%.3f", (t > 0 ? c / t : 0) }')" >> "$RESULTS"
+    record_compiler_share "warmup-burst-8-$round" "$compiler" "$ticks"
     wait_idle "$HERALD"
     # a tenth, not a twentieth as for publishing: a burst's Herald CPU is a few seconds, and the compiler kept some
     # 8-12 % of it through ten bursts while the delivery rate no longer moved (diagnosis of 2026-12-07, docs/benchmarks.md)

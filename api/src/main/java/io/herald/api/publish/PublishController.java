@@ -96,9 +96,7 @@ public class PublishController {
         if (sent != null && TAKEN.stream().anyMatch(taken -> taken.includes(sent))) {
             throw new HttpMediaTypeNotAcceptableException(List.of(MediaType.APPLICATION_JSON));
         }
-        throw new HttpMediaTypeNotSupportedException(readableOrNull(request.getContentType()),
-                TAKEN,
-                HttpMethod.POST);
+        throw new HttpMediaTypeNotSupportedException(sent, TAKEN, HttpMethod.POST);
     }
 
     /** The content type sent, or null when there is none or it cannot be read (empty, an unknown charset): 415 either way. */
