@@ -106,6 +106,13 @@ class SubscriptionDeliveryIT extends ApiTestSupport {
                 .withRequestBody(matchingJsonPath("$.type", equalTo("platform.events.validatesubscription"))));
         String afterValidation = publishAndAwaitMatching();
         assertThat(delivered(id, afterValidation)).isTrue();
+        String[] at = afterValidation.split("-");
+        await().atMost(Duration.ofSeconds(20)).until(() -> "delivered".equals(jdbc.queryForObject(
+                "SELECT status FROM delivery WHERE subscription_id = ? AND event_tx = ? AND event_seq = ?", String.class,
+                id, Long.parseLong(at[0]), Long.parseLong(at[1]))));
+        assertThat(jdbc.queryForObject("SELECT claim IS NULL FROM delivery WHERE subscription_id = ? AND event_tx = ? AND event_seq = ?",
+                Boolean.class, id, Long.parseLong(at[0]), Long.parseLong(at[1])))
+                .as("the matcher handed it to this instance's dispatcher: sent without a claim").isTrue();
         assertThat(delivered(id, whilePending)).as("events before validation are never delivered").isFalse();
 
         assertThat(post("/events/api/v1/subscriptions/" + id + "/pause", "application/json", "", subscriber).status()).isEqualTo(200);

@@ -167,7 +167,7 @@ final class DeliveryFixture implements AutoCloseable {
             return all;
         });
         return new Matching(new ChangeFeedMatcher(store, jdbc, catalog, new TablePartyRegistry(jdbc), access,
-                leases, subscriptionsProperties.matcher(), Clock.systemUTC(), meters, created), leases);
+                leases, subscriptionsProperties.matcher(), Clock.systemUTC(), meters, created, () -> null), leases);
     }
 
     DeliveryWorker worker(DispatcherProperties properties) {

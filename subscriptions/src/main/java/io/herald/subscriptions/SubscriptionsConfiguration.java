@@ -5,6 +5,7 @@ import java.net.UnknownHostException;
 import java.time.Clock;
 import java.util.UUID;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -56,9 +57,9 @@ public class SubscriptionsConfiguration {
     @ConditionalOnProperty(name = "herald.store.type", havingValue = "postgres", matchIfMissing = true)
     ChangeFeedMatcher changeFeedMatcher(EventStore store, JdbcTemplate jdbc, SubscriptionCatalog catalog, PartyRegistry parties,
             SubscriberAccess access, RangeLeases leases, SubscriptionsProperties properties, Clock clock, MeterRegistry meters,
-            ApplicationEventPublisher events, AppendListeners appended) {
+            ApplicationEventPublisher events, AppendListeners appended, ObjectProvider<DeliveryHandoff> handoff) {
         ChangeFeedMatcher matcher = new ChangeFeedMatcher(store, jdbc, catalog, parties, access, leases,
-                properties.matcher(), clock, meters, events::publishEvent);
+                properties.matcher(), clock, meters, events::publishEvent, handoff::getIfAvailable);
         appended.add(matcher::wakeUp);
         return matcher;
     }

@@ -16,7 +16,9 @@ import io.herald.subscriptions.SubscriptionId;
  * subscription with ordered delivery is claimed only when no earlier one of it is still pending
  * (claimed, waiting for a retry, or held back): the next event waits until the one before it was
  * delivered or dead-lettered, on every instance, since the claim itself keeps the earlier one
- * pending.
+ * pending. A delivery the matcher handed to this instance at its creation ({@code DeliveryHandoff}) was never
+ * claimed: its claim is {@link ClaimedDelivery#AT_CREATION} (no claim number), and what is written about it is
+ * fenced on that, so a claim by another instance after its lease ended wins over it as over any older claim.
  */
 final class DeliveryQueue {
 
@@ -82,7 +84,7 @@ final class DeliveryQueue {
                 UPDATE delivery d SET next_attempt_at = now() + ?::interval, attempts = d.attempts - 1,
                        last_error = coalesce(?, d.last_error)
                 FROM unnest(?::bigint[], ?::bigint[]) AS u(id, claim)
-                WHERE d.id = u.id AND d.claim = u.claim
+                WHERE d.id = u.id AND coalesce(d.claim, 0) = u.claim
                 """, statement -> {
                     statement.setString(1, interval(delay));
                     statement.setString(2, reason);
@@ -170,7 +172,7 @@ final class DeliveryQueue {
                        dead_lettered_at = CASE WHEN u.status = 'dead' THEN now() END
                 FROM unnest(?::bigint[], ?::bigint[], ?::text[], ?::int[], ?::text[], ?::bigint[])
                      AS u(id, claim, status, code, error, retry_ms)
-                WHERE d.id = u.id AND d.claim = u.claim
+                WHERE d.id = u.id AND coalesce(d.claim, 0) = u.claim
                 RETURNING d.id
             ), recorded AS (
                 INSERT INTO delivery_attempt (delivery_id, attempt, attempted_at, status_code, latency_ms,
@@ -199,7 +201,7 @@ final class DeliveryQueue {
     /** The event has expired from the log: nothing can be delivered any more (unless claimed again elsewhere since). */
     void deadLetterWithoutAttempt(ClaimedDelivery delivery, String reason) {
         jdbc.update("UPDATE delivery SET status = 'dead', dead_lettered_at = now(), last_error = ?, attempts = attempts - 1 "
-                + "WHERE id = ? AND claim = ?", reason, delivery.id(), delivery.claim());
+                + "WHERE id = ? AND coalesce(claim, 0) = ?", reason, delivery.id(), delivery.claim());
     }
 
     private static String error(SendResult result) {

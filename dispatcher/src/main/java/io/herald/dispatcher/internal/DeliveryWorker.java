@@ -15,8 +15,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +33,7 @@ import io.herald.store.EventStore;
 import io.herald.store.StoredEvent;
 import io.herald.store.WorkLoop;
 import io.herald.subscriptions.DeliveriesCreated;
+import io.herald.subscriptions.DeliveryHandoff;
 import io.herald.subscriptions.DeliveryTarget;
 import io.herald.subscriptions.OutboundGuard;
 import io.herald.subscriptions.SubscriptionId;
@@ -47,7 +46,7 @@ import io.micrometer.core.instrument.MeterRegistry;
  * requests, capped per endpoint, never the batch or other endpoints. What an answer leads to (done, retry
  * when, dead letter, disable) is {@link RetryPolicy}'s decision alone.
  */
-public final class DeliveryWorker implements SmartLifecycle {
+public final class DeliveryWorker implements SmartLifecycle, DeliveryHandoff {
 
     private static final Logger log = LoggerFactory.getLogger(DeliveryWorker.class);
     /** The most attempts written in one transaction. */
@@ -83,6 +82,19 @@ public final class DeliveryWorker implements SmartLifecycle {
     /** When the targets of the waiting deliveries were last read again ({@link System#nanoTime()}). */
     private volatile long waitingCheckedAt = System.nanoTime();
     private volatile boolean stopping;
+    /** Deliveries the matcher wrote reserved for this instance: sent without a claim. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<ClaimedDelivery> handed = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** How many wait in {@link #handed}. */
+    private final AtomicInteger handedCount = new AtomicInteger();
+    /** When deliveries were last claimed from the table ({@link System#nanoTime()}). */
+    private volatile long lastClaimed = System.nanoTime();
+    /**
+     * Whether the table may hold deliveries due now that a poll would not wait for: set by deliveries written due
+     * on this instance ({@link DeliveriesCreated}), by deliveries put back due at once, and by a claim that filled
+     * all the room it had; cleared by each claim. While it is clear, the loop woken by answers being recorded sends
+     * what was handed over without asking the table, and looks there once a poll interval.
+     */
+    private volatile boolean mayBeDue = true;
     private final java.util.concurrent.BlockingQueue<Recording> recorder = new java.util.concurrent.LinkedBlockingQueue<>();
     private volatile boolean recording;
     private Thread recorderThread;
@@ -133,19 +145,78 @@ public final class DeliveryWorker implements SmartLifecycle {
         return endpoint.getHost().toLowerCase(java.util.Locale.ROOT) + ":" + port;
     }
 
-    /** Claims and sends one batch (as far as there is room); returns how many were sent. Tests may call it directly once the worker is started. */
+    /**
+     * How many deliveries the matcher may hand over now: as many as this instance has free request slots for,
+     * less those handed over and not yet sent, up to a batch; none while stopped or stopping.
+     */
+    @Override
+    public int room() {
+        if (stopping || !loop.isRunning()) {
+            return 0;
+        }
+        return Math.max(0, Math.min(settings.batchSize(), inFlight.availablePermits() - handedCount.get()));
+    }
+
+    @Override
+    public Duration lease() {
+        return settings.claimLease();
+    }
+
+    /** Keeps the deliveries handed over for the loop's next turn, which sends them before it claims any. */
+    @Override
+    public void take(List<HandedDelivery> deliveries) {
+        if (stopping) {
+            // stopped since the matcher asked for room: due at once for whichever instance claims next
+            queue.postponeAll(deliveries.stream().map(DeliveryWorker::claimedAtCreation).toList(), Duration.ZERO);
+            return;
+        }
+        for (HandedDelivery delivery : deliveries) {
+            handed.add(claimedAtCreation(delivery));
+        }
+        handedCount.addAndGet(deliveries.size());
+        loop.wakeUp();
+    }
+
+    /** A delivery handed over as the claim it stands for: its first attempt, without a claim number. */
+    private static ClaimedDelivery claimedAtCreation(HandedDelivery delivery) {
+        return new ClaimedDelivery(delivery.id(), delivery.subscription(), delivery.event(), 1, ClaimedDelivery.AT_CREATION);
+    }
+
+    /**
+     * Sends one batch (as far as there is room): the deliveries handed over at their creation first, then
+     * claimed ones; returns how many were sent. Tests may call it directly once the worker is started.
+     */
     public int dispatchOnce() {
         resumeWaiting();
         int room = Math.min(settings.batchSize(), inFlight.availablePermits());
         if (room == 0) {
             return 0;
         }
-        List<ClaimedDelivery> claimed = queue.claim(room, settings.claimLease(), heldBack());
+        List<ClaimedDelivery> claimed = new ArrayList<>();
+        ClaimedDelivery next;
+        while (claimed.size() < room && (next = handed.poll()) != null) {
+            handedCount.decrementAndGet();
+            claimed.add(next);
+        }
+        // the table is looked at when something may be due there, and at least once a poll interval: retries that fall
+        // due, ordered deliveries and other instances' expired claims come from there
+        if (claimed.size() < room && (mayBeDue || System.nanoTime() - lastClaimed >= settings.pollInterval().toNanos())) {
+            lastClaimed = System.nanoTime();
+            mayBeDue = false;
+            int asked = room - claimed.size();
+            List<ClaimedDelivery> fromTable = queue.claim(asked, settings.claimLease(), heldBack());
+            if (fromTable.size() == asked) {
+                mayBeDue = true; // more may be waiting behind them
+            }
+            claimed.addAll(fromTable);
+        }
         if (claimed.isEmpty()) {
             return 0;
         }
-        Map<EventPosition, StoredEvent> events = store.find(claimed.stream().map(ClaimedDelivery::event).toList()).stream()
-                .collect(Collectors.toMap(StoredEvent::position, Function.identity(), (a, b) -> a));
+        Map<EventPosition, StoredEvent> events = new HashMap<>();
+        for (StoredEvent event : store.find(claimed.stream().map(ClaimedDelivery::event).distinct().toList())) {
+            events.put(event.position(), event);
+        }
         Map<SubscriptionId, DeliveryTarget> targets = subscriptions.deliveryTargets(
                 claimed.stream().map(ClaimedDelivery::subscription).distinct().toList());
         Map<Duration, List<ClaimedDelivery>> putBack = new HashMap<>();
@@ -173,7 +244,7 @@ public final class DeliveryWorker implements SmartLifecycle {
                 sent++;
             }
         }
-        putBack.forEach((delay, deliveries) -> queue.postponeAll(deliveries, delay));
+        putBack(putBack);
         unsignable.putBack(queue);
         return sent;
     }
@@ -256,7 +327,15 @@ public final class DeliveryWorker implements SmartLifecycle {
             post(next.delivery(), next.target(), next.event(), channels.of(next.target()), key, breaker, endpointSlots);
         }
         // one statement per delay for what goes back, not one per delivery (an opened breaker sends back a whole line)
-        putBack.forEach((delay, deliveries) -> queue.postponeAll(deliveries, delay));
+        putBack(putBack);
+    }
+
+    /** Puts deliveries back in the table, one statement per delay; those due at once are claimed at the next turn. */
+    private void putBack(Map<Duration, List<ClaimedDelivery>> byDelay) {
+        byDelay.forEach((delay, deliveries) -> queue.postponeAll(deliveries, delay));
+        if (byDelay.containsKey(Duration.ZERO)) {
+            mayBeDue = true;
+        }
     }
 
     private Semaphore slots(String key) {
@@ -457,15 +536,17 @@ public final class DeliveryWorker implements SmartLifecycle {
         }
     }
 
-    /** New deliveries were written on this instance: look now rather than at the next poll. */
+    /** New deliveries were written due on this instance: look now rather than at the next poll. */
     @EventListener(DeliveriesCreated.class)
     public void wakeUp() {
+        mayBeDue = true;
         loop.wakeUp();
     }
 
     @Override
     public synchronized void start() {
         stopping = false;
+        mayBeDue = true;
         var counter = new AtomicInteger();
         // two threads take the answers off the HTTP client's own I/O threads
         httpThreads = Executors.newFixedThreadPool(2, runnable -> {
@@ -509,9 +590,17 @@ public final class DeliveryWorker implements SmartLifecycle {
         log.info("Dispatcher stopped");
     }
 
-    /** Puts every waiting delivery back in the queue, due at once: on stop, so that none waits for its lease. */
+    /**
+     * Puts every waiting delivery, and every one handed over and not sent yet, back in the queue, due at once: on
+     * stop, so that none waits for its lease.
+     */
     private void putBackWaiting() {
-        List<ClaimedDelivery> all = waiting.takeAll().stream().map(WaitingDeliveries.Waiting::delivery).toList();
+        List<ClaimedDelivery> all = new ArrayList<>(waiting.takeAll().stream().map(WaitingDeliveries.Waiting::delivery).toList());
+        ClaimedDelivery next;
+        while ((next = handed.poll()) != null) {
+            handedCount.decrementAndGet();
+            all.add(next);
+        }
         try {
             queue.postponeAll(all, Duration.ZERO);
         } catch (RuntimeException e) {

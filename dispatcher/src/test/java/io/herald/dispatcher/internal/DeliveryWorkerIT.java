@@ -33,14 +33,17 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.herald.dispatcher.DispatcherProperties;
 import io.herald.dispatcher.RetryPolicy;
 import io.herald.store.EventPosition;
+import io.herald.store.EventReference;
 import io.herald.store.FeedQuery;
 import io.herald.store.IncomingEvent;
 import io.herald.store.MutableClock;
 import io.herald.store.StoredEvent;
 import io.herald.store.TestEvents;
+import io.herald.subscriptions.DeliveryHandoff;
 import io.herald.subscriptions.NewSubscription;
 import io.herald.subscriptions.OutboundGuard;
 import io.herald.subscriptions.ScriptedResolver;
+import io.herald.subscriptions.SubscriptionId;
 import io.herald.subscriptions.TestSubscriptions;
 import io.herald.subscriptions.WebhookSigner;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -89,12 +92,16 @@ class DeliveryWorkerIT {
     }
 
     private DeliveryWorker worker(Map<String, String> settings, OutboundGuard guard) {
+        return worker(settings, guard, new DeliveryQueue(db.jdbc()));
+    }
+
+    private DeliveryWorker worker(Map<String, String> settings, OutboundGuard guard, DeliveryQueue queue) {
         var source = new java.util.HashMap<>(Map.of("herald.dispatcher.poll-interval", "20ms",
                 "herald.dispatcher.retry.schedule", "100ms,100ms", "herald.dispatcher.retry.jitter", "0"));
         source.putAll(settings);
         DispatcherProperties properties = new Binder(new MapConfigurationPropertySource(source))
                 .bindOrCreate("herald.dispatcher", DispatcherProperties.class);
-        var worker = new DeliveryWorker(db.store(), db.subscriptions(), new DeliveryQueue(db.jdbc()),
+        var worker = new DeliveryWorker(db.store(), db.subscriptions(), queue,
                 new RetryPolicy(properties.retry()), properties, guard, health, Clock.systemUTC(), meters);
         workers.add(worker);
         worker.start();
@@ -163,6 +170,124 @@ class DeliveryWorkerIT {
         assertThat(request.getHeader("webhook-signature")).isEqualTo(new WebhookSigner().signature("msg_" + delivery,
                 Long.parseLong(timestamp), event.json().getBytes(StandardCharsets.UTF_8), List.of(subscription.getValue())));
         assertThat(attempts(delivery)).isEqualTo(1);
+    }
+
+    /**
+     * Stores an event and a delivery of it written as the matcher writes one it hands over: its first attempt
+     * counted, due only in an hour, without a claim number; returns it as handed over.
+     */
+    private DeliveryHandoff.HandedDelivery reserved(long subscription, IncomingEvent event) {
+        long id = delivery(subscription, event);
+        db.jdbc().update("UPDATE delivery SET attempts = 1, next_attempt_at = now() + interval '1 hour' WHERE id = ?", id);
+        var stored = db.jdbc().queryForObject("SELECT event_tx, event_seq, event_stored_at FROM delivery WHERE id = ?",
+                (row, n) -> new EventReference(new EventPosition(row.getLong(1), row.getLong(2)), row.getTimestamp(3).toInstant()), id);
+        return new DeliveryHandoff.HandedDelivery(id, new SubscriptionId(subscription), stored);
+    }
+
+    /**
+     * A delivery handed over at its creation goes out without being claimed from the table (it is not due there
+     * for an hour), is recorded as its first attempt, and its retry comes from the table like any other.
+     */
+    @Test
+    void shouldSendADeliveryHandedOverAtItsCreationWithoutClaimingIt() {
+        endpoint.stubFor(post(urlEqualTo(HOOK)).inScenario("handed").whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(aResponse().withStatus(503)).willSetStateTo("up"));
+        endpoint.stubFor(post(urlEqualTo(HOOK)).inScenario("handed").whenScenarioStateIs("up")
+                .willReturn(aResponse().withStatus(200)));
+        var subscription = subscription(endpoint);
+        IncomingEvent event = TestEvents.event(TestEvents.uniqueResource());
+        DeliveryHandoff.HandedDelivery handed = reserved(subscription.getKey(), event);
+        DeliveryWorker worker = worker(Map.of("herald.dispatcher.claim-lease", "3m"));
+        assertThat(worker.room()).isPositive();
+        assertThat(worker.lease()).as("as long as a claim's").isEqualTo(Duration.ofMinutes(3));
+
+        worker.take(List.of(handed));
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> status(handed.id()).equals("delivered"));
+        assertThat(db.jdbc().queryForList("SELECT attempt || ' ' || outcome FROM delivery_attempt WHERE delivery_id = ? ORDER BY id",
+                String.class, handed.id())).containsExactly("1 retry", "2 delivered");
+        assertThat(db.jdbc().queryForObject("SELECT claim IS NOT NULL FROM delivery WHERE id = ?", Boolean.class, handed.id()))
+                .as("the retry was claimed from the table").isTrue();
+        assertThat(endpoint.findAll(postRequestedFor(urlEqualTo(HOOK)))).hasSize(2)
+                .allMatch(request -> request.getBodyAsString().equals(event.json()));
+    }
+
+    /**
+     * A delivery handed over is fenced as a claim is: when another instance claimed it meanwhile (this one's lease
+     * ran out), its answer is recorded as superseded and leaves the newer claim's state alone.
+     */
+    @Test
+    void shouldLeaveADeliveryHandedOverToTheInstanceThatClaimedItAfterTheLease() {
+        endpoint.stubFor(post(urlEqualTo(HOOK)).willReturn(aResponse().withStatus(200).withFixedDelay(1_500)));
+        DeliveryHandoff.HandedDelivery handed = reserved(subscription(endpoint).getKey(), TestEvents.event(TestEvents.uniqueResource()));
+        DeliveryWorker worker = worker(Map.of());
+
+        worker.take(List.of(handed));
+        await().atMost(Duration.ofSeconds(20)).until(() -> !endpoint.findAll(postRequestedFor(urlEqualTo(HOOK))).isEmpty());
+        // another instance's claim, as the queue makes it once the lease has run out
+        db.jdbc().update("UPDATE delivery SET attempts = attempts + 1, claim = nextval('delivery_claim_seq'), "
+                + "next_attempt_at = now() + interval '5 minutes' WHERE id = ?", handed.id());
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> attempts(handed.id()) == 1);
+        assertThat(db.jdbc().queryForObject("SELECT outcome FROM delivery_attempt WHERE delivery_id = ?", String.class, handed.id()))
+                .isEqualTo("superseded: delivered");
+        assertThat(status(handed.id())).isEqualTo("pending");
+    }
+
+    /**
+     * Deliveries handed over go out without the table being asked for due ones each time their answers are recorded:
+     * it is asked when deliveries were written due ({@code DeliveriesCreated}), and once a poll interval.
+     */
+    @Test
+    void shouldNotAskTheTableForDueDeliveriesWhileOnlyHandedOverOnesCome() {
+        endpoint.stubFor(post(urlEqualTo(HOOK)).willReturn(aResponse().withStatus(200)));
+        var subscription = subscription(endpoint);
+        java.util.concurrent.atomic.AtomicInteger claims = new java.util.concurrent.atomic.AtomicInteger();
+        var counting = new org.springframework.jdbc.core.JdbcTemplate(db.jdbc().getDataSource()) {
+            @Override
+            public <T> List<T> query(String sql, org.springframework.jdbc.core.PreparedStatementSetter setter,
+                    org.springframework.jdbc.core.RowMapper<T> mapper) {
+                if (sql.contains("delivery_claim_seq")) {
+                    claims.incrementAndGet();
+                }
+                return super.query(sql, setter, mapper);
+            }
+        };
+        DeliveryWorker worker = worker(Map.of("herald.dispatcher.poll-interval", "1m"), new OutboundGuard(List.of("127.0.0.0/8")),
+                new DeliveryQueue(counting));
+        await().atMost(Duration.ofSeconds(20)).until(() -> claims.get() == 1); // the first turn looks at the table
+
+        for (int i = 0; i < 3; i++) {
+            DeliveryHandoff.HandedDelivery handed = reserved(subscription.getKey(), TestEvents.event(TestEvents.uniqueResource()));
+            worker.take(List.of(handed));
+            await().atMost(Duration.ofSeconds(20)).until(() -> status(handed.id()).equals("delivered"));
+        }
+        assertThat(claims.get()).as("no claim for answers recorded of deliveries handed over").isEqualTo(1);
+
+        long due = delivery(subscription.getKey(), TestEvents.event(TestEvents.uniqueResource()));
+        worker.wakeUp(); // as the matcher's DeliveriesCreated does
+        await().atMost(Duration.ofSeconds(20)).until(() -> status(due).equals("delivered"));
+        assertThat(claims.get()).isGreaterThan(1);
+    }
+
+    /** Handed over no more than there are free request slots for; none once stopping. */
+    @Test
+    void shouldTakeNoMoreThanItHasRequestSlotsFor() {
+        endpoint.stubFor(post(urlEqualTo(HOOK)).willReturn(aResponse().withStatus(200).withFixedDelay(2_000)));
+        var subscription = subscription(endpoint);
+        DeliveryWorker worker = worker(Map.of("herald.dispatcher.max-in-flight", "4"));
+        assertThat(worker.room()).isEqualTo(4);
+
+        List<DeliveryHandoff.HandedDelivery> three = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            three.add(reserved(subscription.getKey(), TestEvents.event(TestEvents.uniqueResource())));
+        }
+        worker.take(three);
+        await().atMost(Duration.ofSeconds(20)).until(() -> endpoint.findAll(postRequestedFor(urlEqualTo(HOOK))).size() == 3);
+        assertThat(worker.room()).isEqualTo(1);
+
+        worker.stop();
+        assertThat(worker.room()).isZero();
     }
 
     @Test

@@ -18,6 +18,7 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +34,7 @@ import io.herald.store.LogRange;
 import io.herald.store.StoredEvent;
 import io.herald.store.WorkLoop;
 import io.herald.subscriptions.DeliveriesCreated;
+import io.herald.subscriptions.DeliveryHandoff;
 import io.herald.subscriptions.PartyRegistry;
 import io.herald.subscriptions.SubscriptionsProperties;
 import io.herald.subscriptions.access.SubscriberAccess;
@@ -95,21 +97,29 @@ public final class ChangeFeedMatcher implements SmartLifecycle {
     private long lastWokenRound;
     private final WorkLoop loop;
     private final Consumer<DeliveriesCreated> created;
+    /** Where the handoff comes from: resolved at start, when every bean of the application exists. */
+    private final Supplier<DeliveryHandoff> handoffs;
+    private volatile DeliveryHandoff handoff = DeliveryHandoff.NONE;
     private ScheduledExecutorService heartbeats;
 
     public ChangeFeedMatcher(EventStore store, JdbcTemplate jdbc,
             SubscriptionCatalog catalog, PartyRegistry parties, SubscriberAccess access, RangeLeases leases,
             SubscriptionsProperties.Matcher settings, Clock clock, MeterRegistry meters) {
-        this(store, jdbc, catalog, parties, access, leases, settings, clock, meters, created -> { });
+        this(store, jdbc, catalog, parties, access, leases, settings, clock, meters, created -> { }, () -> null);
     }
 
-    /** @param created told after each commit that wrote new deliveries */
+    /**
+     * @param created told after each commit that wrote new deliveries
+     * @param handoffs the dispatcher of this instance, asked once at start, which takes deliveries at their
+     *                 creation; null from it when there is none
+     */
     public ChangeFeedMatcher(EventStore store, JdbcTemplate jdbc,
             SubscriptionCatalog catalog, PartyRegistry parties, SubscriberAccess access, RangeLeases leases,
             SubscriptionsProperties.Matcher settings, Clock clock, MeterRegistry meters,
-            Consumer<DeliveriesCreated> created) {
+            Consumer<DeliveriesCreated> created, Supplier<DeliveryHandoff> handoffs) {
         this.access = access;
         this.created = created;
+        this.handoffs = handoffs;
         this.store = store;
         this.jdbc = jdbc;
         this.catalog = catalog;
@@ -352,17 +362,23 @@ public final class ChangeFeedMatcher implements SmartLifecycle {
             advanceQuiet(range, checkpoint, next);
             return events.size();
         }
-        int created = rows.insertGuarded(jdbc, DeliveryRows.AFTER_VALIDATING_TRANSACTION, FENCE,
-                next.tx(), next.seq(), range, leases.instance(), checkpoint.tx(), checkpoint.seq());
-        if (created < 0) {
+        DeliveryHandoff taker = handoff;
+        DeliveryRows.Written written = rows.insertGuarded(jdbc, DeliveryRows.AFTER_VALIDATING_TRANSACTION, taker.room(),
+                taker.lease(), FENCE, next.tx(), next.seq(), range, leases.instance(), checkpoint.tx(), checkpoint.seq());
+        if (written.created() < 0) {
             throw new LeaseLostException();
+        }
+        int created = written.created();
+        if (!written.handed().isEmpty()) {
+            taker.take(written.handed());
         }
         leases.advanced(range, next);
         lastMoved.put(range, clock.millis());
         readThrough.put(range, next); // only once the deliveries are written: until then, this range is read again
         counters.batch(events.size(), created, rows.denied());
-        if (created > 0) {
-            this.created.accept(new DeliveriesCreated(created));
+        if (created > written.handed().size()) {
+            // the ones handed over woke the dispatcher themselves: these wait in the table, due
+            this.created.accept(new DeliveriesCreated(created - written.handed().size()));
         }
         lag(range, events, full);
         return events.size();
@@ -412,6 +428,8 @@ public final class ChangeFeedMatcher implements SmartLifecycle {
 
     @Override
     public void start() {
+        DeliveryHandoff taker = handoffs.get();
+        handoff = taker == null ? DeliveryHandoff.NONE : taker;
         heartbeats = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "herald-matcher-leases");
             thread.setDaemon(true);

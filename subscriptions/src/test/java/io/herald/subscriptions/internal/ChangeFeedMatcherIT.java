@@ -37,6 +37,7 @@ import io.herald.store.StoreConfiguration;
 import io.herald.store.StoreProperties;
 import io.herald.store.TestDatabases;
 import io.herald.store.TestEvents;
+import io.herald.subscriptions.DeliveryHandoff;
 import io.herald.subscriptions.SubscriptionIndex;
 import io.herald.subscriptions.SubscriptionFilter;
 import io.herald.subscriptions.SubscriptionsProperties;
@@ -306,6 +307,74 @@ class ChangeFeedMatcherIT {
         assertThat(delivered).doesNotContain(pair(id, beforeValidation), pair(id, whilePaused), pair(id, marker),
                 pair(markerSubscription, marker));
         assertThat(delivered.stream().filter(p -> p.subscription() == id)).isEmpty();
+    }
+
+    /**
+     * With a dispatcher on this instance that has room, the matcher writes as many deliveries as it takes reserved
+     * for it (the first attempt counted, due only at the lease's end, so no instance claims them meanwhile) and
+     * hands them over once committed; the others, and every delivery of a subscription with ordered delivery
+     * (whose claim keeps the order), are written due for any instance to claim.
+     */
+    @Test
+    void shouldWriteWhatTheDispatcherHasRoomForReservedAndHandItOverAfterTheCommit() {
+        String resource = TestEvents.uniqueResource();
+        SubscriptionFilter filter = new SubscriptionFilter(resource, null, null, null, null, false);
+        long ordered = subscriptions.createValidated(filter);
+        jdbc.update("UPDATE subscription SET ordered_delivery = true WHERE id = ?", ordered);
+        long first = subscriptions.createValidated(filter);
+        long second = subscriptions.createValidated(filter);
+        List<DeliveryHandoff.HandedDelivery> handed = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> seenAtHandoff = new java.util.concurrent.CopyOnWriteArrayList<>();
+        DeliveryHandoff dispatcher = new DeliveryHandoff() {
+            @Override
+            public int room() {
+                return 2;
+            }
+
+            @Override
+            public Duration lease() {
+                return Duration.ofMinutes(5);
+            }
+
+            @Override
+            public void take(List<HandedDelivery> deliveries) {
+                for (HandedDelivery delivery : deliveries) {
+                    // read on another connection: committed before it is handed over
+                    seenAtHandoff.add(jdbc.queryForObject("SELECT attempts || ' ' || (next_attempt_at > now() + interval '4 minutes') "
+                            + "FROM delivery WHERE id = ?", String.class, delivery.id()));
+                }
+                handed.addAll(deliveries);
+            }
+        };
+        ChangeFeedMatcher matcher = new ChangeFeedMatcher(store, jdbc,
+                new SubscriptionCatalog(jdbc, new DataSourceTransactionManager(dataSource), new SubscriptionIndex()),
+                new TablePartyRegistry(jdbc), new SubscriberAccess(jdbc, TestAccess.EVERYONE_READS_EVERYTHING),
+                new RangeLeases(jdbc, "handoff-" + UUID.randomUUID(), Duration.ofSeconds(30), 8),
+                new SubscriptionsProperties.Matcher(8, 200, Duration.ofMillis(20), Duration.ofSeconds(30), true),
+                Clock.systemUTC(), meters, created -> { }, () -> dispatcher);
+        matchers.add(matcher);
+        matcher.start();
+
+        Published one = publish(resource, "t", null, null);
+        Published two = publish(resource, "t", null, null);
+        await().atMost(Duration.ofSeconds(20)).until(() -> deliveryRows(Set.of(ordered, first, second)) == 6);
+
+        // two events in one batch or one each: at most two handed over a batch, never the ordered subscription's
+        assertThat(handed).isNotEmpty().allMatch(d -> d.subscription().value() != ordered);
+        assertThat(seenAtHandoff).hasSize(handed.size()).containsOnly("1 true");
+        Map<Long, String> states = new HashMap<>();
+        jdbc.query("SELECT id, attempts || ' ' || (next_attempt_at > now() + interval '4 minutes') FROM delivery "
+                + "WHERE subscription_id = ANY (?)", row -> {
+                    states.put(row.getLong(1), row.getString(2));
+                }, (Object) new Long[] {ordered, first, second});
+        Set<Long> handedIds = new HashSet<>();
+        for (DeliveryHandoff.HandedDelivery delivery : handed) {
+            handedIds.add(delivery.id());
+            assertThat(Set.of(pair(first, one), pair(second, one), pair(first, two), pair(second, two)))
+                    .contains(new Pair(delivery.subscription().value(), delivery.event().position().tx(), delivery.event().position().seq()));
+        }
+        states.forEach((id, state) -> assertThat(state).as("delivery %d", id).isEqualTo(handedIds.contains(id) ? "1 true" : "0 false"));
+        assertThat(states.keySet()).containsAll(handedIds);
     }
 
     /** A graceful stop (SIGTERM) gives the ranges back: the other instance continues long before the leases would expire. */
