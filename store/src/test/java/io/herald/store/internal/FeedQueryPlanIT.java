@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import com.zaxxer.hikari.HikariDataSource;
 
 import io.herald.store.EventPosition;
+import io.herald.store.FeedPage;
 import io.herald.store.FeedQuery;
 import io.herald.store.IncomingEvent;
 import io.herald.store.StoreProperties;
@@ -124,5 +125,42 @@ class FeedQueryPlanIT {
         String plan = plan(new FeedReader().positionOf(lastId, null));
 
         assertThat(plan).contains("event_key_pkey").contains("Index Cond: ((digest >= ").doesNotContain("Seq Scan on event_key");
+    }
+
+    /**
+     * A full page's cursor is its last event, so the head (the last position below the horizon) is looked up only
+     * for a page that is not full: its scan of the {@code (tx, seq)} index is never run for a full one.
+     */
+    @Test
+    void shouldLookUpTheHeadOnlyForAPageThatIsNotFull() throws SQLException {
+        FeedQuery full = FeedQuery.after(EventPosition.START, 50).withResource("urn:altinn:resource:app_ttd_app7");
+        FeedQuery shortPage = FeedQuery.after(EventPosition.START, 5_000).withResource("urn:altinn:resource:app_ttd_app7");
+
+        assertThat(headScans(full)).as("a full page").allMatch(line -> line.contains("never executed")).isNotEmpty();
+        assertThat(headScans(shortPage)).as("a short page").noneMatch(line -> line.contains("never executed")).isNotEmpty();
+        try (Connection connection = dataSource.getConnection()) {
+            FeedReader reader = new FeedReader();
+            FeedPage page = reader.read(connection, full);
+            assertThat(page.events()).hasSize(50);
+            assertThat(page.next()).isEqualTo(page.events().get(49).position());
+            FeedPage last = reader.read(connection, shortPage);
+            assertThat(last.events()).hasSize(20_000 / RESOURCES);
+            assertThat(last.next()).as("the head, past this resource's last event").isNotEqualTo(last.events().get(last.events().size() - 1).position());
+        }
+    }
+
+    /** The lines of the executed plan that scan the {@code (tx, seq)} index backwards: the head's look-up. */
+    private static List<String> headScans(FeedQuery query) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement explain = new FeedReader().page(connection, query).prepare(connection, "EXPLAIN (ANALYZE, COSTS OFF) ");
+                ResultSet rows = explain.executeQuery()) {
+            List<String> lines = new ArrayList<>();
+            while (rows.next()) {
+                if (rows.getString(1).contains("Scan Backward")) {
+                    lines.add(rows.getString(1));
+                }
+            }
+            return lines;
+        }
     }
 }
