@@ -90,8 +90,8 @@ public final class DeliveryWorker implements SmartLifecycle, DeliveryHandoff {
     private volatile long lastClaimed = System.nanoTime();
     /**
      * Whether the table may hold deliveries due now that a poll would not wait for: set by deliveries written due
-     * on this instance ({@link DeliveriesCreated}), by deliveries put back due at once, and by a claim that filled
-     * all the room it had; cleared by each claim. While it is clear, the loop woken by answers being recorded sends
+     * on this instance ({@link DeliveriesCreated}), by deliveries put back due at once, by a claim that filled all
+     * the room it had, and by a busy endpoint's subscriptions no longer being held back; cleared by each claim. While it is clear, the loop woken by answers being recorded sends
      * what was handed over without asking the table, and looks there once a poll interval.
      */
     private volatile boolean mayBeDue = true;
@@ -264,8 +264,10 @@ public final class DeliveryWorker implements SmartLifecycle, DeliveryHandoff {
         }
         // an endpoint answered between its slots being found full and its subscriptions being held back:
         // no answer is left to come that would let them go
-        waitingForSlot.keySet().removeIf(key -> waiting.waitingFor(key) <= settings.maxInFlightPerEndpoint()
-                && slots(key).availablePermits() > 0);
+        if (waitingForSlot.keySet().removeIf(key -> waiting.waitingFor(key) <= settings.maxInFlightPerEndpoint()
+                && slots(key).availablePermits() > 0)) {
+            mayBeDue = true;
+        }
     }
 
     /**
@@ -442,6 +444,7 @@ public final class DeliveryWorker implements SmartLifecycle, DeliveryHandoff {
             endpointSlots.release();
             sendWaiting(key);
             if (waiting.waitingFor(key) <= settings.maxInFlightPerEndpoint() && waitingForSlot.remove(key) != null) {
+                mayBeDue = true; // its subscriptions' due deliveries, left out of the claims while it was busy
                 loop.wakeUp();
             }
             settle(delivery, outcome, channel.classify(outcome, clock.instant()));

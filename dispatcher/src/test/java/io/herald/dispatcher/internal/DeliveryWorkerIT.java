@@ -628,6 +628,24 @@ class DeliveryWorkerIT {
     }
 
     /**
+     * A backlog whose subscription was left out of the claims while its endpoint was busy is claimed again as soon
+     * as the endpoint has room, not at the next poll (a minute here): freeing the endpoint says the table has due
+     * deliveries for it.
+     */
+    @Test
+    void shouldClaimAHeldBackBacklogAgainAsSoonAsItsEndpointHasRoom() {
+        endpoint.stubFor(post(urlEqualTo(HOOK)).willReturn(aResponse().withStatus(200)));
+        long subscription = subscription(endpoint).getKey();
+        List<Long> backlog = backlog(subscription, 60);
+
+        worker(Map.of("herald.dispatcher.poll-interval", "1m", "herald.dispatcher.batch-size", "10",
+                "herald.dispatcher.max-in-flight-per-endpoint", "2"));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> backlog.stream().allMatch(id -> status(id).equals("delivered")));
+        assertThat(backlog.stream().mapToInt(this::attempts).sum()).as("each sent once").isEqualTo(60);
+    }
+
+    /**
      * A subscription deleted while its backlog waits in memory for its endpoint's slots gets no more
      * requests than those already on their way, and the attempts of those answered after the delete
      * do not stop others' attempts from being written.
