@@ -177,6 +177,17 @@ public final class DeliveryWorker implements SmartLifecycle, DeliveryHandoff {
         loop.wakeUp();
     }
 
+    /** Up to {@code most} of the deliveries handed over and not yet taken, in the order they came. */
+    private List<ClaimedDelivery> takeHanded(int most) {
+        List<ClaimedDelivery> taken = new ArrayList<>();
+        ClaimedDelivery next;
+        while (taken.size() < most && (next = handed.poll()) != null) {
+            handedCount.decrementAndGet();
+            taken.add(next);
+        }
+        return taken;
+    }
+
     /** A delivery handed over as the claim it stands for: its first attempt, without a claim number. */
     private static ClaimedDelivery claimedAtCreation(HandedDelivery delivery) {
         return new ClaimedDelivery(delivery.id(), delivery.subscription(), delivery.event(), 1, ClaimedDelivery.AT_CREATION);
@@ -192,12 +203,7 @@ public final class DeliveryWorker implements SmartLifecycle, DeliveryHandoff {
         if (room == 0) {
             return 0;
         }
-        List<ClaimedDelivery> claimed = new ArrayList<>();
-        ClaimedDelivery next;
-        while (claimed.size() < room && (next = handed.poll()) != null) {
-            handedCount.decrementAndGet();
-            claimed.add(next);
-        }
+        List<ClaimedDelivery> claimed = takeHanded(room);
         // the table is looked at when something may be due there, and at least once a poll interval: retries that fall
         // due, ordered deliveries and other instances' expired claims come from there
         if (claimed.size() < room && (mayBeDue || System.nanoTime() - lastClaimed >= settings.pollInterval().toNanos())) {
@@ -599,11 +605,7 @@ public final class DeliveryWorker implements SmartLifecycle, DeliveryHandoff {
      */
     private void putBackWaiting() {
         List<ClaimedDelivery> all = new ArrayList<>(waiting.takeAll().stream().map(WaitingDeliveries.Waiting::delivery).toList());
-        ClaimedDelivery next;
-        while ((next = handed.poll()) != null) {
-            handedCount.decrementAndGet();
-            all.add(next);
-        }
+        all.addAll(takeHanded(Integer.MAX_VALUE));
         try {
             queue.postponeAll(all, Duration.ZERO);
         } catch (RuntimeException e) {
