@@ -8,6 +8,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -67,8 +68,9 @@ public final class EventWriter {
      */
     public Optional<List<AppendResult>> writeAtOnce(Connection connection, List<List<IncomingEvent>> requests,
             Instant storedAt) throws SQLException {
+        WriteOrder order = WriteOrder.byResource(requests);
         try {
-            return Optional.of(answers(requests, insert(connection, flatten(requests), storedAt)));
+            return Optional.of(order.restore(answers(order.requests(), insert(connection, flatten(order.requests()), storedAt))));
         } catch (SQLException e) {
             if (KEY_TAKEN.equals(e.getSQLState())) {
                 return Optional.empty();
@@ -88,15 +90,57 @@ public final class EventWriter {
      */
     public List<AppendResult> write(Connection connection, List<List<IncomingEvent>> requests, Instant storedAt)
             throws SQLException {
+        WriteOrder order = WriteOrder.byResource(requests);
         try {
-            return answers(requests, insert(connection, flatten(requests), storedAt));
+            return order.restore(answers(order.requests(), insert(connection, flatten(order.requests()), storedAt)));
         } catch (SQLException e) {
             if (!KEY_TAKEN.equals(e.getSQLState())) {
                 throw e;
             }
         }
         connection.rollback();
-        return writePlanned(connection, requests, storedAt);
+        return order.restore(writePlanned(connection, order.requests(), storedAt));
+    }
+
+    /**
+     * The order a group's requests are written in: by the resource of each request's first event, keeping the order
+     * of one resource's requests and every request's own order (a batch is never reordered). Feeds are read by
+     * resource, and the rows of a group land in the table's pages in the order they are numbered: a resource's events
+     * of one group then share a page or two instead of lying one a page among the other resources' (a 50-event page
+     * of the bench's log touched 55 buffers, 18 of them not in PostgreSQL's buffers). Requests of one group are
+     * concurrent, so no client can tell which of them was numbered first (docs/adr/0023).
+     */
+    private record WriteOrder(List<List<IncomingEvent>> requests, int[] given) {
+
+        static WriteOrder byResource(List<List<IncomingEvent>> requests) {
+            Integer[] order = new Integer[requests.size()];
+            for (int i = 0; i < order.length; i++) {
+                order[i] = i;
+            }
+            if (order.length > 1) {
+                Arrays.sort(order, Comparator.comparing(i -> resourceOf(requests.get(i)))); // stable
+            }
+            List<List<IncomingEvent>> sorted = new ArrayList<>(order.length);
+            int[] given = new int[order.length];
+            for (int i = 0; i < order.length; i++) {
+                sorted.add(requests.get(order[i]));
+                given[i] = order[i];
+            }
+            return new WriteOrder(sorted, given);
+        }
+
+        private static String resourceOf(List<IncomingEvent> request) {
+            return request.isEmpty() ? "" : request.get(0).resource();
+        }
+
+        /** The results of {@link #requests()}, back in the order the requests were given. */
+        List<AppendResult> restore(List<AppendResult> results) {
+            AppendResult[] inGivenOrder = new AppendResult[results.size()];
+            for (int i = 0; i < inGivenOrder.length; i++) {
+                inGivenOrder[given[i]] = results.get(i);
+            }
+            return Arrays.asList(inGivenOrder);
+        }
     }
 
     private static List<IncomingEvent> flatten(List<List<IncomingEvent>> requests) {

@@ -8,7 +8,11 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
@@ -91,6 +95,76 @@ class GroupCommitterIT {
             var stored = new FeedReader().read(connection, FeedQuery.after(EventPosition.START, 10).withResource(resource));
             assertThat(stored.events()).hasSize(3);
         }
+    }
+
+    /**
+     * A group is numbered resource by resource, so that a resource's events of one group lie side by side in the
+     * table: requests keep their order within a resource, a batch keeps its own order whatever resources it holds,
+     * and each request is answered with its own positions.
+     */
+    @Test
+    void shouldNumberAGroupResourceByResourceAndAnswerEachRequestWithItsOwnPositions() throws Exception {
+        String a = "urn:altinn:resource:test_a_" + UUID.randomUUID().toString().replace("-", "");
+        String b = "urn:altinn:resource:test_b_" + UUID.randomUUID().toString().replace("-", "");
+        IncomingEvent b1 = event(b), a1 = event(a), b2 = event(b), a2 = event(a), a3 = event(a);
+        List<List<IncomingEvent>> requests = List.of(List.of(b1), List.of(a1), List.of(b2, a2), List.of(a3));
+        List<AppendResult> results;
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(true);
+            results = new EventWriter().writeAtOnce(connection, requests, Instant.now()).orElseThrow();
+        }
+
+        assertNumberedByResource(requests, results, List.of(a1, a3, b1, b2, a2));
+    }
+
+    /** The same order when the group is planned around a key stored before (a re-publish in the group). */
+    @Test
+    void shouldNumberAPlannedGroupResourceByResourceToo() throws Exception {
+        String a = "urn:altinn:resource:test_a_" + UUID.randomUUID().toString().replace("-", "");
+        String b = "urn:altinn:resource:test_b_" + UUID.randomUUID().toString().replace("-", "");
+        IncomingEvent stored = event(b), b1 = event(b), a1 = event(a), a2 = event(a);
+        EventPosition storedAt;
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(true);
+            storedAt = ((AppendResult.Appended) new EventWriter().writeAtOnce(connection, List.of(List.of(stored)), Instant.now())
+                    .orElseThrow().get(0)).positions().get(0);
+        }
+        List<List<IncomingEvent>> requests = List.of(List.of(b1), List.of(stored), List.of(a1), List.of(a2));
+        List<AppendResult> results;
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            results = new EventWriter().write(connection, requests, Instant.now());
+            connection.commit();
+        }
+
+        assertThat(((AppendResult.Appended) results.get(1)).positions()).as("the re-publish answers the stored position")
+                .containsExactly(storedAt);
+        assertNumberedByResource(List.of(requests.get(0), requests.get(2), requests.get(3)),
+                List.of(results.get(0), results.get(2), results.get(3)), List.of(a1, a2, b1));
+    }
+
+    /** Each request's positions are those its events got, and the events were numbered in {@code numbered} order. */
+    private static void assertNumberedByResource(List<List<IncomingEvent>> requests, List<AppendResult> results,
+            List<IncomingEvent> numbered) throws Exception {
+        Map<String, EventPosition> stored = new HashMap<>();
+        try (Connection connection = dataSource.getConnection();
+             var select = connection.prepareStatement("SELECT id, tx, seq FROM event WHERE id = ANY (?)")) {
+            select.setArray(1, connection.createArrayOf("text", numbered.stream().map(e -> e.key().id()).toArray()));
+            try (var rows = select.executeQuery()) {
+                while (rows.next()) {
+                    stored.put(rows.getString(1), new EventPosition(rows.getLong(2), rows.getLong(3)));
+                }
+            }
+        }
+        assertThat(results).hasSameSizeAs(requests);
+        for (int i = 0; i < requests.size(); i++) {
+            assertThat(((AppendResult.Appended) results.get(i)).positions()).as("request %d's answer", i)
+                    .containsExactlyElementsOf(requests.get(i).stream().map(e -> stored.get(e.key().id())).toList());
+        }
+        List<EventPosition> inOrder = numbered.stream().map(e -> stored.get(e.key().id())).toList();
+        assertThat(inOrder).as("numbered resource by resource, in one transaction").isSorted()
+                .extracting(EventPosition::tx).containsOnly(inOrder.get(0).tx());
+        assertThat(inOrder.get(inOrder.size() - 1).seq() - inOrder.get(0).seq()).isEqualTo(inOrder.size() - 1);
     }
 
     /**
