@@ -83,7 +83,9 @@ table = [
     "<!-- service:begin (written by bench/run-service.sh; edits here are overwritten) -->",
     f"Command: `{command}` — {datetime.datetime.utcnow():%Y-%m-%d %H:%M} UTC{' (**quick check: short windows, not figures to quote**)' if quick else ''}.",
     f"Machine: {os.cpu_count()} CPUs ({cpu}), {platform.system()} {platform.release()}, "
-    "so absolute figures differ from machine to machine and run to run; the ratios to the baselines of the same run are what counts.",
+    "so absolute figures differ from machine to machine and run to run; the ratios to the baselines of the same run are what counts. "
+    f"PostgreSQL (Herald's and the pgbench baselines'): shared_buffers {r.get('postgres', {}).get('shared_buffers', '–')}, "
+    f"huge_pages {r.get('postgres', {}).get('huge_pages', '–')}.",
     "",
     "| scenario | Herald | Herald CPU ms | Herald heap max MB | baselines, same run | ratio | target |",
     "|---|---|---|---|---|---|---|",
