@@ -94,12 +94,13 @@ fi
 # pages every backend maps the 4 GB page by page as it touches them, and on a virtual machine, where a page fault is the
 # hypervisor's work, that was half of PostgreSQL's time in the pull scenario (pgbench running the feed's page query at
 # 8 clients on the 5 M-event log: 1,247-1,343 pages/s in 4 KB pages, 2,737-2,940 in huge pages). The kernel's pool of
-# huge pages (vm.nr_hugepages) is set here when this runs as root; otherwise the run goes on without and says so.
+# huge pages (vm.nr_hugepages; the pool's total, as pages the cluster holds now are freed by its restart) is set here
+# when this runs as root; otherwise the run goes on without and says so.
 if [[ $(psql_ -d postgres -c "SHOW huge_pages") != on ]]; then
   cluster=$(pg_lsclusters -h 2>/dev/null | awk -v port="$PGPORT" '$3 == port { print $1, $2 }')
   needed=$(( $(psql_ -d postgres -c "SHOW shared_memory_size_in_huge_pages") + 64 ))
   if [[ -n $cluster && $(id -u) == 0 ]] && sysctl -qw vm.nr_hugepages="$needed" \
-      && (( $(awk '/^HugePages_Free/ { print $2 }' /proc/meminfo) >= needed )); then
+      && (( $(awk '/^HugePages_Total/ { print $2 }' /proc/meminfo) >= needed )); then
     psql_ -d postgres -c "ALTER SYSTEM SET huge_pages = 'on'" >/dev/null
     say "restarting the bench cluster ($cluster) for its shared buffers in $needed huge pages"
     pg_ctlcluster --skip-systemctl-redirect $cluster restart

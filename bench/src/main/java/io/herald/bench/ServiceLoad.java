@@ -110,7 +110,7 @@ public final class ServiceLoad {
 
     /**
      * {@code rate} events a second for {@code seconds}, each to one subscription, on a fixed schedule with
-     * at most {@link #STEADY_IN_FLIGHT} publishes open at once: when Herald falls behind, the schedule slips
+     * at most {@link #STEADY_IN_FLIGHT} publishes open at once ({@link SchedulePublisher}): when Herald falls behind, the schedule slips
      * (seen in the publish latency, taken from each publish's planned time, and in the rate achieved) rather
      * than the load process opening ever more connections until its own requests time out.
      */
@@ -122,29 +122,26 @@ public final class ServiceLoad {
         LongAdder failed = new LongAdder();
         Map<String, LongAdder> failures = new ConcurrentHashMap<>();
         ConcurrentLinkedQueue<Long> publishMicros = new ConcurrentLinkedQueue<>();
-        Semaphore inFlight = new Semaphore(STEADY_IN_FLIGHT);
         long cpuBefore = cpuTicks();
         long start = System.nanoTime();
         long interval = TimeUnit.SECONDS.toNanos(1) / rate;
         long deadline = start + TimeUnit.SECONDS.toNanos(seconds + 60L);
-        long sent = 0;
-        for (; sent < total && System.nanoTime() < deadline; sent++) {
-            long planned = start + sent * interval;
-            long wait = planned - System.nanoTime();
-            if (wait > 0) {
-                java.util.concurrent.locks.LockSupport.parkNanos(wait);
-            }
-            inFlight.acquire();
-            publish(resource).whenComplete((status, failure) -> {
-                inFlight.release();
-                publishMicros.add((System.nanoTime() - planned) / 1000);
-                if (failure != null || status != 200) {
-                    failed.increment();
-                    failures.computeIfAbsent(failureReason(status, failure), reason -> new LongAdder()).increment();
-                }
-            });
-        }
-        inFlight.acquire(STEADY_IN_FLIGHT);
+        long sent = new SchedulePublisher(herald, token).run(total, interval, STEADY_IN_FLIGHT, deadline,
+                n -> UUID.randomUUID().toString(), id -> event(id, resource), new SchedulePublisher.Outcome() {
+                    @Override
+                    public void sent(String id) {
+                        sentAt.put(id, System.nanoTime());
+                    }
+
+                    @Override
+                    public void answered(int status, String failure, long microsFromPlanned) {
+                        publishMicros.add(microsFromPlanned);
+                        if (status != 200) {
+                            failed.increment();
+                            failures.computeIfAbsent(failure != null ? failure : "HTTP " + status, reason -> new LongAdder()).increment();
+                        }
+                    }
+                });
         double publishSeconds = (System.nanoTime() - start) / 1e9;
         awaitDeliveries(sent - failed.sum(), Duration.ofSeconds(60));
         long cpu = cpuTicks() - cpuBefore;
