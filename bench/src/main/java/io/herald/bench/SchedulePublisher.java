@@ -1,6 +1,7 @@
 package io.herald.bench;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.net.URI;
@@ -11,6 +12,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Locale;
+import java.util.UUID;
 import java.util.function.Function;
 
 /**
@@ -59,8 +61,8 @@ final class SchedulePublisher {
      * open at once, giving up on the schedule at {@code deadlineNanos} and on answers still awaited 30 s later;
      * returns how many were sent.
      */
-    long run(long total, long intervalNanos, int connections, long deadlineNanos, Function<Long, String> ids,
-            Function<String, String> bodies, Outcome outcome) throws IOException {
+    long run(long total, long intervalNanos, int connections, long deadlineNanos, Function<String, String> bodies,
+            Outcome outcome) throws IOException {
         try (Selector selector = Selector.open()) {
             ArrayDeque<Connection> idle = new ArrayDeque<>();
             for (int i = 0; i < connections; i++) {
@@ -74,7 +76,7 @@ final class SchedulePublisher {
                 long now = System.nanoTime();
                 while (sent < total && !idle.isEmpty() && start + sent * intervalNanos <= now && now < deadlineNanos) {
                     Connection connection = idle.poll();
-                    String id = ids.apply(sent);
+                    String id = UUID.randomUUID().toString();
                     byte[] body = bodies.apply(id).getBytes(StandardCharsets.UTF_8);
                     byte[] head = (this.head + body.length + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
                     connection.out = ByteBuffer.allocate(head.length + body.length).put(head).put(body).flip();
@@ -91,50 +93,56 @@ final class SchedulePublisher {
                 if (sent < total && !idle.isEmpty()) {
                     waitMillis = Math.max(0, (start + sent * intervalNanos - System.nanoTime()) / 1_000_000);
                 }
-                int[] done = {0};
-                ArrayDeque<Connection> freed = new ArrayDeque<>();
-                java.util.function.Consumer<SelectionKey> ready = key -> {
-                    Connection connection = (Connection) key.attachment();
-                    try {
-                        if (key.isValid() && key.isWritable()) {
-                            connection.channel.write(connection.out);
-                            if (!connection.out.hasRemaining()) {
-                                key.interestOps(SelectionKey.OP_READ);
-                            }
-                        }
-                        if (key.isValid() && key.isReadable()) {
-                            int read = connection.channel.read(connection.in);
-                            Response response = read < 0 ? Response.CLOSED : Response.parse(connection.in);
-                            if (response != null) {
-                                long micros = (System.nanoTime() - connection.planned) / 1000;
-                                outcome.answered(response.status, response.status == 0 ? "connection closed" : null, micros);
-                                done[0]++;
-                                if (response.close) {
-                                    key.cancel();
-                                    connection.channel.close();
-                                    freed.add(open(selector));
-                                } else {
-                                    connection.in.clear();
-                                    freed.add(connection);
-                                }
-                            }
-                        }
-                    } catch (IOException e) {
-                        throw new java.io.UncheckedIOException(e);
-                    }
-                };
+                ArrayDeque<Connection> answered = new ArrayDeque<>();
+                java.util.function.Consumer<SelectionKey> ready = key -> ready(key, selector, outcome, answered);
                 if (waitMillis == 0) {
                     selector.selectNow(ready);
                 } else {
                     selector.select(ready, waitMillis);
                 }
-                busy -= done[0];
-                idle.addAll(freed);
+                busy -= answered.size();
+                idle.addAll(answered);
             }
             for (SelectionKey key : selector.keys()) {
                 key.channel().close();
             }
             return sent;
+        }
+    }
+
+    /**
+     * Writes what is left of a request, reads what came of its answer; once the answer is whole, reports it and adds
+     * the connection (a new one if the server closes this) to {@code answered}.
+     */
+    private void ready(SelectionKey key, Selector selector, Outcome outcome, ArrayDeque<Connection> answered) {
+        Connection connection = (Connection) key.attachment();
+        try {
+            if (key.isValid() && key.isWritable()) {
+                connection.channel.write(connection.out);
+                if (!connection.out.hasRemaining()) {
+                    key.interestOps(SelectionKey.OP_READ);
+                }
+            }
+            if (!key.isValid() || !key.isReadable()) {
+                return;
+            }
+            int read = connection.channel.read(connection.in);
+            Response response = read < 0 ? Response.CLOSED : Response.parse(connection.in);
+            if (response == null) {
+                return;
+            }
+            outcome.answered(response.status, response.status == 0 ? "connection closed" : null,
+                    (System.nanoTime() - connection.planned) / 1000);
+            if (response.close) {
+                key.cancel();
+                connection.channel.close();
+                answered.add(open(selector));
+            } else {
+                connection.in.clear();
+                answered.add(connection);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

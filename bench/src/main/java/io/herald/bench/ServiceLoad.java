@@ -127,7 +127,7 @@ public final class ServiceLoad {
         long interval = TimeUnit.SECONDS.toNanos(1) / rate;
         long deadline = start + TimeUnit.SECONDS.toNanos(seconds + 60L);
         long sent = new SchedulePublisher(herald, token).run(total, interval, STEADY_IN_FLIGHT, deadline,
-                n -> UUID.randomUUID().toString(), id -> event(id, resource), new SchedulePublisher.Outcome() {
+                id -> event(id, resource), new SchedulePublisher.Outcome() {
                     @Override
                     public void sent(String id) {
                         sentAt.put(id, System.nanoTime());
@@ -219,15 +219,6 @@ public final class ServiceLoad {
         }
         pool.shutdown();
         System.out.printf("subscribed %d subscriptions to %s%n", count, resource);
-    }
-
-    /** Why a publish failed, for the run's log: the status Herald answered, or what the client saw instead. */
-    private static String failureReason(Integer status, Throwable failure) {
-        if (failure == null) {
-            return "HTTP " + status;
-        }
-        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-        return cause.getClass().getName() + ": " + cause.getMessage();
     }
 
     /** Publishes one event; completes with the status Herald answered. */
