@@ -40,7 +40,7 @@ public final class DeliveryThroughputBenchmark {
              DeliveryFixture fixture = new DeliveryFixture("bench_delivery", 16, appended -> { })) {
             List<WebhookSinks.Sink> fast = new ArrayList<>();
             for (int i = 0; i < endpoints; i++) {
-                fast.add(sinks.fast(1, body -> { }));
+                fast.add(sinks.fast(body -> { }));
             }
             byte[] body = DeliveryFixture.event(UUID.randomUUID().toString(), "urn:altinn:resource:bench_delivery", "/party/50001")
                     .toString().getBytes(StandardCharsets.UTF_8);

@@ -60,7 +60,7 @@ public final class EndToEndBenchmark {
              })) {
             List<URI> uris = new ArrayList<>();
             for (int i = 0; i < ENDPOINTS; i++) {
-                uris.add(sinks.fast(2, body -> {
+                uris.add(sinks.fast(body -> {
                     long now = System.nanoTime();
                     String id = WebhookSinks.eventId(body);
                     if (id != null && id.startsWith("e2e-")) {

@@ -91,7 +91,7 @@ public final class HttpPublishBenchmark {
                         .build(), HttpResponse.BodyHandlers.ofString());
                 String bearer = "Bearer " + JSON.readTree(token.body()).get("access_token").asString();
                 URI publish = base.resolve("/events/api/v1/events");
-                URI trivial = sinks.fast(clients, body -> { }).uri;
+                URI trivial = sinks.fast(body -> { }).uri;
 
                 Operation overHttp = () -> post(client, publish, bearer, true);
                 Operation direct = () -> store.append(List.of(DeliveryFixture.parse(

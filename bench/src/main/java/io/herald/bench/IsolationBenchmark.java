@@ -45,7 +45,7 @@ public final class IsolationBenchmark {
         try (WebhookSinks sinks = new WebhookSinks()) {
             List<WebhookSinks.Sink> healthy = new ArrayList<>();
             for (int i = 0; i < HEALTHY; i++) {
-                healthy.add(sinks.fast(1, body -> { }));
+                healthy.add(sinks.fast(body -> { }));
             }
             List<WebhookSinks.Sink> stalling = new ArrayList<>();
             for (int i = 0; i < STALLING; i++) {

@@ -65,10 +65,10 @@ public final class ServiceLoad {
         try (WebhookSinks sinks = new WebhookSinks()) {
             List<URI> receivers = new ArrayList<>();
             for (int i = 0; i < RECEIVERS; i++) {
-                receivers.add(sinks.fast(2, load::received).uri);
+                receivers.add(sinks.fast(load::received).uri);
             }
             switch (args[3]) {
-                case "burst" -> load.burst(sinks, receivers, Integer.parseInt(args[4]), Integer.parseInt(args[5]), args[6]);
+                case "burst" -> load.burst(receivers, Integer.parseInt(args[4]), Integer.parseInt(args[5]), args[6]);
                 case "steady" -> load.steady(receivers, Integer.parseInt(args[4]), Integer.parseInt(args[5]), args[6]);
                 default -> throw new IllegalArgumentException("burst or steady, not " + args[3]);
             }
@@ -77,7 +77,7 @@ public final class ServiceLoad {
     }
 
     /** {@code events} published 8 in flight as fast as Herald answers, to {@code subscriptions} subscriptions spread over the receivers. */
-    private void burst(WebhookSinks sinks, List<URI> receivers, int subscriptions, int events, String resource) throws Exception {
+    private void burst(List<URI> receivers, int subscriptions, int events, String resource) throws Exception {
         double bare = bareClient(receivers, 10);
         subscribe(receivers, subscriptions, resource);
         // the subscriptions' validation requests reached the receivers too: the burst's deliveries count from its first

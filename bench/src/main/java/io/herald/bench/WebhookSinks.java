@@ -17,61 +17,56 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 /**
- * Webhook receivers on 127.0.0.1, one JDK {@link HttpServer} (its own port, so its own endpoint
- * for the dispatcher's per-endpoint caps and breakers) each: a fast one answers 204 at once, a
- * stalling one answers after a fixed delay. Each counts what it received and may hand every body
- * to a listener (the end-to-end benchmark reads the event id from it).
+ * Webhook receivers on 127.0.0.1, each on its own port, so its own endpoint for the dispatcher's per-endpoint caps
+ * and breakers: a fast one answers 204 at once ({@link LoopbackReceiver}, one thread), a stalling one answers after
+ * a fixed delay (a JDK {@link HttpServer}, a thread per request). Each counts what it received and may hand every
+ * body to a listener (the end-to-end benchmarks read the event id from it).
  */
 final class WebhookSinks implements AutoCloseable {
 
     /** One receiver. */
     static final class Sink {
         final URI uri;
-        final LongAdder received = new LongAdder();
-        private final HttpServer server;
+        final LongAdder received;
 
-        private Sink(HttpServer server) {
-            this.server = server;
-            this.uri = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/hook");
+        private Sink(URI uri, LongAdder received) {
+            this.uri = uri;
+            this.received = received;
         }
     }
 
-    private final List<Sink> sinks = new ArrayList<>();
+    private final List<AutoCloseable> servers = new ArrayList<>();
     private final List<ExecutorService> executors = new ArrayList<>();
 
-    /** A receiver that answers 204 at once, on {@code threads} handler threads. */
-    Sink fast(int threads, Consumer<byte[]> bodies) throws IOException {
-        return start(Duration.ZERO, Executors.newFixedThreadPool(threads), bodies);
+    /** A receiver that answers 204 at once, handing each body to {@code bodies} on its one thread. */
+    Sink fast(Consumer<byte[]> bodies) throws IOException {
+        LoopbackReceiver receiver = new LoopbackReceiver(bodies);
+        servers.add(receiver);
+        return new Sink(receiver.uri, receiver.received);
     }
 
     /** A receiver that holds every request for {@code delay} before answering 204 (a thread per request). */
     Sink stalling(Duration delay) throws IOException {
-        return start(delay, Executors.newCachedThreadPool(), body -> { });
-    }
-
-    private Sink start(Duration delay, ExecutorService executor, Consumer<byte[]> bodies) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 1024);
-        Sink sink = new Sink(server);
-        server.createContext("/hook", exchange -> answer(exchange, sink, delay, bodies));
+        Sink sink = new Sink(URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/hook"), new LongAdder());
+        ExecutorService executor = Executors.newCachedThreadPool();
+        server.createContext("/hook", exchange -> stall(exchange, sink, delay));
         server.setExecutor(executor);
         server.start();
-        sinks.add(sink);
+        servers.add(() -> server.stop(0));
         executors.add(executor);
         return sink;
     }
 
-    private static void answer(HttpExchange exchange, Sink sink, Duration delay, Consumer<byte[]> bodies) throws IOException {
+    private static void stall(HttpExchange exchange, Sink sink, Duration delay) throws IOException {
         try (exchange; InputStream in = exchange.getRequestBody()) {
-            byte[] body = in.readAllBytes();
+            in.readAllBytes();
             sink.received.increment();
-            bodies.accept(body);
-            if (!delay.isZero()) {
-                try {
-                    Thread.sleep(delay.toMillis());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
+            try {
+                Thread.sleep(delay.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             }
             exchange.sendResponseHeaders(204, -1);
         }
@@ -89,8 +84,10 @@ final class WebhookSinks implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        sinks.forEach(sink -> sink.server.stop(0));
+    public void close() throws Exception {
+        for (AutoCloseable server : servers) {
+            server.close();
+        }
         executors.forEach(ExecutorService::shutdownNow);
     }
 }
