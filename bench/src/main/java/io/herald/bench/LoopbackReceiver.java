@@ -18,11 +18,12 @@ import java.util.function.Consumer;
 
 /**
  * A webhook receiver on 127.0.0.1 that answers every request 204 at once, on one thread with non-blocking sockets:
- * the load process's receiver where its own CPU competes with Herald's for the same cores. A JDK {@code HttpServer}
- * with its handler threads used most of the load process's 0.72 cores in a steady run of 1,000 deliveries a second
- * on two cores, beside Herald's 0.91 and PostgreSQL's 0.69; this one reads a request into one buffer, hands its body
- * to a listener and writes a fixed answer. It speaks what Herald's webhook client sends (HTTP/1.1 keep-alive, a body
- * with {@code Content-Length} or chunked, {@code Expect: 100-continue} answered) and nothing else.
+ * the load process's receiver where its own CPU competes with Herald's for the same cores. JDK {@code HttpServer}s
+ * with two handler threads each cost the load process about 4.5 s more CPU per 60 s steady window of 1,000
+ * deliveries a second than these (1,343-1,396 ticks of 10 ms against 754-952, docs/benchmarks.md). It reads a
+ * request into one buffer, hands its body to a listener and writes a fixed answer. It speaks what Herald's webhook
+ * client sends (HTTP/1.1 keep-alive, a body with {@code Content-Length} or chunked, {@code Expect: 100-continue}
+ * answered) and nothing else.
  */
 final class LoopbackReceiver implements AutoCloseable {
 
@@ -37,6 +38,8 @@ final class LoopbackReceiver implements AutoCloseable {
     private final ServerSocketChannel server;
     private final Thread thread;
     private volatile boolean open = true;
+    /** The chunks' data, joined, of the last {@link #dechunk} (one receiver thread, so one scratch buffer). */
+    private byte[] bytesOfChunks = new byte[16 * 1024];
 
     /** Starts listening on a free port of 127.0.0.1; every request's body goes to {@code bodies}, on the receiver's thread. */
     LoopbackReceiver(Consumer<byte[]> bodies) throws IOException {
@@ -160,9 +163,6 @@ final class LoopbackReceiver implements AutoCloseable {
             append(connection, CONTINUE);
         }
     }
-
-    /** The chunks' data, joined, of the last {@link #dechunk} (one receiver thread, so one scratch buffer). */
-    private byte[] bytesOfChunks = new byte[16 * 1024];
 
     /** {end of the chunked body, length of its data} once the last chunk is in, or null while more is to come. */
     private int[] dechunk(byte[] bytes, int from, int length) {
