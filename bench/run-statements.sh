@@ -5,6 +5,8 @@
 # of the schema tell what the idempotency key, partition routing and the statement's shape each cost
 # (docs/benchmarks.md, the run of 2026-12-07 11:16). Diagnosis, not a figure of the service.
 #
+# The schema is the store's own migrations (store/src/main/resources/db/migration) and bench/statements/schema.sql.
+#
 # Usage: bench/run-statements.sh [ROUNDS] [VARIANT...]   (default: 3 rounds of all seven)
 #   herald           Herald's statement (herald.sql) on Herald's schema (schema.sql)
 #   nokey            the same without claiming the keys
@@ -32,6 +34,9 @@ for round in $(seq 1 "$rounds"); do
   for v in "${variants[@]}"; do
     schema=schema.sql; [[ -f schema-$v.sql ]] && schema=schema-$v.sql
     psql_ -d postgres -c "DROP DATABASE IF EXISTS bench_statements WITH (FORCE)" -c "CREATE DATABASE bench_statements" 2>/dev/null
+    for migration in $(ls ../../store/src/main/resources/db/migration/V*.sql | sort -V); do
+      psql_ -d bench_statements -f "$migration" >/dev/null 2>&1
+    done
     psql_ -d bench_statements -f "$schema" >/dev/null
     pgbench -h 127.0.0.1 -p "$PGPORT" -U postgres -n -c 8 -j 2 -T 20 -f "$work/$v.sql" bench_statements >/dev/null 2>&1
     before=$(busy)
