@@ -19,28 +19,28 @@
 set -euo pipefail
 cd "$(dirname "$0")/statements"
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
-cp herald.sql baseline-varied.sql "$work"/
+cp herald.sql baseline-varied.sql "$work"/  # keyhash and hashidx run herald.sql on a schema of their own
 sed -e '/claimed AS (/,/ORDER BY i.digest/d' herald.sql > "$work/nokey.sql"
 sed -e 's/INSERT INTO event (/INSERT INTO event_current (/' herald.sql > "$work/direct.sql"
-cp herald.sql "$work/keyhash.sql"; cp herald.sql "$work/hashidx.sql"
 sed -e '/claimed AS (/,/ORDER BY i.digest/d' -e 's/INSERT INTO event (stored_at, tx, seq,/INSERT INTO event (digest, content_hash, stored_at, tx, seq,/' \
     -e 's/  SELECT s.stored_at, s.tx, i.seq,/  SELECT i.digest, i.hash, s.stored_at, s.tx, i.seq,/' herald.sql > "$work/keyinrow.sql"
 rounds=${1:-3}; shift || true
 variants=("$@"); (( ${#variants[@]} )) || variants=(herald nokey direct keyhash keyinrow hashidx baseline-varied)
 PGPORT=${BENCH_PG_PORT:-5439}
-psql_() { psql -h 127.0.0.1 -p "$PGPORT" -U postgres -v ON_ERROR_STOP=1 -qAt "$@"; }
+psql_() { PGOPTIONS="-c client_min_messages=warning" psql -h 127.0.0.1 -p "$PGPORT" -U postgres -v ON_ERROR_STOP=1 -qAt "$@"; }
 busy() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 }' /proc/stat; }
 for round in $(seq 1 "$rounds"); do
   for v in "${variants[@]}"; do
     schema=schema.sql; [[ -f schema-$v.sql ]] && schema=schema-$v.sql
+    statement=$work/$v.sql; [[ -f $statement ]] || statement=$work/herald.sql
     psql_ -d postgres -c "DROP DATABASE IF EXISTS bench_statements WITH (FORCE)" -c "CREATE DATABASE bench_statements" 2>/dev/null
     for migration in $(ls ../../store/src/main/resources/db/migration/V*.sql | sort -V); do
-      psql_ -d bench_statements -f "$migration" >/dev/null 2>&1
+      psql_ -d bench_statements -f "$migration" >/dev/null
     done
     psql_ -d bench_statements -f "$schema" >/dev/null
-    pgbench -h 127.0.0.1 -p "$PGPORT" -U postgres -n -c 8 -j 2 -T 20 -f "$work/$v.sql" bench_statements >/dev/null 2>&1
+    pgbench -h 127.0.0.1 -p "$PGPORT" -U postgres -n -c 8 -j 2 -T 20 -f "$statement" bench_statements >/dev/null 2>&1
     before=$(busy)
-    tps=$(pgbench -h 127.0.0.1 -p "$PGPORT" -U postgres -n -c 8 -j 2 -T 10 -f "$work/$v.sql" bench_statements 2>&1 \
+    tps=$(pgbench -h 127.0.0.1 -p "$PGPORT" -U postgres -n -c 8 -j 2 -T 10 -f "$statement" bench_statements 2>&1 \
       | sed -nE 's/^tps = ([0-9.]+).*/\1/p' | head -1)
     ticks=$(( $(busy) - before ))
     awk -v r="$round" -v v="$v" -v tps="$tps" -v t="$ticks" \
