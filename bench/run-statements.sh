@@ -13,19 +13,20 @@
 #   direct           the same inserting straight into the month's partition rather than through the partitioned table
 #   keyhash          herald.sql with the key's uniqueness held by a hash index's exclusion constraint (schema-keyhash.sql)
 #   keyinrow         the key's digest and content hash in the event row, unique per month's partition, no key table
-#   hashidx          herald.sql with the subject, alternative subject and instance indexes on a hash of the text
+#   textidx          herald.sql with the subject, alternative subject and instance indexes on the text, as before V54
+#                    (until 2026-12-07 13:30 the variant was hashidx, the other way round: hashes on a schema of texts)
 #   baseline-varied  the run's pgbench baseline statement with alternative subjects as varied as Herald's events
 # Needs the bench cluster (BENCH_PG_PORT, default 5439) and pgbench; drops and creates the database bench_statements.
 set -euo pipefail
 cd "$(dirname "$0")/statements"
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
-cp herald.sql baseline-varied.sql "$work"/  # keyhash and hashidx run herald.sql on a schema of their own
+cp herald.sql baseline-varied.sql "$work"/  # keyhash and textidx run herald.sql on a schema of their own
 sed -e '/claimed AS (/,/ORDER BY i.digest/d' herald.sql > "$work/nokey.sql"
 sed -e 's/INSERT INTO event (/INSERT INTO event_current (/' herald.sql > "$work/direct.sql"
 sed -e '/claimed AS (/,/ORDER BY i.digest/d' -e 's/INSERT INTO event (stored_at, tx, seq,/INSERT INTO event (digest, content_hash, stored_at, tx, seq,/' \
     -e 's/  SELECT s.stored_at, s.tx, i.seq,/  SELECT i.digest, i.hash, s.stored_at, s.tx, i.seq,/' herald.sql > "$work/keyinrow.sql"
 rounds=${1:-3}; shift || true
-variants=("$@"); (( ${#variants[@]} )) || variants=(herald nokey direct keyhash keyinrow hashidx baseline-varied)
+variants=("$@"); (( ${#variants[@]} )) || variants=(herald nokey direct keyhash keyinrow textidx baseline-varied)
 PGPORT=${BENCH_PG_PORT:-5439}
 psql_() { PGOPTIONS="-c client_min_messages=warning" psql -h 127.0.0.1 -p "$PGPORT" -U postgres -v ON_ERROR_STOP=1 -qAt "$@"; }
 busy() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 }' /proc/stat; }

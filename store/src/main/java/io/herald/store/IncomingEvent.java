@@ -29,6 +29,11 @@ public record IncomingEvent(
 
     /** The instance id (the last segment of {@code resourceinstance}), by which the instance feed looks events up. */
     public String instanceId() {
+        return instanceIdOf(resourceInstance);
+    }
+
+    /** The instance id in a {@code resourceinstance} (its last segment), or null when there is none. */
+    public static String instanceIdOf(String resourceInstance) {
         if (resourceInstance == null) {
             return null;
         }

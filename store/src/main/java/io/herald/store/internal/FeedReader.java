@@ -17,6 +17,7 @@ import io.herald.store.EventReference;
 import io.herald.store.FeedPage;
 import io.herald.store.FeedPattern;
 import io.herald.store.FeedQuery;
+import io.herald.store.IncomingEvent;
 import io.herald.store.StoredEvent;
 
 /**
@@ -43,6 +44,8 @@ public final class FeedReader {
             List<StoredEvent> events = new ArrayList<>();
             EventPosition head = null;
             long committedBelow = Long.MAX_VALUE;
+            int rowsRead = 0;
+            EventPosition lastRead = null;
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
                     if (rows.getInt(1) == 1) {
@@ -50,13 +53,42 @@ public final class FeedReader {
                         head = rows.wasNull() ? null : new EventPosition(tx, rows.getLong(3));
                         committedBelow = rows.getLong(14);
                     } else {
-                        events.add(event(rows, 1));
+                        StoredEvent event = event(rows, 1);
+                        rowsRead++;
+                        lastRead = lastRead == null || event.position().isAfter(lastRead) ? event.position() : lastRead;
+                        if (hasTheTexts(query, event)) {
+                            events.add(event);
+                        }
                     }
                 }
             }
             events.sort(Comparator.comparing(StoredEvent::position)); // one pass: the rows come in log order
+            dropRepeats(events);
             UnknownPositions.check(query.after(), committedBelow);
-            return new FeedPage(events, next(query, events, head));
+            return new FeedPage(events, next(query, rowsRead, lastRead, head));
+        }
+    }
+
+    /**
+     * Whether a row found by the hashes of the subject, alternative subject and instance id ({@link #byHash}) has
+     * the texts asked for: another text with the same 64-bit hash is read, and left out here.
+     */
+    static boolean hasTheTexts(FeedQuery query, StoredEvent event) {
+        return (query.subject() == null || query.subject().equals(event.subject()))
+                && (query.alternativeSubjects().isEmpty()
+                        || event.alternativeSubject() != null && query.alternativeSubjects().contains(event.alternativeSubject()))
+                && (query.instanceId() == null || query.instanceId().equals(IncomingEvent.instanceIdOf(event.resourceInstance())));
+    }
+
+    /**
+     * Removes an event read twice, which only two alternative subjects with one hash can cause (each branch of the
+     * page then reads the other's events as well); {@code events} is in log order.
+     */
+    private static void dropRepeats(List<StoredEvent> events) {
+        for (int i = events.size() - 1; i > 0; i--) {
+            if (events.get(i).position().equals(events.get(i - 1).position())) {
+                events.remove(i);
+            }
         }
     }
 
@@ -111,9 +143,9 @@ public final class FeedReader {
         parameters.add(query.after().tx());
         parameters.add(query.after().seq());
         filter(sql, parameters, "resource = ?", query.resource());
-        filter(sql, parameters, "subject = ?", query.subject());
-        filter(sql, parameters, "alternative_subject = ?", alternativeSubject);
-        filter(sql, parameters, "instance_id = ?", query.instanceId());
+        byHash(sql, parameters, "subject", query.subject());
+        byHash(sql, parameters, "alternative_subject", alternativeSubject);
+        byHash(sql, parameters, "instance_id", query.instanceId());
         filter(sql, parameters, "time >= ?", query.from() == null ? null : Timestamp.from(query.from()));
         filter(sql, parameters, "time < ?", query.to() == null ? null : Timestamp.from(query.to()));
         if (query.range() != null) {
@@ -167,13 +199,14 @@ public final class FeedReader {
     }
 
     /**
-     * Where the next page starts. A full page ends at its last event. A shorter page held every
-     * matching event up to the head (below the horizon nothing can still appear), so the cursor
-     * moves to the head: a feed whose events are rare does not re-read the log's tail every time.
+     * Where the next page starts. A full page ends at its last row read (its last event, or a row of
+     * another text with the same hash, left out). A shorter page held every matching event up to the
+     * head (below the horizon nothing can still appear), so the cursor moves to the head: a feed whose
+     * events are rare does not re-read the log's tail every time.
      */
-    private static EventPosition next(FeedQuery query, List<StoredEvent> events, EventPosition head) {
-        EventPosition next = events.isEmpty() ? query.after() : events.get(events.size() - 1).position();
-        if (events.size() < query.limit() && head != null && head.isAfter(next)) {
+    private static EventPosition next(FeedQuery query, int rowsRead, EventPosition lastRead, EventPosition head) {
+        EventPosition next = lastRead == null ? query.after() : lastRead;
+        if (rowsRead < query.limit() && head != null && head.isAfter(next)) {
             return head;
         }
         return next;
@@ -230,6 +263,19 @@ public final class FeedReader {
                 rows.getString(skip + 10),
                 rows.getTimestamp(skip + 11).toInstant(),
                 rows.getString(skip + 12));
+    }
+
+    /**
+     * A text column indexed by its 64-bit hash (V54, ADR 0025): the statement asks for the hash alone, and
+     * {@link #hasTheTexts} compares the texts of the rows read. Comparing the text in the statement as well would
+     * have PostgreSQL multiply the two conditions' selectivities, as if independent, and expect a subject's
+     * thousands of events to be one: a plan that reads all of them and sorts them for a page of 50.
+     */
+    private static void byHash(StringBuilder sql, List<Object> parameters, String column, String value) {
+        if (value != null) {
+            sql.append(" AND hashtextextended(").append(column).append(", 0) = hashtextextended(?, 0)");
+            parameters.add(value);
+        }
     }
 
     private static void filter(StringBuilder sql, List<Object> parameters, String condition, Object value) {

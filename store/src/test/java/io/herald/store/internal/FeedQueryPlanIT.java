@@ -8,7 +8,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,6 +39,8 @@ class FeedQueryPlanIT {
 
     private static final int RESOURCES = 50;
     private static final int PARTIES = 400;
+    /** The subject of a quarter of the events (5,000). */
+    private static final String FREQUENT_SUBJECT = "/party/50000001";
     private static HikariDataSource dataSource;
     private static String lastId;
     /** The partition the events went to; the empty ones beside it are rightly scanned at no cost. */
@@ -50,8 +57,9 @@ class FeedQueryPlanIT {
                     int n = batch * 500 + i;
                     ObjectNode event = TestEvents.json("urn:altinn:resource:app_ttd_app" + (n % RESOURCES));
                     event.put("type", n % 2 == 0 ? "app.instance.created" : "app.instance.process.completed");
-                    event.put("subject", "/party/" + (n % PARTIES));
+                    event.put("subject", n % 4 == 1 ? FREQUENT_SUBJECT : "/party/" + (n % PARTIES));
                     event.put("alternativesubject", (n % 3 == 0 ? "/organisation/" : "/org/") + String.format("%09d", n % PARTIES));
+                    event.put("resourceinstance", (50_000_000 + n % PARTIES) + "/" + UUID.nameUUIDFromBytes(("instance" + n % 5_000).getBytes()));
                     events.add(TestEvents.parse(event));
                     lastId = event.get("id").asString();
                 }
@@ -98,8 +106,46 @@ class FeedQueryPlanIT {
                 .withSources(List.of("https://apps.example/%")));
 
         assertThat(plan).doesNotContain("Seq Scan on " + filled + " ");
-        assertThat(plan).contains("Index Cond: ((alternative_subject = '/org/000000007'::text)")
-                .contains("Index Cond: ((alternative_subject = '/organisation/000000007'::text)");
+        assertThat(hashRanges(plan, "alternative_subject")).as("an index range per form").hasSize(2);
+    }
+
+    @Test
+    void shouldReadASubjectFeedAlongTheSubjectsHashIndex() throws SQLException {
+        String plan = plan(FeedQuery.after(EventPosition.START, 50).withSubject("/party/7"));
+
+        assertThat(plan).doesNotContain("Seq Scan on " + filled + " ");
+        assertThat(hashRanges(plan, "subject")).hasSize(1);
+    }
+
+    /**
+     * A subject with many events is read along its index in log order, a page's worth: PostgreSQL must not take the
+     * hash's condition for a rare one and read all of them to sort them (ADR 0025).
+     */
+    @Test
+    void shouldReadAFrequentSubjectsPageInLogOrderWithoutSortingItsEvents() throws SQLException {
+        String plan = plan(FeedQuery.after(EventPosition.START, 50).withSubject(FREQUENT_SUBJECT));
+
+        assertThat(hashRanges(plan, "subject")).hasSize(1);
+        assertThat(plan).doesNotContain("Bitmap Heap Scan on " + filled + " ").doesNotContain("Sort  (");
+    }
+
+    @Test
+    void shouldReadAnInstanceFeedAlongTheInstancesHashIndex() throws SQLException {
+        String instance = UUID.nameUUIDFromBytes("instance7".getBytes()).toString();
+        String plan = plan(FeedQuery.after(EventPosition.START, 50).withInstanceId(instance));
+
+        assertThat(plan).doesNotContain("Seq Scan on " + filled + " ");
+        assertThat(hashRanges(plan, "instance_id")).hasSize(1);
+    }
+
+    /** The hashes (V54) that bound index ranges of {@code column} in the plan (a partition's scans share one). */
+    private static Set<String> hashRanges(String plan, String column) {
+        Set<String> ranges = new HashSet<>();
+        Matcher range = Pattern.compile("Index Cond: \\(\\(hashtextextended\\(" + column + ", '0'::bigint\\) = ([^)]+)\\)").matcher(plan);
+        while (range.find()) {
+            ranges.add(range.group(1));
+        }
+        return ranges;
     }
 
     @Test
