@@ -233,9 +233,18 @@ warm_up herald "$HERALD" "$PUBLISH_URL" "$PUB" BENCH_TOKEN="$TOKEN"
 say "warming the bare endpoint up"
 warm_up bare "$BARE" "$BARE_URL" "$PUB" BENCH_CONTENT_TYPE=application/json
 
+# Every measured window that writes to PostgreSQL, Herald's and pgbench's alike, starts from a checkpoint. A
+# checkpoint is due after every ~2 GB of WAL (max_wal_size 4 GB): Herald's warm-up rounds write that much, pgbench's
+# fresh table had not, and the first write of each page after a checkpoint logs the whole page. Left to chance, one
+# run's batch window fell inside a checkpoint (87 s of writing 1.9 GB of buffers) and its baseline, just before it,
+# did not: 10,900 events/s against 32,131 rows/s; from a checkpoint each, on the same machine, Herald's rate nearly
+# doubled and the baseline's moved by a fifth (docs/benchmarks.md, 2026-12-07 13:05).
+checkpoint() { psql_ -d postgres -c CHECKPOINT; }
+
 pgbench_run() { # name clients file -> records tps
   local name=$1 clients=$2 file=$3 per=$4
   local out tps
+  checkpoint
   out=$(pgbench -h 127.0.0.1 -p "$PGPORT" -U postgres -n -c "$clients" -j $(( clients < 2 ? 1 : 2 )) -T "$measure" -f "$file" bench_baseline 2>&1)
   tps=$(grep -E '^tps' <<<"$out" | head -1 | sed -E 's/tps = ([0-9.]+).*/\1/')
   lat=$(grep -E '^latency average' <<<"$out" | sed -E 's/latency average = ([0-9.]+).*/\1/')
@@ -252,13 +261,20 @@ if has publish || has batch; then
     -c "CREATE INDEX ON bench_event (tx, seq)" -c "CREATE INDEX ON bench_event (resource, tx, seq)" \
     -c "CREATE INDEX ON bench_event (subject, tx, seq)" -c "CREATE INDEX ON bench_event (alternative_subject, tx, seq)" \
     -c "CREATE INDEX ON bench_event (instance_id, tx, seq)"
-  row="now(), nextval('bench_seq'), 'https://ttd.apps.altinn.no/ttd/bench/instances/' || :party || '/' || gen_random_uuid(), gen_random_uuid()::text,
-    'app.instance.process.movedTo.Task_2', 'urn:altinn:resource:app_ttd_bench', '/party/' || :party, '/person/12247918309',
-    :party || '/' || gen_random_uuid(), gen_random_uuid()::text, now(), rpad('{\"specversion\":\"1.0\"', 830, 'x')"
+  # each row a party and a person of its own, as each event of the load's (bench/service/publish.lua: 100,000 parties,
+  # 10,000 persons); until 2026-12-07 13:30 the 100 rows of a transaction shared one party and every row one person,
+  # so that two of the five indexes took a transaction's rows at one place and Herald's events at a hundred
+  row="now(), nextval('bench_seq'), 'https://ttd.apps.altinn.no/ttd/bench/instances/' || p.party || '/' || gen_random_uuid(), gen_random_uuid()::text,
+    'app.instance.process.movedTo.Task_2', 'urn:altinn:resource:app_ttd_bench', '/party/' || p.party, '/person/1224791' || lpad(p.person::text, 4, '0'),
+    p.party || '/' || gen_random_uuid(), gen_random_uuid()::text, now(), rpad('{\"specversion\":\"1.0\"', 830, 'x')"
   cols="stored_at, seq, source, id, type, resource, subject, alternative_subject, resource_instance, instance_id, time, body"
-  printf '\\set party random(50000000, 50099999)\nINSERT INTO bench_event (%s) VALUES (%s);\n' "$cols" "$row" > "$PGBENCH_DIR/one-row.sql"
-  printf '\\set party random(50000000, 50099999)\nINSERT INTO bench_event (%s) SELECT %s FROM generate_series(1, 100);\n' "$cols" "$row" \
-    > "$PGBENCH_DIR/hundred-rows.sql"
+  printf '\\set party random(50000000, 50099999)\n\\set person random(0, 9999)\nINSERT INTO bench_event (%s) SELECT %s FROM (SELECT :party AS party, :person AS person) p;\n' \
+    "$cols" "$row" > "$PGBENCH_DIR/one-row.sql"
+  printf 'INSERT INTO bench_event (%s) SELECT %s FROM (SELECT 50000000 + floor(random() * 100000)::int AS party, floor(random() * 10000)::int AS person FROM generate_series(1, 100)) p;\n' \
+    "$cols" "$row" > "$PGBENCH_DIR/hundred-rows.sql"
+  # and the former shape, recorded beside it for information: one party and one person for a transaction's rows
+  printf 'INSERT INTO bench_event (%s) SELECT %s FROM (SELECT 50000000 + floor(random() * 100000)::int AS party, 8309 AS person) p, generate_series(1, 100);\n' \
+    "$cols" "$row" > "$PGBENCH_DIR/hundred-rows-shared.sql"
 fi
 
 if has publish; then
@@ -266,6 +282,7 @@ if has publish; then
   for c in 1 8 64; do
     pgbench_run "pgbench-one-row-c$c" "$c" "$PGBENCH_DIR/one-row.sql" 1
     run_wrk "bare-endpoint-c$c" "$BARE" "$c" "$measure" 1 "$BARE_URL" "$PUB" BENCH_CONTENT_TYPE=application/json
+    checkpoint
     run_wrk "herald-publish-c$c" "$HERALD" "$c" "$measure" 1 "$PUBLISH_URL" "$PUB" BENCH_TOKEN="$TOKEN"
   done
   # the profile comes from a window of its own, so that the recording's cost is in no figure above
@@ -279,10 +296,12 @@ fi
 if has batch; then
   say "scenario: batches of 100 at 8 clients"
   pgbench_run "pgbench-hundred-rows-c8" 8 "$PGBENCH_DIR/hundred-rows.sql" 100
+  pgbench_run "pgbench-hundred-rows-shared-c8" 8 "$PGBENCH_DIR/hundred-rows-shared.sql" 100
   # rounds of their own first, until CPU per request settles and the JIT compiler goes quiet, as for single
   # publishes: so far it has compiled only the single-event path (after one fixed 10 s window, the C2 compiler
   # still had a fifth of Herald's CPU samples in the profiled batch window)
   warm_up batch "$HERALD" "$PUBLISH_URL" "$PUB" BENCH_TOKEN="$TOKEN" BENCH_BATCH=100
+  checkpoint
   run_wrk "herald-batch100-c8" "$HERALD" 8 "$measure" 100 "$PUBLISH_URL" "$PUB" BENCH_TOKEN="$TOKEN" BENCH_BATCH=100
   if (( profile )); then
     profile_start batch
@@ -346,6 +365,7 @@ if has pull; then
       BENCH_TOKEN="$TOKEN" BENCH_RESOURCES=100 BENCH_CHUNKS_FILE="$OUT/pull-chunks.txt"
     profile_stop pull
   fi
+  checkpoint
   run_wrk "herald-publish-c8-on-log" "$HERALD" 8 "$measure" 1 "$PUBLISH_URL" "$PUB" BENCH_TOKEN="$TOKEN"
 fi
 
