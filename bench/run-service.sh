@@ -295,12 +295,22 @@ fi
 
 if has batch; then
   say "scenario: batches of 100 at 8 clients"
-  pgbench_run "pgbench-hundred-rows-c8" 8 "$PGBENCH_DIR/hundred-rows.sql" 100
-  pgbench_run "pgbench-hundred-rows-shared-c8" 8 "$PGBENCH_DIR/hundred-rows-shared.sql" 100
   # rounds of their own first, until CPU per request settles and the JIT compiler goes quiet, as for single
   # publishes: so far it has compiled only the single-event path (after one fixed 10 s window, the C2 compiler
   # still had a fifth of Herald's CPU samples in the profiled batch window)
   warm_up batch "$HERALD" "$PUBLISH_URL" "$PUB" BENCH_TOKEN="$TOKEN" BENCH_BATCH=100
+  # then the baseline's table is filled to as many rows as Herald's log holds, so that both insert into tables and
+  # indexes of one size: a table's random indexes cost more the larger they are (pgbench's 100-row rate, back to
+  # back on one machine: 30,400-35,900 rows/s into a fresh table, 28,500-29,300 into one of 1.7 M rows); until
+  # 2026-12-07 14:05 the baseline ran on a table of the publish scenario's few rows, Herald on its warm-ups' millions
+  logged=$(psql_ -d herald_bench -c "SELECT count(*) FROM event")
+  missing=$(( logged - $(psql_ -d bench_baseline -c "SELECT count(*) FROM bench_event") ))
+  if (( missing > 0 )); then
+    say "filling the baseline's table with $missing rows, to Herald's $logged"
+    psql_ -d bench_baseline -c "$(printf 'INSERT INTO bench_event (%s) SELECT %s FROM (SELECT 50000000 + floor(random() * 100000)::int AS party, floor(random() * 10000)::int AS person FROM generate_series(1, %d)) p' "$cols" "$row" "$missing")"
+  fi
+  pgbench_run "pgbench-hundred-rows-c8" 8 "$PGBENCH_DIR/hundred-rows.sql" 100
+  pgbench_run "pgbench-hundred-rows-shared-c8" 8 "$PGBENCH_DIR/hundred-rows-shared.sql" 100
   checkpoint
   run_wrk "herald-batch100-c8" "$HERALD" 8 "$measure" 100 "$PUBLISH_URL" "$PUB" BENCH_TOKEN="$TOKEN" BENCH_BATCH=100
   if (( profile )); then
