@@ -54,7 +54,7 @@ hb, pb = num("herald-batch100-c8", "events_per_s"), num("pgbench-hundred-rows-c8
 rows.append(f"| batches of 100, 8 clients | {f('herald-batch100-c8', 'events_per_s')} events/s, p99 {f('herald-batch100-c8', 'p99_ms', '{:.0f}')} ms | "
             f"{f('herald-batch100-c8', 'cpu_ms_per_event', '{:.4f}')} per event | {f('herald-batch100-c8', 'heap_mb')} | "
             f"pgbench 100-row tx {f('pgbench-hundred-rows-c8', 'rows_per_s')} rows/s (a party and a person a row, as the load's events; "
-            f"one of each a transaction, as until 2026-12-07: {f('pgbench-hundred-rows-shared-c8', 'rows_per_s')} rows/s, "
+            f"one party a transaction and one person for all, as until 2026-12-07: {f('pgbench-hundred-rows-shared-c8', 'rows_per_s')} rows/s, "
             f"{ratio(hb, num('pgbench-hundred-rows-shared-c8', 'rows_per_s'))}) | {ratio(hb, pb)} | ≥ 0.5×: {verdict(ok(hb / pb >= 0.5))} |")
 pp = num("herald-pull-c8", "p99_ms")
 rows.append(f"| pull, 50-event pages, 8 readers | {f('herald-pull-c8', 'requests_per_s')} pages/s, p50 {f('herald-pull-c8', 'p50_ms', '{:.1f}')} ms, "
