@@ -270,8 +270,12 @@ if has publish || has batch; then
   cols="stored_at, seq, source, id, type, resource, subject, alternative_subject, resource_instance, instance_id, time, body"
   printf '\\set party random(50000000, 50099999)\n\\set person random(0, 9999)\nINSERT INTO bench_event (%s) SELECT %s FROM (SELECT :party AS party, :person AS person) p;\n' \
     "$cols" "$row" > "$PGBENCH_DIR/one-row.sql"
-  printf 'INSERT INTO bench_event (%s) SELECT %s FROM (SELECT 50000000 + floor(random() * 100000)::int AS party, floor(random() * 10000)::int AS person FROM generate_series(1, 100)) p;\n' \
-    "$cols" "$row" > "$PGBENCH_DIR/hundred-rows.sql"
+  # N rows, each of a party and a person of its own: the 100-row baseline, and the fill of its table (batch scenario)
+  rows_insert() { # N
+    printf 'INSERT INTO bench_event (%s) SELECT %s FROM (SELECT 50000000 + floor(random() * 100000)::int AS party, floor(random() * 10000)::int AS person FROM generate_series(1, %d)) p' \
+      "$cols" "$row" "$1"
+  }
+  echo "$(rows_insert 100);" > "$PGBENCH_DIR/hundred-rows.sql"
   # and the former shape, recorded beside it for information: one party and one person for a transaction's rows
   printf 'INSERT INTO bench_event (%s) SELECT %s FROM (SELECT 50000000 + floor(random() * 100000)::int AS party, 8309 AS person) p, generate_series(1, 100);\n' \
     "$cols" "$row" > "$PGBENCH_DIR/hundred-rows-shared.sql"
@@ -307,7 +311,7 @@ if has batch; then
   missing=$(( logged - $(psql_ -d bench_baseline -c "SELECT count(*) FROM bench_event") ))
   if (( missing > 0 )); then
     say "filling the baseline's table with $missing rows, to Herald's $logged"
-    psql_ -d bench_baseline -c "$(printf 'INSERT INTO bench_event (%s) SELECT %s FROM (SELECT 50000000 + floor(random() * 100000)::int AS party, floor(random() * 10000)::int AS person FROM generate_series(1, %d)) p' "$cols" "$row" "$missing")"
+    psql_ -d bench_baseline -c "$(rows_insert "$missing")"
   fi
   pgbench_run "pgbench-hundred-rows-c8" 8 "$PGBENCH_DIR/hundred-rows.sql" 100
   pgbench_run "pgbench-hundred-rows-shared-c8" 8 "$PGBENCH_DIR/hundred-rows-shared.sql" 100
